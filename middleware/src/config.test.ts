@@ -1,0 +1,51 @@
+import { loadConfig } from './config';
+import { AppError } from './errors';
+
+const key = Buffer.alloc(32, 7).toString('base64');
+const apiKey = 'k'.repeat(40);
+
+describe('loadConfig', () => {
+  it('applies defaults for an otherwise empty environment with the two required secrets', () => {
+    const cfg = loadConfig({ LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ENCRYPTION_KEY: key });
+    expect(cfg.PORT).toBe(3000);
+    expect(cfg.DATABASE_URL).toBe('sqlite:./data/ledgerline.db');
+    expect(cfg.LEDGERLINE_API_KEYS).toEqual([apiKey]);
+    expect(cfg.QBO_ENVIRONMENT).toBe('sandbox');
+  });
+
+  it('accepts two keys during rotation and rejects a third', () => {
+    const two = loadConfig({ LEDGERLINE_API_KEYS: `${apiKey}, ${'n'.repeat(40)}`, LEDGERLINE_ENCRYPTION_KEY: key });
+    expect(two.LEDGERLINE_API_KEYS).toHaveLength(2);
+    expect(() =>
+      loadConfig({ LEDGERLINE_API_KEYS: [apiKey, apiKey, apiKey].join(','), LEDGERLINE_ENCRYPTION_KEY: key }),
+    ).toThrow(/LEDGERLINE_API_KEYS: at most two keys/);
+  });
+
+  it('names each bad variable and never echoes its value', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ LEDGERLINE_API_KEYS: 'short-secret-value', LEDGERLINE_ENCRYPTION_KEY: 'c2VjcmV0', PORT: 'abc' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(AppError);
+    const message = (caught as AppError).message;
+    expect(message).toMatch(/LEDGERLINE_API_KEYS/);
+    expect(message).toMatch(/LEDGERLINE_ENCRYPTION_KEY: must be 32 bytes/);
+    expect(message).toMatch(/PORT/);
+    expect(message).not.toContain('short-secret-value');
+    expect(message).not.toContain('c2VjcmV0');
+  });
+
+  it('requires the QBO app settings together', () => {
+    expect(() =>
+      loadConfig({ LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ENCRYPTION_KEY: key, QBO_CLIENT_ID: 'abc' }),
+    ).toThrow(/QBO_CLIENT_ID: QBO_CLIENT_ID, QBO_CLIENT_SECRET and QBO_REDIRECT_URI must be set together/);
+  });
+
+  it('rejects a database URL of an unknown kind', () => {
+    expect(() =>
+      loadConfig({ LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ENCRYPTION_KEY: key, DATABASE_URL: 'mysql://x' }),
+    ).toThrow(/DATABASE_URL/);
+  });
+});

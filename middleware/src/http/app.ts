@@ -1,0 +1,74 @@
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Logger } from '../logger';
+import { AppError, toAppError } from '../errors';
+
+export interface AppDeps {
+  logger: Logger;
+  bodyLimit?: string;
+  /** Extra routers mounted by main.ts (sync API, webhooks, OAuth, admin). */
+  routers?: express.Router[];
+  /** Readiness probe: resolves when the store and tokens are usable. */
+  ready?: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
+}
+
+/** Builds the Express app. Routes stay short; anything they throw is rendered by one error handler. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(securityHeaders);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const result = deps.ready ? await deps.ready() : { ok: true, checks: {} };
+    res.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ready' : 'not ready', checks: result.checks });
+  });
+
+  for (const router of deps.routers ?? []) app.use(router);
+
+  app.use((req, _res, next) => {
+    next(new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`, { fix: 'Check the path against /openapi.json.' }));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  next();
+};
+
+/** Renders every error as `{ error: { code, message, fix } }`; 5xx details stay in the log. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const error = fromExpressError(err);
+    if (error.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+    else logger.warn({ code: error.code, path: req.path, msg: error.message }, 'request rejected');
+    if (res.headersSent) return;
+    const message = error.status >= 500 ? 'Internal error; the operator can find it in the log.' : error.message;
+    res.status(error.status).json({ error: { code: error.code, message, ...(error.fix ? { fix: error.fix } : {}) } });
+  };
+}
+
+/** body-parser raises plain errors with `type` and `status`; give them our shape and a fix. */
+function fromExpressError(err: unknown): AppError {
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e && e.type === 'entity.too.large') {
+    return new AppError('PAYLOAD_TOO_LARGE', 'Request body is larger than the limit.', {
+      fix: 'Send at most 200 ids per request.',
+    });
+  }
+  if (e && e.type === 'entity.parse.failed') {
+    return new AppError('BAD_REQUEST', 'Request body is not valid JSON.', { fix: 'Send a JSON object.' });
+  }
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && !(err instanceof AppError)) {
+    return new AppError('BAD_REQUEST', e.message ?? 'Bad request.', { status: e.status });
+  }
+  return toAppError(err);
+}
