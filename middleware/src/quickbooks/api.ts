@@ -1,0 +1,172 @@
+import QuickBooks from 'node-quickbooks';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { classifyQboError } from './errors';
+import { RateLimiter } from './limiter';
+import type { TokenManager } from './tokens';
+
+export interface QboApiOptions {
+  clientId: string;
+  clientSecret: string;
+  environment: 'sandbox' | 'production';
+  /** Override of the API host (emulator, tests), e.g. http://127.0.0.1:4010 */
+  apiBaseUrl?: string;
+  minorVersion: number;
+  timeoutMs: number;
+  maxConcurrentPerRealm: number;
+  requestsPerMinutePerRealm: number;
+}
+
+export type QboEntity = 'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMemo' | 'Term' | 'TaxCode' | 'Account' | 'Preferences';
+
+type Callback = (err: unknown, data?: unknown) => void;
+type Method = (...args: unknown[]) => void;
+
+let configuredBase: string | null = null;
+
+/**
+ * node-quickbooks keeps its host in a static field read by the constructor, and uses the shared axios
+ * instance without a timeout; both are set once per process here.
+ */
+function configureLibrary(options: QboApiOptions): void {
+  const base = options.apiBaseUrl
+    ? `${options.apiBaseUrl.replace(/\/$/, '')}/v3/company/`
+    : options.environment === 'sandbox'
+      ? 'https://sandbox-quickbooks.api.intuit.com/v3/company/'
+      : 'https://quickbooks.api.intuit.com/v3/company/';
+  if (configuredBase && configuredBase !== base) {
+    throw new AppError('CONFIG_INVALID', 'node-quickbooks can talk to one QuickBooks host per process.');
+  }
+  configuredBase = base;
+  (QuickBooks as unknown as { V3_ENDPOINT_BASE_URL: string }).V3_ENDPOINT_BASE_URL = base;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const axios = require(require.resolve('axios', { paths: [require.resolve('node-quickbooks')] })) as { defaults: { timeout: number } };
+  axios.defaults.timeout = options.timeoutMs;
+}
+
+/** The QBO API for every connected company, with tokens, limits and error classification built in. */
+export class QboApi {
+  private readonly limiters = new Map<string, RateLimiter>();
+
+  constructor(
+    private readonly options: QboApiOptions,
+    private readonly tokens: TokenManager,
+    private readonly logger: Logger,
+  ) {
+    configureLibrary(options);
+  }
+
+  company(realmId: string): QboCompany {
+    let limiter = this.limiters.get(realmId);
+    if (!limiter) {
+      limiter = new RateLimiter(this.options.maxConcurrentPerRealm, this.options.requestsPerMinutePerRealm);
+      this.limiters.set(realmId, limiter);
+    }
+    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger);
+  }
+
+  /** Calls made through this process, by realm (for metrics and benchmarks). */
+  callCount = 0;
+}
+
+export class QboCompany {
+  constructor(
+    readonly realmId: string,
+    private readonly options: QboApiOptions,
+    private readonly tokens: TokenManager,
+    private readonly limiter: RateLimiter,
+    private readonly logger: Logger,
+  ) {}
+
+  create<T>(entity: QboEntity, body: object, requestId?: string): Promise<T> {
+    const payload = requestId ? { ...body, requestId } : { ...body };
+    return this.call<T>(`create${entity}`, [payload], `create ${entity}`);
+  }
+
+  read<T>(entity: QboEntity, id: string): Promise<T> {
+    return this.call<T>(`get${entity}`, [id], `read ${entity} ${id}`);
+  }
+
+  /** Sparse update: only the given fields change; `Id` and `SyncToken` are required. */
+  update<T>(entity: QboEntity, body: { Id: string; SyncToken: string } & object): Promise<T> {
+    return this.call<T>(`update${entity}`, [{ ...body, sparse: true }], `update ${entity} ${body.Id}`);
+  }
+
+  /**
+   * Runs `select * from <entity> <where>` and pages through every result (1,000 per page).
+   * `where` must already quote values with qboQuoted().
+   */
+  async query<T>(entity: QboEntity, where = '', pageLimit = 50): Promise<T[]> {
+    const rows: T[] = [];
+    for (let page = 0; page < pageLimit; page++) {
+      const clause = `${where} startposition ${page * 1000 + 1} maxresults 1000`.trim();
+      const data = await this.call<{ QueryResponse?: Record<string, unknown> }>(`find${entity}s`, [clause], `query ${entity}`);
+      const list = (data.QueryResponse?.[entity] as T[] | undefined) ?? [];
+      rows.push(...list);
+      if (list.length < 1000) return rows;
+    }
+    return rows;
+  }
+
+  preferences<T>(): Promise<T> {
+    return this.call<T>('getPreferences', [], 'read Preferences');
+  }
+
+  companyInfo<T>(): Promise<T> {
+    return this.call<T>('getCompanyInfo', [this.realmId], 'read CompanyInfo');
+  }
+
+  cdc<T>(entities: string[], since: Date): Promise<T> {
+    return this.call<T>('changeDataCapture', [entities, since.toISOString()], `cdc ${entities.join(',')}`);
+  }
+
+  batch<T>(items: object[]): Promise<T> {
+    if (items.length > 30) throw new AppError('INTERNAL', 'A QuickBooks batch holds at most 30 items.');
+    return this.call<T>('batch', [items], `batch of ${items.length}`);
+  }
+
+  private async call<T>(method: string, args: unknown[], what: string): Promise<T> {
+    return this.limiter.run(async () => {
+      let token = await this.tokens.accessToken(this.realmId);
+      try {
+        return await this.invoke<T>(token, method, args, what);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'QBO_AUTH' && error.status === 401) {
+          this.logger.warn({ realmId: this.realmId, operation: what }, 'quickbooks rejected the access token; refreshing once');
+          token = await this.tokens.afterRejected(this.realmId, token);
+          return this.invoke<T>(token, method, args, what);
+        }
+        throw error;
+      }
+    });
+  }
+
+  private invoke<T>(accessToken: string, method: string, args: unknown[], what: string): Promise<T> {
+    const client = new QuickBooks(
+      this.options.clientId,
+      this.options.clientSecret,
+      accessToken,
+      false,
+      this.realmId,
+      this.options.environment === 'sandbox' || Boolean(this.options.apiBaseUrl),
+      false,
+      String(this.options.minorVersion),
+      '2.0',
+    ) as unknown as Record<string, Method>;
+    const fn = client[method];
+    if (typeof fn !== 'function') throw new AppError('INTERNAL', `node-quickbooks has no method ${method}.`);
+    // Objects are copied: node-quickbooks deletes requestId from the body it is given.
+    const copied = args.map((a) => (a && typeof a === 'object' && !Array.isArray(a) ? { ...a } : a));
+    return new Promise<T>((resolve, reject) => {
+      const callback: Callback = (err, data) => {
+        if (err) reject(classifyQboError(err, what));
+        else resolve(data as T);
+      };
+      try {
+        fn.apply(client, [...copied, callback]);
+      } catch (error) {
+        reject(classifyQboError(error, what));
+      }
+    });
+  }
+}
