@@ -76,7 +76,8 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
   };
 }
 
-export type { Dialect, SqlPort, SqlExecutor, SqlValue } from './sql-port';
+export type { Dialect, SqlPort, SqlExecutor, SqlValue, SqlErrorKind } from './sql-port';
+export { SqlError, isUniqueViolation, placeholders } from './sql-port';
 export type { Clock } from './clock';
 export { systemClock, manualClock } from './clock';
 export type { ConnectionStatus, QboConnection, QboConnectionSummary, QboTokens, ConnectInput } from './qbo-connections';

@@ -1,5 +1,5 @@
 import { Pool, types as pgTypes, type PoolClient } from 'pg';
-import type { SqlExecutor, SqlPort, SqlValue } from './sql-port';
+import { SqlError, type SqlErrorKind, type SqlExecutor, type SqlPort, type SqlValue } from './sql-port';
 
 export interface PostgresOptions {
   maxConnections?: number;
@@ -23,7 +23,12 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlPor
   const executor = (client: Pool | PoolClient): SqlExecutor => ({
     dialect: 'postgres',
     query: async <Row>(text: string, params: readonly SqlValue[] = []) => {
-      const result = await client.query(text, params as SqlValue[]);
+      let result;
+      try {
+        result = await client.query(text, params as SqlValue[]);
+      } catch (error) {
+        throw toSqlError(error);
+      }
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     },
   });
@@ -48,4 +53,15 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlPor
     },
     close: () => pool.end(),
   };
+}
+
+/** SQLSTATE classes: 23505 unique, 23514 check, 40001/40P01 serialization failure and deadlock, 55P03 lock. */
+function toSqlError(error: unknown): SqlError {
+  const code = (error as { code?: unknown }).code;
+  const driverCode = typeof code === 'string' ? code : undefined;
+  let kind: SqlErrorKind = 'other';
+  if (driverCode === '23505') kind = 'unique_violation';
+  else if (driverCode === '23514') kind = 'check_violation';
+  else if (driverCode === '40001' || driverCode === '40P01' || driverCode === '55P03') kind = 'busy';
+  return new SqlError(error instanceof Error ? error.message : String(error), kind, driverCode, { cause: error });
 }

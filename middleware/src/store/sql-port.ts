@@ -33,3 +33,25 @@ export interface SqlPort extends SqlExecutor {
 export function placeholders(count: number, first = 1): string {
   return Array.from({ length: count }, (_, index) => `$${first + index}`).join(', ');
 }
+
+export type SqlErrorKind = 'unique_violation' | 'check_violation' | 'busy' | 'other';
+
+/**
+ * What both adapters throw: the driver's message, a dialect-neutral `kind` the callers can branch on,
+ * and the driver error as `cause`.
+ */
+export class SqlError extends Error {
+  constructor(
+    message: string,
+    readonly kind: SqlErrorKind,
+    readonly driverCode: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SqlError';
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof SqlError && error.kind === 'unique_violation';
+}

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { SqlExecutor, SqlPort, SqlResult, SqlValue } from './sql-port';
+import { SqlError, type SqlErrorKind, type SqlExecutor, type SqlPort, type SqlResult, type SqlValue } from './sql-port';
 
 export interface SqliteOptions {
   /** How long a writer waits for another connection's lock before SQLITE_BUSY (default 5000). */
@@ -25,6 +25,13 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlPort {
 
   const statements = new Map<string, BetterSqlite3.Statement>();
   const run = <Row>(text: string, params: readonly SqlValue[] = []): SqlResult<Row> => {
+    try {
+      return runStatement<Row>(text, params);
+    } catch (error) {
+      throw toSqlError(error);
+    }
+  };
+  const runStatement = <Row>(text: string, params: readonly SqlValue[]): SqlResult<Row> => {
     let statement = statements.get(text);
     if (!statement) {
       statement = db.prepare(text.replace(/\$(\d+)/g, '@p$1'));
@@ -72,4 +79,14 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqlPort {
         if (db.open) db.close();
       }),
   };
+}
+
+function toSqlError(error: unknown): SqlError {
+  const code = (error as { code?: unknown }).code;
+  const driverCode = typeof code === 'string' ? code : undefined;
+  let kind: SqlErrorKind = 'other';
+  if (driverCode === 'SQLITE_CONSTRAINT_UNIQUE' || driverCode === 'SQLITE_CONSTRAINT_PRIMARYKEY') kind = 'unique_violation';
+  else if (driverCode === 'SQLITE_CONSTRAINT_CHECK') kind = 'check_violation';
+  else if (driverCode?.startsWith('SQLITE_BUSY') || driverCode?.startsWith('SQLITE_LOCKED')) kind = 'busy';
+  return new SqlError(error instanceof Error ? error.message : String(error), kind, driverCode, { cause: error });
 }
