@@ -14,10 +14,13 @@ const FORMATTED = /\.(cls|trigger|js|html|css|xml|json)$/;
 const CONCURRENCY = 4; // the Apex parser is a native process per file: overlap a few
 
 /** @returns {Promise<{ status: 'ok'|'unformatted'|'syntax'|'skipped', message?: string }>} */
-async function checkFile(file) {
+async function checkFile(file, projectDir) {
   const info = await prettier.getFileInfo(file, { ignorePath: IGNORE_FILE, plugins: PLUGINS });
   if (info.ignored || !info.inferredParser) return { status: 'skipped' };
-  const config = (await prettier.resolveConfig(file, { config: CONFIG_FILE })) ?? {};
+  // The config's overrides are globs relative to the repository: resolve them for the file's place in its
+  // project, so that a source folder outside the repository (a test fixture) gets the same options.
+  const asInRepo = path.join(REPO_ROOT, path.relative(projectDir, file));
+  const config = (await prettier.resolveConfig(asInRepo, { config: CONFIG_FILE })) ?? {};
   const source = readFileSync(file, 'utf8');
   try {
     const formatted = await prettier.format(source, { ...config, plugins: PLUGINS, filepath: file });
@@ -32,9 +35,10 @@ async function checkFile(file) {
 export async function checkAll(ctx, files) {
   ctx.prettierResults ??= new Map();
   const todo = files.filter((f) => !ctx.prettierResults.has(f));
+  const projectDir = path.dirname(ctx.tree.root);
   for (let i = 0; i < todo.length; i += CONCURRENCY) {
     const batch = todo.slice(i, i + CONCURRENCY);
-    const results = await Promise.all(batch.map(checkFile));
+    const results = await Promise.all(batch.map((file) => checkFile(file, projectDir)));
     batch.forEach((file, k) => ctx.prettierResults.set(file, results[k]));
   }
   return files.map((file) => [file, ctx.prettierResults.get(file)]);

@@ -1,0 +1,16 @@
+// ESLint 9 flat config for the middleware (`npm run lint` here runs `eslint src test`):
+// typescript-eslint's recommended rules on the TypeScript sources and tests.
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**'] },
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      // Unused arguments named with a leading underscore are deliberate (e.g. Express error handlers).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+    }
+  }
+);
