@@ -4,17 +4,22 @@ import type { Logger } from '../logger';
 export interface QboTokens {
   accessToken: string;
   refreshToken: string;
-  /** Epoch milliseconds. */
-  accessTokenExpiresAt: number;
-  refreshTokenExpiresAt: number;
+  accessTokenExpiresAt: Date;
+  refreshTokenExpiresAt: Date;
 }
 
-/** What the token manager needs from the store (tokens are encrypted there). */
+export interface StoredConnection extends QboTokens {
+  status: 'connected' | 'refresh_failed' | 'revoked';
+  /** Optimistic-concurrency version: a refresh stores its tokens only if nobody else did first. */
+  version: number;
+}
+
+/** What the token manager needs from the store (`store.connections` fits; tokens are encrypted there). */
 export interface TokenRepository {
-  loadTokens(realmId: string): Promise<QboTokens | null>;
-  /** Persists a rotated pair. Called before the new access token is used, so a crash never loses the new refresh token. */
-  saveTokens(realmId: string, tokens: QboTokens): Promise<void>;
-  markConnectionFailed(realmId: string, status: 'refresh_failed' | 'revoked', message: string): Promise<void>;
+  get(realmId: string): Promise<StoredConnection | undefined>;
+  /** Persists a rotated pair before the new access token is used; throws CONFLICT when the version moved on. */
+  saveTokens(realmId: string, tokens: QboTokens, expectedVersion: number): Promise<unknown>;
+  setStatus(realmId: string, status: 'refresh_failed' | 'revoked', lastError: string | null): Promise<unknown>;
 }
 
 /** Exchanges a refresh token at Intuit's token endpoint (intuit-oauth in production). */
@@ -41,7 +46,7 @@ export class TokenManager {
 
   async accessToken(realmId: string): Promise<string> {
     const tokens = await this.load(realmId);
-    if (tokens.accessTokenExpiresAt - EARLY_REFRESH_MS > this.now()) return tokens.accessToken;
+    if (tokens.accessTokenExpiresAt.getTime() - EARLY_REFRESH_MS > this.now()) return tokens.accessToken;
     return this.refreshOnce(realmId, tokens.accessToken);
   }
 
@@ -63,11 +68,11 @@ export class TokenManager {
 
   private async refresh(realmId: string, staleAccessToken: string): Promise<string> {
     const current = await this.load(realmId);
-    if (current.accessToken !== staleAccessToken && current.accessTokenExpiresAt - EARLY_REFRESH_MS > this.now()) {
+    if (current.accessToken !== staleAccessToken && current.accessTokenExpiresAt.getTime() - EARLY_REFRESH_MS > this.now()) {
       return current.accessToken;
     }
-    if (current.refreshTokenExpiresAt <= this.now()) {
-      await this.repo.markConnectionFailed(realmId, 'refresh_failed', 'The refresh token expired.');
+    if (current.refreshTokenExpiresAt.getTime() <= this.now()) {
+      await this.repo.setStatus(realmId, 'refresh_failed', 'The refresh token expired.');
       throw reconnectError(realmId, 'its refresh token expired');
     }
     let next: QboTokens;
@@ -76,7 +81,7 @@ export class TokenManager {
     } catch (error) {
       const code = (error as { error?: string }).error;
       if (code === 'invalid_grant' || code === 'invalid_client' || code === 'unauthorized_client') {
-        await this.repo.markConnectionFailed(realmId, 'refresh_failed', `Intuit answered ${code} to the token refresh.`);
+        await this.repo.setStatus(realmId, 'refresh_failed', `Intuit answered ${code} to the token refresh.`);
         throw reconnectError(realmId, `Intuit answered ${code} to the token refresh`);
       }
       throw new AppError('QBO_AUTH', `Could not refresh the QuickBooks token for company ${realmId}: ${(error as Error).message}.`, {
@@ -84,13 +89,23 @@ export class TokenManager {
         cause: error,
       });
     }
-    await this.repo.saveTokens(realmId, next);
+    try {
+      await this.repo.saveTokens(realmId, next, current.version);
+    } catch (error) {
+      // Another instance refreshed first and stored its pair; ours was issued later but theirs is the one
+      // the store keeps, so use the stored token (Intuit keeps the older refresh token valid for a while).
+      if ((error as AppError).code === 'CONFLICT') return (await this.load(realmId)).accessToken;
+      throw error;
+    }
     this.logger.info({ realmId }, 'quickbooks token refreshed');
     return next.accessToken;
   }
 
-  private async load(realmId: string): Promise<QboTokens> {
-    const tokens = await this.repo.loadTokens(realmId);
+  private async load(realmId: string): Promise<StoredConnection> {
+    const tokens = await this.repo.get(realmId);
+    if (tokens && tokens.status !== 'connected') {
+      throw reconnectError(realmId, tokens.status === 'revoked' ? 'access was revoked' : 'its last token refresh failed');
+    }
     if (!tokens) {
       throw new AppError('QBO_AUTH', `QuickBooks company ${realmId} is not connected.`, {
         retryable: false,
@@ -116,7 +131,7 @@ export function tokensFromIntuit(
   return {
     accessToken: json.access_token,
     refreshToken: json.refresh_token,
-    accessTokenExpiresAt: now + (json.expires_in ?? 3600) * 1000,
-    refreshTokenExpiresAt: now + (json.x_refresh_token_expires_in ?? 100 * 24 * 3600) * 1000,
+    accessTokenExpiresAt: new Date(now + (json.expires_in ?? 3600) * 1000),
+    refreshTokenExpiresAt: new Date(now + (json.x_refresh_token_expires_in ?? 100 * 24 * 3600) * 1000),
   };
 }

@@ -1,0 +1,122 @@
+import type { QboCompany } from '../quickbooks/api';
+import type { CompanyContext } from '../sync/invoice-draft';
+
+interface QboPreferences {
+  CurrencyPrefs?: { MultiCurrencyEnabled?: boolean; HomeCurrency?: { value?: string } };
+  TaxPrefs?: { UsingSalesTax?: boolean; PartnerTaxEnabled?: boolean };
+  SalesFormsPrefs?: { CustomField?: Array<{ CustomField?: Array<{ Name?: string; Type?: string; StringValue?: string; BooleanValue?: boolean }> }> };
+}
+
+interface QboTerm {
+  Id: string;
+  Name: string;
+  Active?: boolean;
+  Type?: string;
+  DueDays?: number;
+}
+
+export interface QboItem {
+  Id: string;
+  Name: string;
+  Sku?: string;
+  Active?: boolean;
+  Type?: string;
+}
+
+/** Explicit tax codes for companies without automated sales tax, from configuration (per realm). */
+export type TaxCodeSettings = Map<string, { taxable: string; nonTaxable: string }>;
+
+/**
+ * The company facts the mapping needs (currency, tax mode, terms, PO field) and the item catalog, read
+ * once and kept for `ttlMs`: a burst of 1,000 invoices costs a handful of QBO reads, not thousands.
+ */
+export class CompanyCatalog {
+  private readonly contexts = new Map<string, { at: number; value: Promise<CompanyContext> }>();
+  private readonly items = new Map<string, { at: number; value: Promise<ItemIndex> }>();
+
+  constructor(
+    private readonly taxCodes: TaxCodeSettings,
+    private readonly ttlMs = 10 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  context(company: QboCompany): Promise<CompanyContext> {
+    return this.cached(this.contexts, company.realmId, () => loadContext(company, this.taxCodes.get(company.realmId)));
+  }
+
+  itemIndex(company: QboCompany): Promise<ItemIndex> {
+    return this.cached(this.items, company.realmId, async () => new ItemIndex(await company.query<QboItem>('Item', '')));
+  }
+
+  /** Forget a company's catalog (after an item was created or a term changed). */
+  invalidate(realmId: string): void {
+    this.contexts.delete(realmId);
+    this.items.delete(realmId);
+  }
+
+  private cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
+    const hit = map.get(key);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    const value = load();
+    map.set(key, { at: this.now(), value });
+    value.catch(() => map.delete(key));
+    return value;
+  }
+}
+
+/** Active QBO items by SKU and by name (case-insensitive), the two keys a Product Code may match. */
+export class ItemIndex {
+  private readonly bySku = new Map<string, QboItem>();
+  private readonly byName = new Map<string, QboItem>();
+
+  constructor(items: QboItem[]) {
+    for (const item of items) {
+      if (item.Active === false) continue;
+      if (item.Sku) this.bySku.set(item.Sku.trim().toLowerCase(), item);
+      this.byName.set(item.Name.trim().toLowerCase(), item);
+    }
+  }
+
+  find(code: string): QboItem | undefined {
+    const key = code.trim().toLowerCase();
+    return this.bySku.get(key) ?? this.byName.get(key);
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+}
+
+async function loadContext(company: QboCompany, taxCodes: { taxable: string; nonTaxable: string } | undefined): Promise<CompanyContext> {
+  const [prefs, terms] = await Promise.all([company.preferences<QboPreferences>(), company.query<QboTerm>('Term', '')]);
+  const automated = Boolean(prefs.TaxPrefs?.PartnerTaxEnabled ?? prefs.TaxPrefs?.UsingSalesTax ?? true);
+  const context: CompanyContext = {
+    realmId: company.realmId,
+    homeCurrency: prefs.CurrencyPrefs?.HomeCurrency?.value ?? 'USD',
+    multiCurrency: Boolean(prefs.CurrencyPrefs?.MultiCurrencyEnabled),
+    taxMode: automated && !taxCodes ? 'automated' : 'codes',
+    terms: new Map(
+      terms
+        .filter((t) => t.Active !== false)
+        .map((t) => [t.Name, { id: t.Id, dueDays: t.Type === 'DATE_DRIVEN' || typeof t.DueDays !== 'number' ? null : t.DueDays }]),
+    ),
+  };
+  if (taxCodes) context.taxCodes = taxCodes;
+  const po = poCustomField(prefs);
+  if (po) context.poCustomField = po;
+  return context;
+}
+
+/**
+ * QBO describes its three sales-form custom fields as name/value pairs in Preferences
+ * (`SalesFormsPrefs.UseSalesCustom1` = true, `SalesFormsPrefs.SalesCustomName1` = "P.O. Number").
+ */
+export function poCustomField(prefs: QboPreferences): { definitionId: string; name: string } | undefined {
+  const pairs = (prefs.SalesFormsPrefs?.CustomField ?? []).flatMap((group) => group.CustomField ?? []);
+  for (const n of ['1', '2', '3']) {
+    const used = pairs.find((p) => p.Name === `SalesFormsPrefs.UseSalesCustom${n}`)?.BooleanValue;
+    const name = pairs.find((p) => p.Name === `SalesFormsPrefs.SalesCustomName${n}`)?.StringValue;
+    if (used && name && /\bp\.?\s?o\.?\b|purchase order/i.test(name)) return { definitionId: n, name };
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+import type { Logger } from '../logger';
+import type { DraftSummary } from '../sync/invoice-draft';
+import type { SfOpportunity } from '../sync/source';
+import type { BillingEntity } from './billing-entities';
+import type { SalesforceWriteBack } from './write-back';
+
+/** The part of a QBO invoice the middleware reads. */
+export interface QboInvoice {
+  Id: string;
+  SyncToken?: string;
+  DocNumber?: string;
+  TxnDate?: string;
+  DueDate?: string;
+  TotalAmt: number;
+  Balance: number;
+  PrivateNote?: string;
+  CurrencyRef?: { value: string };
+  CustomerRef?: { value: string; name?: string };
+  LinkedTxn?: Array<{ TxnId: string; TxnType: string }>;
+  MetaData?: { LastUpdatedTime?: string };
+}
+
+export interface InvoiceLinks {
+  invoicesOf(realmId: string, opportunityId: string): Promise<string[]>;
+  saveInvoice(realmId: string, opportunityId: string, invoiceId: string, extra: Record<string, unknown>): Promise<void>;
+}
+
+export interface AuditSink {
+  append(entries: Array<{ action: string; system: 'salesforce' | 'quickbooks'; salesforceId?: string; qboId?: string; realmId?: string; field?: string; newValue?: string | null; jobId?: string; sourceEvent?: string }>): Promise<unknown>;
+}
+
+/** `QuickBooks_Invoice__c.QuickBooks_Key__c`: unique across companies. */
+export function invoiceKey(realmId: string, invoiceId: string): string {
+  return `${realmId}:${invoiceId}`;
+}
+
+/**
+ * Records an invoice everywhere it must appear: the link table first (so no later attempt creates a
+ * second one), then the audit log, then Salesforce (Opportunity sync fields, the invoice mirror record,
+ * the Account's customer id).
+ */
+export class InvoiceRecorder {
+  constructor(
+    private readonly links: InvoiceLinks,
+    private readonly audit: AuditSink,
+    private readonly writeBack: SalesforceWriteBack,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async linkedInvoice(realmId: string, opportunityId: string): Promise<string | undefined> {
+    return (await this.links.invoicesOf(realmId, opportunityId))[0];
+  }
+
+  async record(
+    opp: SfOpportunity,
+    entity: BillingEntity,
+    invoice: QboInvoice,
+    info: { action: 'created' | 'adopted' | 'refreshed'; jobId?: string | undefined; customerId?: string; summary?: DraftSummary },
+  ): Promise<void> {
+    if (info.action !== 'refreshed') {
+      await this.links.saveInvoice(entity.realmId, opp.Id, invoice.Id, { docNumber: invoice.DocNumber ?? null, accountId: opp.AccountId });
+      await this.audit.append([
+        { action: `invoice.${info.action}`, system: 'quickbooks', salesforceId: opp.Id, qboId: invoice.Id, realmId: entity.realmId, field: 'TotalAmt', newValue: String(invoice.TotalAmt), ...(info.jobId ? { jobId: info.jobId } : {}) },
+      ]);
+    }
+    const writes: Array<Promise<true>> = [
+      this.writeBack.update('Opportunity', {
+        Id: opp.Id,
+        Billing_Sync_Status__c: 'Synced',
+        Billing_Sync_Error__c: null,
+        Last_Billing_Sync__c: this.now().toISOString(),
+        QuickBooks_Invoice_Id__c: invoice.Id,
+        Invoice_Number__c: invoice.DocNumber ?? null,
+        Invoice_Total__c: invoice.TotalAmt,
+        Invoice_Balance__c: invoice.Balance,
+        Invoice_Due_Date__c: invoice.DueDate ?? null,
+      }),
+      this.writeBack.upsert('QuickBooks_Invoice__c', 'QuickBooks_Key__c', {
+        QuickBooks_Key__c: invoiceKey(entity.realmId, invoice.Id),
+        Opportunity__c: opp.Id,
+        Account__c: opp.AccountId,
+        Doc_Number__c: invoice.DocNumber ?? null,
+        Txn_Date__c: invoice.TxnDate ?? null,
+        Due_Date__c: invoice.DueDate ?? null,
+        Total__c: invoice.TotalAmt,
+        Balance__c: invoice.Balance,
+        Currency__c: invoice.CurrencyRef?.value ?? null,
+        ...(opp.Billing_Entity__c ? { Billing_Entity__c: opp.Billing_Entity__c } : {}),
+        Voided__c: false,
+      }),
+    ];
+    if (entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId) {
+      writes.push(this.writeBack.update('Account', { Id: opp.Account.Id, QuickBooks_Customer_Id__c: info.customerId }));
+    }
+    await Promise.all(writes);
+    this.logger.info({ opportunityId: opp.Id, invoiceId: invoice.Id, docNumber: invoice.DocNumber, action: info.action, jobId: info.jobId }, 'invoice recorded in Salesforce');
+  }
+
+  /** A permanent failure: the Opportunity shows it, with the fix, until a person retries. */
+  async recordFailure(opportunityId: string, message: string): Promise<void> {
+    await this.writeBack.update('Opportunity', { Id: opportunityId, Billing_Sync_Status__c: 'Error', Billing_Sync_Error__c: message.slice(0, 32000) });
+  }
+
+  async recordQueued(opportunityIds: string[]): Promise<void> {
+    await Promise.all(opportunityIds.map((Id) => this.writeBack.update('Opportunity', { Id, Billing_Sync_Status__c: 'Queued', Billing_Sync_Error__c: null })));
+  }
+}

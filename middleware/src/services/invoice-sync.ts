@@ -1,0 +1,127 @@
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { QboApi, QboCompany } from '../quickbooks/api';
+import { isQboFaultCode } from '../quickbooks/errors';
+import { qboQuoted } from '../sync/customer-match';
+import { billingEmailOf, buildInvoiceDraft, checkBillable, lineItemsOf, opportunityCurrency, opportunityIdFromPrivateNote, type ResolvedItem } from '../sync/invoice-draft';
+import { describeProblems, problem, type Problem } from '../sync/problems';
+import type { SfOpportunity } from '../sync/source';
+import type { CompanyCatalog } from './company-context';
+import { requestIdFor, type CustomerResolver } from './customer-resolver';
+import type { BillingEntities } from './billing-entities';
+import type { InvoiceRecorder, QboInvoice } from './invoice-recorder';
+
+export interface InvoiceSyncDeps {
+  loadOpportunity: (id: string) => Promise<SfOpportunity | null>;
+  entities: BillingEntities;
+  api: QboApi;
+  catalog: CompanyCatalog;
+  customers: CustomerResolver;
+  recorder: InvoiceRecorder;
+  logger: Logger;
+}
+
+export interface SyncOutcome {
+  opportunityId: string;
+  realmId: string;
+  invoiceId: string;
+  docNumber: string | undefined;
+  total: number;
+  action: 'created' | 'adopted' | 'refreshed';
+}
+
+/** Raised for problems a person must fix; its text goes to `Billing_Sync_Error__c`. */
+export function problemsError(opportunityId: string, problems: Problem[]): AppError {
+  return new AppError('MAPPING_ERROR', `Opportunity ${opportunityId} cannot be invoiced:\n${describeProblems(problems)}`, {
+    retryable: false,
+    fix: problems.map((p) => p.fix).join(' '),
+    details: { problems },
+  });
+}
+
+/**
+ * Closed Won → exactly one QBO invoice. Safe to run any number of times for the same Opportunity:
+ * the link table answers "already invoiced"; after an attempt whose outcome is unknown (timeout, crash,
+ * lost response) QBO itself is searched for an invoice carrying the Opportunity id; and the create
+ * carries a `requestid` derived from the Opportunity, so QBO replays rather than repeats it.
+ */
+export class InvoiceSync {
+  constructor(private readonly deps: InvoiceSyncDeps) {}
+
+  async sync(opportunityId: string, options: { attempt: number; jobId?: string }): Promise<SyncOutcome> {
+    const opp = await this.deps.loadOpportunity(opportunityId);
+    if (!opp) {
+      throw new AppError('NOT_FOUND', `Opportunity ${opportunityId} was not found in Salesforce (deleted, or not visible to the integration user).`, {
+        fix: 'Check the id and the Ledgerline_Integration permission set\u2019s access to Opportunities.',
+      });
+    }
+    const entity = await this.deps.entities.forOpportunity(opp);
+    const company = this.deps.api.company(entity.realmId);
+
+    const linked = await this.deps.recorder.linkedInvoice(entity.realmId, opp.Id);
+    if (linked) {
+      const invoice = await company.read<QboInvoice>('Invoice', linked);
+      await this.deps.recorder.record(opp, entity, invoice, { action: 'refreshed', jobId: options.jobId });
+      return outcome(opp.Id, entity.realmId, invoice, 'refreshed');
+    }
+
+    const context = await this.deps.catalog.context(company);
+    const blocking = checkBillable(opp, context);
+    if (blocking.length > 0) throw problemsError(opp.Id, blocking);
+
+    const account = opp.Account!;
+    const currency = context.multiCurrency ? opportunityCurrency(opp, context) : null;
+    const resolution = await this.deps.customers.resolve(company, account, billingEmailOf(opp), currency);
+    const items = await this.resolveItems(company, opp);
+    const draft = buildInvoiceDraft(opp, context, resolution.customer, items);
+    if (!draft.ok) throw problemsError(opp.Id, draft.problems);
+
+    if (options.attempt > 1) {
+      const earlier = await this.findCreatedEarlier(company, opp, resolution.customer.id);
+      if (earlier) {
+        this.deps.logger.warn({ opportunityId: opp.Id, invoiceId: earlier.Id, jobId: options.jobId }, 'adopting the invoice an earlier attempt created');
+        await this.deps.recorder.record(opp, entity, earlier, { action: 'adopted', jobId: options.jobId, customerId: resolution.customer.id });
+        return outcome(opp.Id, entity.realmId, earlier, 'adopted');
+      }
+    }
+    const created = await company.create<QboInvoice>('Invoice', draft.invoice, requestIdFor('inv', opp.Id));
+    await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: resolution.customer.id, summary: draft.summary });
+    return outcome(opp.Id, entity.realmId, created, 'created');
+  }
+
+  /** Every line's product must map to an active QBO item: by the stored item id, else SKU, else name. */
+  private async resolveItems(company: QboCompany, opp: SfOpportunity): Promise<Map<string, ResolvedItem>> {
+    const index = await this.deps.catalog.itemIndex(company);
+    const items = new Map<string, ResolvedItem>();
+    const missing: Problem[] = [];
+    for (const line of lineItemsOf(opp)) {
+      const product = line.Product2;
+      if (!product || items.has(line.Product2Id)) continue;
+      const byCode = product.ProductCode ? index.find(product.ProductCode) : undefined;
+      if (product.QuickBooks_Item_Id__c) {
+        items.set(line.Product2Id, { id: product.QuickBooks_Item_Id__c, name: byCode?.Name ?? product.Name });
+      } else if (byCode) {
+        items.set(line.Product2Id, { id: byCode.Id, name: byCode.Name });
+      } else if (!product.ProductCode) {
+        missing.push(problem('PRODUCT_WITHOUT_SKU', product.Id, `Product "${product.Name}" (${product.Id}) has no Product Code (SKU).`, 'Set Product Code on the product to the QuickBooks item SKU or name.'));
+      }
+    }
+    if (missing.length > 0) throw problemsError(opp.Id, missing);
+    return items;
+  }
+
+  /** An invoice for this Opportunity that QBO already has (an earlier attempt's response was lost). */
+  private async findCreatedEarlier(company: QboCompany, opp: SfOpportunity, customerId: string): Promise<QboInvoice | undefined> {
+    try {
+      const candidates = await company.query<QboInvoice>('Invoice', `where CustomerRef = ${qboQuoted(customerId)} and TxnDate = ${qboQuoted(opp.CloseDate)}`);
+      return candidates.find((inv) => opportunityIdFromPrivateNote(inv.PrivateNote) === opp.Id);
+    } catch (error) {
+      if (isQboFaultCode(error, '4001')) return undefined;
+      throw error;
+    }
+  }
+}
+
+function outcome(opportunityId: string, realmId: string, invoice: QboInvoice, action: SyncOutcome['action']): SyncOutcome {
+  return { opportunityId, realmId, invoiceId: invoice.Id, docNumber: invoice.DocNumber, total: invoice.TotalAmt, action };
+}

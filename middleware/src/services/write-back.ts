@@ -1,0 +1,92 @@
+import type { Connection } from 'jsforce';
+import { AppError } from '../errors';
+import { classifySalesforceError, type SaveResult } from '../salesforce/records';
+import { Batcher } from '../util/batcher';
+
+type SfRecord = Record<string, unknown>;
+
+interface WriteKey {
+  sobject: string;
+  /** `Id` for updates, the external-id field name for upserts. */
+  keyField: string;
+  key: string;
+}
+
+/**
+ * Salesforce writes from many concurrent jobs, merged into sObject-collection calls of up to 200 records
+ * per object (one call for a whole batch of invoices instead of one per record). Never all-or-none:
+ * every job learns the fate of its own record, and a locked row fails only that record (retryable).
+ */
+export class SalesforceWriteBack {
+  private readonly batchers = new Map<string, Batcher<string, true>>();
+  private readonly pending = new Map<string, SfRecord>();
+  /** Collection calls made, for benchmarks. */
+  calls = 0;
+
+  constructor(
+    private readonly conn: () => Promise<Connection>,
+    private readonly windowMs = 25,
+  ) {}
+
+  update(sobject: string, record: SfRecord & { Id: string }): Promise<true> {
+    return this.enqueue({ sobject, keyField: 'Id', key: record.Id }, record);
+  }
+
+  upsert(sobject: string, externalIdField: string, record: SfRecord): Promise<true> {
+    const key = record[externalIdField];
+    if (typeof key !== 'string' || key.length === 0) throw new AppError('INTERNAL', `Upsert of ${sobject} needs ${externalIdField}.`);
+    return this.enqueue({ sobject, keyField: externalIdField, key }, record);
+  }
+
+  private enqueue(target: WriteKey, record: SfRecord): Promise<true> {
+    const group = `${target.sobject}|${target.keyField}`;
+    const id = `${group}|${target.key}`;
+    // Two writes to one record in the same window merge: the later values win field by field.
+    this.pending.set(id, { ...(this.pending.get(id) ?? {}), ...record });
+    let batcher = this.batchers.get(group);
+    if (!batcher) {
+      batcher = new Batcher<string, true>((ids) => this.flush(target.sobject, target.keyField, ids), { maxBatch: 200, windowMs: this.windowMs });
+      this.batchers.set(group, batcher);
+    }
+    return batcher.load(id);
+  }
+
+  private async flush(sobject: string, keyField: string, ids: string[]): Promise<Map<string, true | Error>> {
+    const records = ids.map((id) => {
+      const record = this.pending.get(id)!;
+      this.pending.delete(id);
+      return record;
+    });
+    const conn = await this.conn();
+    this.calls += 1;
+    let results: SaveResult[];
+    try {
+      const api = conn.sobject(sobject);
+      results = (keyField === 'Id'
+        ? await api.update(records as Array<SfRecord & { Id: string }>, { allOrNone: false })
+        : await api.upsert(records, keyField, { allOrNone: false })) as unknown as SaveResult[];
+    } catch (error) {
+      throw classifySalesforceError(error, `${keyField === 'Id' ? 'update' : 'upsert'} of ${records.length} ${sobject} records`);
+    }
+    const out = new Map<string, true | Error>();
+    ids.forEach((id, index) => {
+      const result = results[index];
+      if (result?.success) {
+        out.set(id, true);
+        return;
+      }
+      const first = result?.errors?.[0] ?? { statusCode: 'UNKNOWN', message: 'no result returned' };
+      const retryable = first.statusCode === 'UNABLE_TO_LOCK_ROW' || first.statusCode === 'REQUEST_LIMIT_EXCEEDED';
+      const recordKey = String(records[index]![keyField]);
+      out.set(
+        id,
+        new AppError('SALESFORCE_ERROR', `Salesforce refused the write to ${sobject} ${recordKey}: ${first.statusCode}: ${first.message}`, {
+          retryable,
+          fix: retryable ? undefined : 'Check the field named in the message and the Ledgerline_Integration permission set.',
+          details: { statusCode: first.statusCode, fields: first.fields },
+        }),
+      );
+    });
+    return out;
+  }
+}
