@@ -46,6 +46,20 @@ export class CustomerResolver {
     return promise;
   }
 
+  /** What `resolve` would do, without creating or linking anything (for the preview). */
+  async peek(company: QboCompany, account: SfAccount, email: string | null): Promise<{ customer: ResolvedCustomer | null; how: string; problem?: string }> {
+    const linkedId = (await this.links.findCustomer(company.realmId, account.Id)) ?? account.QuickBooks_Customer_Id__c ?? undefined;
+    if (linkedId) {
+      const linked = await this.readLinked(company, linkedId, account).catch((error: Error) => error);
+      if (linked instanceof Error) return { customer: null, how: 'linked', problem: linked.message };
+      if (linked) return { customer: toResolved(linked), how: 'linked' };
+    }
+    const found = await this.search(company, account, email);
+    if (found.kind === 'match') return { customer: toResolved(found.customer), how: found.reason };
+    if (found.kind === 'ambiguous') return { customer: null, how: 'ambiguous', problem: found.reason };
+    return { customer: null, how: `new customer "${displayNameFor(account.Name, this.rules)}"` };
+  }
+
   private async resolveOnce(company: QboCompany, account: SfAccount, email: string | null, currency: string | null): Promise<CustomerResolution> {
     const linkedId = (await this.links.findCustomer(company.realmId, account.Id)) ?? account.QuickBooks_Customer_Id__c ?? undefined;
     if (linkedId) {

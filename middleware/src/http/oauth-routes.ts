@@ -1,0 +1,51 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { parse } from './validation';
+
+export interface QboConnectFlow {
+  /** Starts the consent flow for a billing entity; returns Intuit's authorize URL. */
+  start(billingEntity: string): Promise<string>;
+  /** Finishes it from Intuit's redirect; returns what was connected. */
+  finish(callbackUrl: string, state: string): Promise<{ realmId: string; billingEntity: string; companyName: string | null }>;
+}
+
+const connectQuery = z.object({
+  entity: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .regex(/^[\p{L}\p{N} .,&'()-]+$/u, 'letters, digits, spaces and . , & \' ( ) - only')
+    .default('Default'),
+});
+
+const callbackQuery = z.object({ state: z.string().min(10).max(200), code: z.string().min(1).max(2000).optional(), realmId: z.string().regex(/^\d{1,30}$/).optional(), error: z.string().max(200).optional() });
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** An admin connects a QBO company (billing entity) from a browser. */
+export function oauthRoutes(flow: QboConnectFlow, adminAuth: RequestHandler): Router {
+  const router = Router();
+  router.get('/oauth/quickbooks/connect', adminAuth, async (req, res) => {
+    const { entity } = parse(connectQuery, req.query, 'query');
+    res.redirect(302, await flow.start(entity));
+  });
+  // The callback is reached by Intuit's redirect; the single-use state ties it to an admin's connect.
+  router.get('/oauth/quickbooks/callback', async (req, res) => {
+    const query = parse(callbackQuery, req.query, 'query');
+    if (query.error) {
+      throw new AppError('BAD_REQUEST', `QuickBooks did not grant access: ${query.error}.`, { fix: 'Start again from /oauth/quickbooks/connect and approve the connection.' });
+    }
+    const result = await flow.finish(req.originalUrl, query.state);
+    res
+      .status(200)
+      .type('html')
+      .send(
+        `<!doctype html><title>QuickBooks connected</title><h1>QuickBooks connected</h1><p>Company ${escapeHtml(result.companyName ?? result.realmId)} (realm ${escapeHtml(result.realmId)}) is connected as billing entity “${escapeHtml(result.billingEntity)}”.</p>`,
+      );
+  });
+  return router;
+}

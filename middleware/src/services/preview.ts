@@ -1,0 +1,71 @@
+import type { QboApi } from '../quickbooks/api';
+import { billingEmailOf, buildInvoiceDraft, checkBillable, lineItemsOf, type ResolvedItem } from '../sync/invoice-draft';
+import { problem, type Problem } from '../sync/problems';
+import type { SfOpportunity } from '../sync/source';
+import type { BillingEntities } from './billing-entities';
+import type { CompanyCatalog } from './company-context';
+import type { CustomerResolver } from './customer-resolver';
+import { AppError } from '../errors';
+
+export interface InvoicePreview {
+  opportunityId: string;
+  billable: boolean;
+  billingEntity: string | null;
+  customer: { id: string | null; name: string | null; how: string } | null;
+  invoice: unknown;
+  summary: unknown;
+  problems: Problem[];
+}
+
+/**
+ * The invoice an Opportunity would produce and every problem that would stop it, computed exactly as the
+ * sync would, but read-only: nothing is created, linked or written.
+ */
+export class InvoicePreviewer {
+  constructor(
+    private readonly loadOpportunity: (id: string) => Promise<SfOpportunity | null>,
+    private readonly entities: BillingEntities,
+    private readonly api: QboApi,
+    private readonly catalog: CompanyCatalog,
+    private readonly customers: CustomerResolver,
+  ) {}
+
+  async preview(opportunityId: string): Promise<InvoicePreview> {
+    const opp = await this.loadOpportunity(opportunityId);
+    if (!opp) throw new AppError('NOT_FOUND', `Opportunity ${opportunityId} was not found in Salesforce.`, { fix: 'Check the id.' });
+    const base: InvoicePreview = { opportunityId, billable: false, billingEntity: null, customer: null, invoice: null, summary: null, problems: [] };
+    let entity;
+    try {
+      entity = await this.entities.forOpportunity(opp);
+    } catch (error) {
+      const e = error as AppError;
+      return { ...base, problems: [problem('UNKNOWN_BILLING_ENTITY', opp.Id, e.message, e.fix ?? '')] };
+    }
+    const company = this.api.company(entity.realmId);
+    const context = await this.catalog.context(company);
+    const problems = checkBillable({ ...opp, IsWon: true }, context);
+    const result: InvoicePreview = { ...base, billingEntity: entity.name, problems };
+    if (!opp.Account) return result;
+    const peek = await this.customers.peek(company, opp.Account, billingEmailOf(opp));
+    result.customer = { id: peek.customer?.id ?? null, name: peek.customer?.displayName ?? null, how: peek.how };
+    if (peek.problem) problems.push(problem('PROBABLE_CUSTOMER_MATCH', opp.Account.Id, peek.problem, 'Set QuickBooks Customer Id on the Account to the right customer.'));
+    const index = await this.catalog.itemIndex(company);
+    const items = new Map<string, ResolvedItem>();
+    for (const line of lineItemsOf(opp)) {
+      const p = line.Product2;
+      const found = p?.ProductCode ? index.find(p.ProductCode) : undefined;
+      if (p?.QuickBooks_Item_Id__c) items.set(line.Product2Id, { id: p.QuickBooks_Item_Id__c, name: found?.Name ?? p.Name });
+      else if (found) items.set(line.Product2Id, { id: found.Id, name: found.Name });
+    }
+    const customer = peek.customer ?? { id: '(new)', displayName: peek.how, currency: null };
+    const draft = buildInvoiceDraft({ ...opp, IsWon: true, Billing_Sync_Status__c: opp.Billing_Sync_Status__c === 'Excluded' ? 'Excluded' : null }, context, customer, items);
+    if (draft.ok) {
+      result.invoice = draft.invoice;
+      result.summary = draft.summary;
+    } else {
+      for (const p of draft.problems) if (!problems.some((q) => q.code === p.code && q.recordId === p.recordId)) problems.push(p);
+    }
+    result.billable = problems.length === 0;
+    return result;
+  }
+}

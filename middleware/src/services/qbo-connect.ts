@@ -1,0 +1,60 @@
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { QboConnectFlow } from '../http/oauth-routes';
+import { IntuitOAuth } from '../quickbooks/oauth';
+import type { QboTokens } from '../quickbooks/tokens';
+
+export interface ConnectStore {
+  settings: {
+    get<T>(key: string): Promise<T | undefined>;
+    set(key: string, value: unknown): Promise<void>;
+    remove(key: string): Promise<boolean>;
+  };
+  connections: {
+    connect(input: QboTokens & { realmId: string; billingEntity: string; companyName?: string | null }): Promise<unknown>;
+    list(): Promise<Array<{ realmId: string; billingEntity: string }>>;
+  };
+}
+
+const STATE_TTL_MS = 10 * 60_000;
+
+/**
+ * The OAuth connect flow: a single-use state (kept ten minutes) ties Intuit's redirect to the admin who
+ * started it and to the billing entity being connected. Connecting a company never touches the others.
+ */
+export class QboConnectService implements QboConnectFlow {
+  constructor(
+    private readonly oauth: IntuitOAuth,
+    private readonly store: ConnectStore,
+    private readonly companyName: (realmId: string) => Promise<string | null>,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async start(billingEntity: string): Promise<string> {
+    const state = IntuitOAuth.newState();
+    await this.store.settings.set(`oauth-state:${state}`, { billingEntity, expiresAt: this.now() + STATE_TTL_MS });
+    return this.oauth.authorizeUrl(state);
+  }
+
+  async finish(callbackUrl: string, state: string) {
+    const key = `oauth-state:${state}`;
+    const saved = await this.store.settings.get<{ billingEntity: string; expiresAt: number }>(key);
+    await this.store.settings.remove(key);
+    if (!saved || saved.expiresAt < this.now()) {
+      throw new AppError('BAD_REQUEST', 'This QuickBooks connection request is unknown or expired.', { fix: 'Start again from /oauth/quickbooks/connect within ten minutes.' });
+    }
+    const { realmId, tokens } = await this.oauth.exchange(callbackUrl);
+    const clash = (await this.store.connections.list()).find((c) => c.billingEntity === saved.billingEntity && c.realmId !== realmId);
+    if (clash) {
+      throw new AppError('CONFLICT', `Billing entity "${saved.billingEntity}" is already connected to another QuickBooks company (${clash.realmId}).`, {
+        fix: 'Choose another billing entity name, or disconnect the other company first.',
+      });
+    }
+    await this.store.connections.connect({ realmId, billingEntity: saved.billingEntity, ...tokens });
+    const companyName = await this.companyName(realmId).catch(() => null);
+    if (companyName) await this.store.connections.connect({ realmId, billingEntity: saved.billingEntity, companyName, ...tokens });
+    this.logger.info({ realmId, billingEntity: saved.billingEntity }, 'quickbooks company connected');
+    return { realmId, billingEntity: saved.billingEntity, companyName };
+  }
+}
