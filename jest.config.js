@@ -15,7 +15,9 @@ function hasLwcComponents(dir) {
   }
   return entries.some((entry) => {
     if (entry.isDirectory()) {
-      return !['__tests__', '__mocks__', 'node_modules'].includes(entry.name) && hasLwcComponents(path.join(dir, entry.name));
+      return (
+        !['__tests__', '__mocks__', 'node_modules'].includes(entry.name) && hasLwcComponents(path.join(dir, entry.name))
+      );
     }
     return entry.name.endsWith('.js') && dir.split(path.sep).includes('lwc');
   });

@@ -42,7 +42,13 @@ function parseCli(argv) {
       help: { type: 'boolean', default: false }
     }
   });
-  const list = (v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+  const list = (v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   const only = list(values.only);
   const skip = list(values.skip);
   for (const name of [...only, ...skip]) {
@@ -99,10 +105,14 @@ async function main() {
   console.log(`  ${'stage'.padEnd(width)}  result  problems  time   notes`);
   for (const r of rows) {
     const result = r.ok ? 'pass' : 'FAIL';
-    console.log(`  ${r.name.padEnd(width)}  ${result.padEnd(6)}  ${String(r.problems).padStart(8)}  ${seconds(r.ms).padStart(5)}  ${r.notes}`);
+    console.log(
+      `  ${r.name.padEnd(width)}  ${result.padEnd(6)}  ${String(r.problems).padStart(8)}  ${seconds(r.ms).padStart(5)}  ${r.notes}`
+    );
   }
   const failed = rows.filter((r) => !r.ok).length;
-  console.log(`\nverify-salesforce: ${failed ? `${failed} of ${rows.length} stages FAILED` : `all ${rows.length} stages passed`} in ${seconds(Date.now() - started)}`);
+  console.log(
+    `\nverify-salesforce: ${failed ? `${failed} of ${rows.length} stages FAILED` : `all ${rows.length} stages passed`} in ${seconds(Date.now() - started)}`
+  );
   return failed ? 1 : 0;
 }
 

@@ -60,7 +60,9 @@ function relaxLightningComponentBundle(schema) {
   const typeEnd = schema.indexOf('</xsd:complexType>', typeStart);
   const at = schema.indexOf(WSDL_TAIL, typeStart);
   if (typeStart < 0 || at < 0 || at > typeEnd) {
-    throw new Error('metadata.wsdl: LightningComponentBundle no longer ends with targetConfigs (base64) + targets; review the relaxation');
+    throw new Error(
+      'metadata.wsdl: LightningComponentBundle no longer ends with targetConfigs (base64) + targets; review the relaxation'
+    );
   }
   return schema.slice(0, at) + RELAXED_TAIL + schema.slice(at + WSDL_TAIL.length);
 }

@@ -15,7 +15,10 @@ test('apex-syntax: a syntax error fails and names the file', (t) => {
   const root = makeProject(t, { [CLASS]: (src) => src.replace('return result;', 'return result') });
   const { code, out } = verify(root, 'apex-syntax');
   assert.notEqual(code, 0);
-  assert.ok(problemLines(out, 'InvoiceSyncService.cls').some((l) => /Apex syntax error: Missing ';'/.test(l)), out);
+  assert.ok(
+    problemLines(out, 'InvoiceSyncService.cls').some((l) => /Apex syntax error: Missing ';'/.test(l)),
+    out
+  );
 });
 
 test('apex-syntax: a double-quoted string in a trigger fails', (t) => {
@@ -24,23 +27,33 @@ test('apex-syntax: a double-quoted string in a trigger fails', (t) => {
   });
   const { code, out } = verify(root, 'apex-syntax');
   assert.notEqual(code, 0);
-  assert.ok(problemLines(out, 'InvoiceTrigger.trigger').some((l) => /Apex syntax error/.test(l)), out);
+  assert.ok(
+    problemLines(out, 'InvoiceTrigger.trigger').some((l) => /Apex syntax error/.test(l)),
+    out
+  );
 });
 
 test('format: a badly formatted class fails and names the file', (t) => {
   const root = makeProject(t, { [CLASS]: (src) => src.replace('        return result;', 'return   result ;') });
   const { code, out } = verify(root, 'format');
   assert.notEqual(code, 0);
-  assert.ok(problemLines(out, 'InvoiceSyncService.cls').some((l) => /not formatted/.test(l)), out);
+  assert.ok(
+    problemLines(out, 'InvoiceSyncService.cls').some((l) => /not formatted/.test(l)),
+    out
+  );
 });
 
 test('format: a badly formatted XML file fails and names the file', (t) => {
   const root = makeProject(t, {
-    [`${DEFAULT}/objects/Invoice__c/Invoice__c.object-meta.xml`]: (xml) => xml.replace('    <label>Invoice</label>', '<label>Invoice</label>')
+    [`${DEFAULT}/objects/Invoice__c/Invoice__c.object-meta.xml`]: (xml) =>
+      xml.replace('    <label>Invoice</label>', '<label>Invoice</label>')
   });
   const { code, out } = verify(root, 'format');
   assert.notEqual(code, 0);
-  assert.ok(problemLines(out, 'Invoice__c.object-meta.xml').some((l) => /not formatted/.test(l)), out);
+  assert.ok(
+    problemLines(out, 'Invoice__c.object-meta.xml').some((l) => /not formatted/.test(l)),
+    out
+  );
 });
 
 const SOQL_IN_LOOP = `/**
@@ -75,7 +88,10 @@ test('pmd: SOQL inside a loop fails with OperationWithLimitsInLoop at file:line'
   });
   const { code, out } = verify(root, 'pmd');
   assert.notEqual(code, 0);
-  assert.ok(problemLines(out, 'InvoiceLoop.cls').some((l) => /InvoiceLoop\.cls:13: pmd:OperationWithLimitsInLoop/.test(l)), out);
+  assert.ok(
+    problemLines(out, 'InvoiceLoop.cls').some((l) => /InvoiceLoop\.cls:13: pmd:OperationWithLimitsInLoop/.test(l)),
+    out
+  );
 });
 
 test('pmd: a source folder without Apex passes (skipped)', (t) => {

@@ -15,28 +15,40 @@ test('structure: malformed XML fails and names the file and line', (t) => {
   const { code, out } = verify(root, 'structure');
   assert.notEqual(code, 0);
   const lines = problemLines(out, 'Status__c.field-meta.xml');
-  assert.ok(lines.some((l) => /Status__c\.field-meta\.xml:\d+: malformed XML/.test(l)), out);
+  assert.ok(
+    lines.some((l) => /Status__c\.field-meta\.xml:\d+: malformed XML/.test(l)),
+    out
+  );
 });
 
 test('structure: an Apex class without its -meta.xml is an orphan', (t) => {
   const root = makeProject(t, { [`${DEFAULT}/classes/InvoiceSyncService.cls-meta.xml`]: null });
   const { code, out } = verify(root, 'structure');
   assert.notEqual(code, 0);
-  assert.ok(problemLines(out, 'InvoiceSyncService.cls').some((l) => /orphan Apex source/.test(l)), out);
+  assert.ok(
+    problemLines(out, 'InvoiceSyncService.cls').some((l) => /orphan Apex source/.test(l)),
+    out
+  );
 });
 
 test('structure: a trigger without its -meta.xml is an orphan', (t) => {
   const root = makeProject(t, { [`${DEFAULT}/triggers/InvoiceTrigger.trigger-meta.xml`]: null });
   const { code, out } = verify(root, 'structure');
   assert.notEqual(code, 0);
-  assert.ok(problemLines(out, 'InvoiceTrigger.trigger').some((l) => /orphan Apex source/.test(l)), out);
+  assert.ok(
+    problemLines(out, 'InvoiceTrigger.trigger').some((l) => /orphan Apex source/.test(l)),
+    out
+  );
 });
 
 test('structure: a stray file that is no metadata component fails', (t) => {
   const root = makeProject(t, { [`${DEFAULT}/classes/notes.txt`]: 'remember to write the tests\n' });
   const { code, out } = verify(root, 'structure');
   assert.notEqual(code, 0);
-  assert.ok(problemLines(out, 'notes.txt').some((l) => /stray file/.test(l)), out);
+  assert.ok(
+    problemLines(out, 'notes.txt').some((l) => /stray file/.test(l)),
+    out
+  );
 });
 
 test('structure: a file excluded by .forceignore is not stray', (t) => {

@@ -28,6 +28,7 @@ export async function runLwcLint({ tree }) {
     }
   }
   // An LWC file the config does not cover would pass unchecked: say so instead.
-  if (linted < files.length) problems.push({ file: tree.root, message: `${files.length - linted} LWC files were not linted` });
+  if (linted < files.length)
+    problems.push({ file: tree.root, message: `${files.length - linted} LWC files were not linted` });
   return { problems, notes: [`${files.length} files linted`] };
 }

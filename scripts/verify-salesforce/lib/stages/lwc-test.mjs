@@ -15,11 +15,23 @@ export async function runLwcTest(ctx) {
 
   const projectDir = path.dirname(tree.root);
   if (!existsSync(path.join(projectDir, 'sfdx-project.json'))) {
-    return { problems: [{ file: projectDir, message: 'no sfdx-project.json beside the source folder: cannot run sfdx-lwc-jest' }] };
+    return {
+      problems: [
+        { file: projectDir, message: 'no sfdx-project.json beside the source folder: cannot run sfdx-lwc-jest' }
+      ]
+    };
   }
-  const bin = path.join(path.dirname(requireFromRepo.resolve('@salesforce/sfdx-lwc-jest/package.json')), 'bin', 'sfdx-lwc-jest');
+  const bin = path.join(
+    path.dirname(requireFromRepo.resolve('@salesforce/sfdx-lwc-jest/package.json')),
+    'bin',
+    'sfdx-lwc-jest'
+  );
   const isRepo = path.resolve(projectDir) === REPO_ROOT;
-  const args = [bin, '--coverage', ...(isRepo ? [] : ['--', '--passWithNoTests', '--coverageDirectory', path.join(projectDir, 'coverage')])];
+  const args = [
+    bin,
+    '--coverage',
+    ...(isRepo ? [] : ['--', '--passWithNoTests', '--coverageDirectory', path.join(projectDir, 'coverage')])
+  ];
   const { code, output } = await run(process.execPath, args, projectDir);
 
   const problems = [];
@@ -29,7 +41,8 @@ export async function runLwcTest(ctx) {
   for (const match of output.matchAll(/^Jest: (.*coverage threshold.*)$/gm)) {
     problems.push({ file: tree.root, message: match[1] });
   }
-  if (code !== 0 && problems.length === 0) problems.push({ file: tree.root, message: `sfdx-lwc-jest exited with ${code}` });
+  if (code !== 0 && problems.length === 0)
+    problems.push({ file: tree.root, message: `sfdx-lwc-jest exited with ${code}` });
   if (problems.length > 0 || ctx.verbose) ctx.log(indent(output));
   const summary = /^Tests:\s+(.*)$/m.exec(output)?.[1];
   return { problems, notes: [summary ? `tests: ${summary}` : 'no LWC tests'] };

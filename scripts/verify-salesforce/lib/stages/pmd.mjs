@@ -64,7 +64,8 @@ export async function runPmd(ctx) {
       }
     }
     notes.push(`${targets.length} Apex files, ${selection.getCount()} rules`);
-    if (advisory) notes.push(`${advisory} advisory findings (severity 3-5${ctx.verbose ? '' : '; --verbose lists them'})`);
+    if (advisory)
+      notes.push(`${advisory} advisory findings (severity 3-5${ctx.verbose ? '' : '; --verbose lists them'})`);
     return { problems, notes };
   } finally {
     rmSync(logFolder, { recursive: true, force: true });

@@ -37,8 +37,17 @@ export async function runSchema({ tree }) {
     xml: inputs,
     schema: [{ fileName: 'metadata.xsd', contents: schema.text }],
     initialMemoryPages: 4096,
-    maxMemoryPages: 65536,
+    maxMemoryPages: 65536
   });
+  // Every file must get a verdict: "<file> validates" or at least one located error.
+  const answered = new Set(result.errors.map((e) => e.loc?.fileName));
+  for (const line of result.rawOutput.split('\n')) {
+    const m = /^(.+) validates$/.exec(line);
+    if (m) answered.add(m[1]);
+  }
+  for (const [fileName, file] of byName) {
+    if (!answered.has(fileName)) problems.push({ file, message: 'xmllint gave no verdict for this file' });
+  }
   for (const error of result.errors) {
     if (!error.loc) {
       if (/fails to validate$/.test(error.rawMessage)) continue; // summary line after the real errors
@@ -62,7 +71,11 @@ function rootElementProblems(file, contents, expectedType) {
   const ns = doc[rootName]?.['@xmlns'];
   if (ns !== MD_NS) problems.push({ file, line: 1, message: `root <${rootName}> must declare xmlns="${MD_NS}"` });
   if (expectedType && rootName !== expectedType) {
-    problems.push({ file, line: 1, message: `root element <${rootName}> does not match the metadata type ${expectedType} of this file name` });
+    problems.push({
+      file,
+      line: 1,
+      message: `root element <${rootName}> does not match the metadata type ${expectedType} of this file name`
+    });
   }
   return problems;
 }

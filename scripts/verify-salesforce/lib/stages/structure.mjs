@@ -27,15 +27,24 @@ export async function runStructure({ tree }) {
   for (const [file, { line, message }] of tree.malformed) problems.push({ file, line, message });
 
   if (tree.resolveError) {
-    problems.push({ file: tree.root, message: `source-deploy-retrieve cannot resolve the tree: ${tree.resolveError.message}` });
+    problems.push({
+      file: tree.root,
+      message: `source-deploy-retrieve cannot resolve the tree: ${tree.resolveError.message}`
+    });
   }
   if (!tree.resolveError) {
     for (const file of tree.kept) {
       if (tree.covered.has(file)) continue;
       if (APEX_BODY.test(file)) {
-        problems.push({ file, message: `orphan Apex source: ${path.basename(file)}-meta.xml is missing, so it would never deploy` });
+        problems.push({
+          file,
+          message: `orphan Apex source: ${path.basename(file)}-meta.xml is missing, so it would never deploy`
+        });
       } else {
-        problems.push({ file, message: 'stray file: not part of any metadata component (move it, delete it, or list it in .forceignore)' });
+        problems.push({
+          file,
+          message: 'stray file: not part of any metadata component (move it, delete it, or list it in .forceignore)'
+        });
       }
     }
     problems.push(...(await convert(tree)));
