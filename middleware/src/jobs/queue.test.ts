@@ -1,0 +1,244 @@
+import { AppError } from '../errors';
+import { manualClock, openStore, type Store } from '../store';
+import { createTestDatabase, testDialects, type TestDatabase } from '../store/test-databases';
+import { createJobQueue, type JobQueue } from './index';
+
+const LEASE = 30_000;
+const noJitter = { baseMs: 1000, capMs: 60_000, jitter: 0, random: () => 0 };
+
+describe.each(testDialects())('job queue on %s', (dialect) => {
+  let database: TestDatabase;
+  let store: Store;
+  let queue: JobQueue;
+  const clock = manualClock();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect);
+    store = await openStore(database.url, { now: clock });
+    queue = createJobQueue(store, { backoff: noJitter });
+  });
+  beforeEach(async () => {
+    await store.db.query('delete from jobs');
+    clock.set(new Date('2025-01-01T00:00:00.000Z'));
+  });
+  afterAll(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  it('enqueues a job with its payload and defaults', async () => {
+    const { job, created } = await queue.enqueue({ type: 'sync.opportunity', payload: { opportunityId: '006A' } });
+    expect(created).toBe(true);
+    expect(job).toMatchObject({ state: 'queued', attempts: 0, maxAttempts: 8, priority: 0, payload: { opportunityId: '006A' } });
+    expect(job.runAt).toEqual(clock());
+    expect(await queue.get(job.id)).toEqual(job);
+    await expect(queue.enqueue({ type: 't', payload: null, maxAttempts: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('creates one job for five concurrent enqueues of the same key', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => queue.enqueue({ type: 'sync.opportunity', payload: { i }, idempotencyKey: 'opp:006A' })),
+    );
+    expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(await queue.list({ key: 'opp:006A' })).toHaveLength(1);
+  });
+
+  it('creates one job for concurrent enqueues of one key from two connections', async () => {
+    const other = await openStore(database.url, { now: clock });
+    try {
+      const queues = [queue, createJobQueue(other)];
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (queues[i % 2] as JobQueue).enqueue({ type: 't', payload: i, idempotencyKey: 'k' })),
+      );
+      expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
+      expect((await queue.counts()).queued).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("dedupe 'live': a finished job does not block a new one; dedupe 'forever' returns it", async () => {
+    const first = await queue.enqueue({ type: 't', payload: 1, idempotencyKey: 'inv:130' });
+    const [claimed] = await queue.claim('w1', ['t'], LEASE, 1);
+    expect(claimed?.id).toBe(first.job.id);
+    expect((await queue.enqueue({ type: 't', payload: 2, idempotencyKey: 'inv:130' })).job.id).toBe(first.job.id); // running is live
+    expect(await queue.complete(first.job.id, { invoiceId: '130' }, claimed?.lease)).toBe(true);
+
+    const forever = await queue.enqueue({ type: 't', payload: 3, idempotencyKey: 'inv:130', dedupe: 'forever' });
+    expect(forever).toMatchObject({ created: false, job: { id: first.job.id, state: 'completed', result: { invoiceId: '130' } } });
+    const live = await queue.enqueue({ type: 't', payload: 4, idempotencyKey: 'inv:130' });
+    expect(live.created).toBe(true);
+    expect(live.job.id).not.toBe(first.job.id);
+  });
+
+  it('claims only due jobs of the asked types, highest priority first, up to the limit', async () => {
+    const low = await queue.enqueue({ type: 'a', payload: 'low' });
+    const high = await queue.enqueue({ type: 'a', payload: 'high', priority: 10 });
+    await queue.enqueue({ type: 'a', payload: 'later', runAt: new Date(clock().getTime() + 60_000) });
+    await queue.enqueue({ type: 'b', payload: 'other type' });
+    const claimed = await queue.claim('w1', ['a'], LEASE, 5);
+    expect(claimed.map((j) => j.id)).toEqual([high.job.id, low.job.id]);
+    expect(claimed[0]).toMatchObject({ state: 'running', attempts: 1 });
+    expect(claimed[0]?.lease).toMatch(/^w1#/);
+    expect(claimed[0]?.lockedUntil).toEqual(new Date(clock().getTime() + LEASE));
+    expect(await queue.claim('w2', ['a'], LEASE, 5)).toEqual([]);
+    expect((await queue.claim('w2', [], LEASE, 5)).map((j) => j.type)).toEqual(['b']);
+    clock.advance(60_000);
+    expect((await queue.claim('w2', ['a'], LEASE, 5)).map((j) => j.payload)).toEqual(['later']);
+  });
+
+  it('brings a job back when its lease expires, and the old lease can no longer finish it', async () => {
+    const { job } = await queue.enqueue({ type: 't', payload: null });
+    const [first] = await queue.claim('w1', ['t'], 1000, 1);
+    clock.advance(999);
+    expect(await queue.reapExpired()).toEqual({ requeued: [], dead: [] });
+    expect(await queue.extendLease(job.id, first?.lease as string, 1000)).toBe(true); // heartbeat keeps it
+    clock.advance(1001);
+    expect(await queue.reapExpired()).toEqual({ requeued: [job.id], dead: [] });
+    expect(await queue.get(job.id)).toMatchObject({ state: 'queued', attempts: 1, lastErrorCode: 'LEASE_EXPIRED', lockedBy: null });
+
+    const [second] = await queue.claim('w2', ['t'], 1000, 1);
+    expect(second).toMatchObject({ id: job.id, attempts: 2 });
+    expect(await queue.complete(job.id, 'late', first?.lease)).toBe(false);
+    expect(await queue.fail(job.id, new Error('late'), { lease: first?.lease as string })).toBeNull();
+    expect(await queue.extendLease(job.id, first?.lease as string, 1000)).toBe(false);
+    expect(await queue.complete(job.id, 'ok', second?.lease)).toBe(true);
+    expect(await queue.get(job.id)).toMatchObject({ state: 'completed', result: 'ok' });
+  });
+
+  it('makes a job dead when its lease expires on the last attempt', async () => {
+    const { job } = await queue.enqueue({ type: 't', payload: null, maxAttempts: 1 });
+    await queue.claim('w1', ['t'], 1000, 1);
+    clock.advance(5000);
+    expect(await queue.reapExpired()).toEqual({ requeued: [], dead: [job.id] });
+    expect(await queue.get(job.id)).toMatchObject({ state: 'dead', lastErrorCode: 'LEASE_EXPIRED' });
+  });
+
+  it('backs off exponentially between retries, honours Retry-After, and is dead after maxAttempts', async () => {
+    const { job } = await queue.enqueue({ type: 't', payload: null, maxAttempts: 4 });
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const [claimed] = await queue.claim('w1', ['t'], LEASE, 1);
+      expect(claimed?.attempts).toBe(attempt);
+      const outcome = await queue.fail(job.id, new AppError('QBO_ERROR', 'QuickBooks answered 503', { retryable: true }), { lease: claimed?.lease as string });
+      expect(outcome?.state).toBe('queued');
+      waits.push((outcome?.runAt as Date).getTime() - clock().getTime());
+      expect(await queue.claim('w1', ['t'], LEASE, 1)).toEqual([]); // not due yet
+      clock.advance(waits[waits.length - 1] as number);
+    }
+    expect(waits).toEqual([1000, 2000, 4000]);
+
+    const [last] = await queue.claim('w1', ['t'], LEASE, 1);
+    const outcome = await queue.fail(job.id, new AppError('QBO_THROTTLED', 'Too many requests', { retryable: true }), { lease: last?.lease as string });
+    expect(outcome).toEqual({ state: 'dead', runAt: null });
+    expect(await queue.get(job.id)).toMatchObject({ state: 'dead', attempts: 4, lastError: 'Too many requests', lastErrorCode: 'QBO_THROTTLED' });
+
+    const throttled = await queue.enqueue({ type: 't', payload: null });
+    const [c] = await queue.claim('w1', ['t'], LEASE, 1);
+    const retryLater = await queue.fail(throttled.job.id, new AppError('QBO_THROTTLED', '429', { retryable: true, details: { retryAfterMs: 45_000 } }), { lease: c?.lease as string });
+    expect((retryLater?.runAt as Date).getTime() - clock().getTime()).toBe(45_000);
+  });
+
+  it('fails a permanent error at once, with the readable message and fix', async () => {
+    const { job } = await queue.enqueue({ type: 't', payload: null, maxAttempts: 5 });
+    const [claimed] = await queue.claim('w1', ['t'], LEASE, 1);
+    const error = new AppError('MAPPING_ERROR', 'Product "Widget" has no SKU.', { fix: 'Set ProductCode on the product.' });
+    expect(await queue.fail(job.id, error, { lease: claimed?.lease as string })).toEqual({ state: 'failed', runAt: null });
+    const failed = await queue.get(job.id);
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1, lastErrorCode: 'MAPPING_ERROR' });
+    expect(failed?.lastError).toBe('Product "Widget" has no SKU. Fix: Set ProductCode on the product.');
+    expect(failed?.finishedAt).toEqual(clock());
+  });
+
+  it('treats unknown errors as retryable, and options.retryable overrides', async () => {
+    const a = await queue.enqueue({ type: 't', payload: 'a' });
+    const b = await queue.enqueue({ type: 't', payload: 'b' });
+    const claimed = await queue.claim('w1', ['t'], LEASE, 2);
+    const lease = claimed[0]?.lease as string;
+    expect((await queue.fail(a.job.id, new TypeError('boom'), { lease }))?.state).toBe('queued');
+    expect((await queue.fail(b.job.id, new TypeError('boom'), { lease, retryable: false }))?.state).toBe('failed');
+  });
+
+  it('retries a dead job with a fresh budget, unless a live job holds its key', async () => {
+    const { job } = await queue.enqueue({ type: 't', payload: null, maxAttempts: 1, idempotencyKey: 'opp:1' });
+    const [claimed] = await queue.claim('w1', ['t'], LEASE, 1);
+    await queue.fail(job.id, new Error('network'), { lease: claimed?.lease as string });
+    expect((await queue.get(job.id))?.state).toBe('dead');
+
+    const duplicate = await queue.enqueue({ type: 't', payload: null, idempotencyKey: 'opp:1' });
+    await expect(queue.retry(job.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await queue.cancel(duplicate.job.id)).toBe(true);
+    expect(await queue.cancel(duplicate.job.id)).toBe(false);
+
+    const retried = await queue.retry(job.id);
+    expect(retried).toMatchObject({ state: 'queued', attempts: 0, lastError: 'network', finishedAt: null });
+    expect((await queue.claim('w1', ['t'], LEASE, 1))[0]?.id).toBe(job.id);
+    await expect(queue.retry(job.id)).rejects.toThrow(/is running/);
+    await expect(queue.retry('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('retryAll moves every dead job of a type back, skipping keys that are live', async () => {
+    const ids: string[] = [];
+    for (const [type, key] of [['x', 'k1'], ['x', 'k2'], ['y', null]] as const) {
+      const { job } = await queue.enqueue({ type, payload: null, maxAttempts: 1, idempotencyKey: key });
+      const [claimed] = await queue.claim('w1', [type], LEASE, 1);
+      await queue.fail(job.id, new Error('down'), { lease: claimed?.lease as string });
+      ids.push(job.id);
+    }
+    await queue.enqueue({ type: 'x', payload: null, idempotencyKey: 'k2' });
+    const result = await queue.retryAll({ state: 'dead', type: 'x' });
+    expect(result).toEqual({ retried: [ids[0]], skipped: [ids[1]] });
+    expect((await queue.get(ids[2] as string))?.state).toBe('dead');
+    expect((await queue.retryAll({ state: 'dead' })).retried).toEqual([ids[2]]);
+  });
+
+  it('lists, counts and measures the oldest due job for health checks', async () => {
+    expect(await queue.oldestQueuedAge()).toBe(0);
+    const a = await queue.enqueue({ type: 'a', payload: 1 });
+    clock.advance(1000);
+    await queue.enqueue({ type: 'b', payload: 2, idempotencyKey: 'kb' });
+    clock.advance(1);
+    await queue.enqueue({ type: 'a', payload: 3, runAt: new Date(clock().getTime() + 3_600_000) });
+    clock.advance(3999);
+    expect(await queue.oldestQueuedAge()).toBe(5000);
+    await queue.claim('w', ['a'], LEASE, 1);
+    expect(await queue.oldestQueuedAge()).toBe(4000);
+    expect(await queue.counts()).toEqual({ queued: 2, running: 1, completed: 0, failed: 0, dead: 0, cancelled: 0 });
+    expect((await queue.list({ state: 'running' })).map((j) => j.id)).toEqual([a.job.id]);
+    expect((await queue.list({ type: 'a' })).map((j) => j.payload)).toEqual([3, 1]);
+    expect((await queue.list({ key: 'kb' })).map((j) => j.payload)).toEqual([2]);
+    expect((await queue.list({ state: ['queued', 'running'], limit: 2, offset: 1 })).map((j) => j.payload)).toEqual([2, 1]);
+  });
+
+  it('purges finished jobs older than the cut-off', async () => {
+    const { job } = await queue.enqueue({ type: 't', payload: null });
+    const [claimed] = await queue.claim('w', ['t'], LEASE, 1);
+    await queue.complete(job.id, null, claimed?.lease);
+    expect(await queue.purgeFinished(new Date(clock().getTime() - 1))).toBe(0);
+    expect(await queue.purgeFinished(new Date(clock().getTime() + 1))).toBe(1);
+    expect(await queue.get(job.id)).toBeUndefined();
+  });
+
+  it('survives a crashed worker: claimed, never finished, reaped, completed by another worker', async () => {
+    const crashed = await openStore(database.url, { now: clock });
+    const survivor = await openStore(database.url, { now: clock });
+    try {
+      const { job } = await queue.enqueue({ type: 'sync.opportunity', payload: { opportunityId: '006C' } });
+      const [taken] = await createJobQueue(crashed).claim('worker-a', ['sync.opportunity'], 10_000, 1);
+      expect(taken?.id).toBe(job.id);
+      await crashed.close(); // the process dies: no complete, no fail, no heartbeat
+
+      const other = createJobQueue(survivor);
+      expect(await other.claim('worker-b', ['sync.opportunity'], 10_000, 1)).toEqual([]);
+      clock.advance(10_001);
+      expect((await other.reapExpired()).requeued).toEqual([job.id]);
+      const [retaken] = await other.claim('worker-b', ['sync.opportunity'], 10_000, 1);
+      expect(retaken).toMatchObject({ id: job.id, attempts: 2 });
+      expect(await other.complete(job.id, { invoiceId: '131' }, retaken?.lease)).toBe(true);
+      expect(await queue.get(job.id)).toMatchObject({ state: 'completed', attempts: 2, result: { invoiceId: '131' } });
+    } finally {
+      await survivor.close();
+    }
+  });
+});
