@@ -4,13 +4,6 @@ import { DEFAULT, makeProject, problemLines, verify } from './helpers.mjs';
 
 const CLASS = `${DEFAULT}/classes/InvoiceSyncService.cls`;
 
-test('apex: the good fixture passes syntax, formatting and PMD', (t) => {
-  const { code, out } = verify(makeProject(t), 'apex-syntax', 'format', 'pmd');
-  assert.equal(code, 0, out);
-  assert.match(out, /2 Apex files parsed/);
-  assert.match(out, /2 Apex files, \d+ rules/);
-});
-
 test('apex-syntax: a syntax error fails and names the file', (t) => {
   const root = makeProject(t, { [CLASS]: (src) => src.replace('return result;', 'return result') });
   const { code, out } = verify(root, 'apex-syntax');

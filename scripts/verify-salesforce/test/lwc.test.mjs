@@ -4,12 +4,6 @@ import { DEFAULT, makeProject, problemLines, verify } from './helpers.mjs';
 
 const JS = `${DEFAULT}/lwc/invoiceBadge/invoiceBadge.js`;
 
-test('lwc-lint: the good fixture passes (component and its jest test)', (t) => {
-  const { code, out } = verify(makeProject(t), 'lwc-lint');
-  assert.equal(code, 0, out);
-  assert.match(out, /2 files linted/);
-});
-
 test('lwc-lint: a document-level DOM query fails and names the file and line', (t) => {
   const root = makeProject(t, {
     [JS]: (src) =>

@@ -6,12 +6,6 @@ import { DEFAULT, makeProject, problemLines, verify } from './helpers.mjs';
 
 const FIELD = `${DEFAULT}/objects/Invoice__c/fields/Status__c.field-meta.xml`;
 
-test('schema: the good fixture passes (picklist field, object, class, trigger, LWC with targetConfigs)', (t) => {
-  const { code, out } = verify(makeProject(t), 'schema');
-  assert.equal(code, 0, out);
-  assert.match(out, /5 files validated/);
-});
-
 test('schema: an unknown element fails with file and line', (t) => {
   const root = makeProject(t, {
     [FIELD]: (xml) =>

@@ -2,12 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT, makeProject, problemLines, verify } from './helpers.mjs';
 
-test('structure: the good fixture passes', (t) => {
-  const { code, out } = verify(makeProject(t), 'structure');
-  assert.equal(code, 0, out);
-  assert.match(out, /structure\s+pass/);
-});
-
 test('structure: malformed XML fails and names the file and line', (t) => {
   const root = makeProject(t, {
     [`${DEFAULT}/objects/Invoice__c/fields/Status__c.field-meta.xml`]: (xml) => xml.replace('</label>', '</labl>')
@@ -55,4 +49,19 @@ test('structure: a file excluded by .forceignore is not stray', (t) => {
   const root = makeProject(t, { [`${DEFAULT}/lwc/invoiceBadge/jsconfig.json`]: '{}\n' });
   const { code, out } = verify(root, 'structure');
   assert.equal(code, 0, out);
+});
+
+test('structure: a file of no known metadata type fails and names the file', (t) => {
+  const root = makeProject(t, {
+    [`${DEFAULT}/widgets/Gauge.widget-meta.xml`]:
+      '<?xml version="1.0" encoding="UTF-8" ?>\n<Widget xmlns="http://soap.sforce.com/2006/04/metadata" />\n'
+  });
+  const { code, out } = verify(root, 'structure');
+  assert.notEqual(code, 0);
+  assert.ok(
+    problemLines(out, 'Gauge.widget-meta.xml').some((l) =>
+      /cannot resolve the tree.*Could not infer a metadata type/.test(l)
+    ),
+    out
+  );
 });

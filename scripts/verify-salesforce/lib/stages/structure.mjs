@@ -27,9 +27,11 @@ export async function runStructure({ tree }) {
   for (const [file, { line, message }] of tree.malformed) problems.push({ file, line, message });
 
   if (tree.resolveError) {
+    // SDR stops at the first file it cannot place and names it at the start of the message.
+    const named = tree.files.find((f) => tree.resolveError.message.startsWith(`${f}:`));
     problems.push({
-      file: tree.root,
-      message: `source-deploy-retrieve cannot resolve the tree: ${tree.resolveError.message}`
+      file: named ?? tree.root,
+      message: `source-deploy-retrieve cannot resolve the tree (fix this first; stray-file checks need it): ${tree.resolveError.message.replace(`${named}: `, '')}`
     });
   }
   if (!tree.resolveError) {
