@@ -1,0 +1,256 @@
+/**
+ * The one list of Salesforce objects and fields the middleware reads and writes (DESIGN.md §3).
+ * Import names from here instead of spelling API names in queries and writes; a test checks every
+ * custom field below against the force-app metadata, so a renamed or missing field fails the build.
+ */
+
+/** Which system owns a field's value; only the owner writes it. */
+export type FieldOwner = 'salesforce' | 'quickbooks' | 'middleware' | 'derived';
+
+export interface FieldSpec {
+  readonly object: SObjectName;
+  readonly name: string;
+  readonly owner: FieldOwner;
+  /** True when the value crosses between Salesforce and QuickBooks (read to build an invoice or written back). */
+  readonly synced: boolean;
+}
+
+export const SOBJECTS = {
+  account: 'Account',
+  contact: 'Contact',
+  opportunity: 'Opportunity',
+  opportunityLineItem: 'OpportunityLineItem',
+  product: 'Product2',
+  invoice: 'QuickBooks_Invoice__c',
+  payment: 'QuickBooks_Payment__c'
+} as const;
+export type SObjectName = (typeof SOBJECTS)[keyof typeof SOBJECTS];
+
+export const ACCOUNT_FIELDS = {
+  id: 'Id',
+  name: 'Name',
+  billingStreet: 'BillingStreet',
+  billingCity: 'BillingCity',
+  billingState: 'BillingState',
+  billingPostalCode: 'BillingPostalCode',
+  billingCountry: 'BillingCountry',
+  quickBooksCustomerId: 'QuickBooks_Customer_Id__c',
+  billingEmail: 'Billing_Email__c',
+  paymentTerms: 'Payment_Terms__c',
+  taxExempt: 'Tax_Exempt__c',
+  openBalance: 'Open_Balance__c',
+  overdueBalance: 'Overdue_Balance__c'
+} as const;
+
+export const CONTACT_FIELDS = {
+  id: 'Id',
+  name: 'Name',
+  email: 'Email'
+} as const;
+
+export const PRODUCT_FIELDS = {
+  id: 'Id',
+  name: 'Name',
+  productCode: 'ProductCode',
+  description: 'Description',
+  quickBooksItemId: 'QuickBooks_Item_Id__c',
+  taxable: 'Taxable__c'
+} as const;
+
+export const OPPORTUNITY_LINE_ITEM_FIELDS = {
+  id: 'Id',
+  opportunityId: 'OpportunityId',
+  product2Id: 'Product2Id',
+  quantity: 'Quantity',
+  unitPrice: 'UnitPrice',
+  discount: 'Discount',
+  totalPrice: 'TotalPrice',
+  description: 'Description',
+  serviceDate: 'ServiceDate',
+  sortOrder: 'SortOrder',
+  billingFrequency: 'Billing_Frequency__c',
+  termMonths: 'Term_Months__c'
+} as const;
+
+export const OPPORTUNITY_FIELDS = {
+  id: 'Id',
+  name: 'Name',
+  accountId: 'AccountId',
+  stageName: 'StageName',
+  isWon: 'IsWon',
+  closeDate: 'CloseDate',
+  amount: 'Amount',
+  currencyIsoCode: 'CurrencyIsoCode',
+  billingEntity: 'Billing_Entity__c',
+  poNumber: 'PO_Number__c',
+  invoiceMemo: 'Invoice_Memo__c',
+  billingContact: 'Billing_Contact__c',
+  billingSyncStatus: 'Billing_Sync_Status__c',
+  billingSyncError: 'Billing_Sync_Error__c',
+  lastBillingSync: 'Last_Billing_Sync__c',
+  quickBooksInvoiceId: 'QuickBooks_Invoice_Id__c',
+  invoiceNumber: 'Invoice_Number__c',
+  invoiceTotal: 'Invoice_Total__c',
+  invoiceBalance: 'Invoice_Balance__c',
+  invoiceDueDate: 'Invoice_Due_Date__c',
+  lastPaymentDate: 'Last_Payment_Date__c',
+  paymentStatus: 'Payment_Status__c'
+} as const;
+
+/** Relationship names used in SOQL paths (e.g. `Billing_Contact__r.Email`). */
+export const RELATIONSHIPS = {
+  opportunityBillingContact: 'Billing_Contact__r',
+  opportunityInvoices: 'QuickBooks_Invoices__r',
+  invoiceOpportunity: 'Opportunity__r',
+  invoicePayments: 'Payments__r',
+  paymentInvoice: 'Invoice__r'
+} as const;
+
+export const INVOICE_FIELDS = {
+  id: 'Id',
+  name: 'Name',
+  quickBooksKey: 'QuickBooks_Key__c',
+  opportunity: 'Opportunity__c',
+  account: 'Account__c',
+  docNumber: 'Doc_Number__c',
+  txnDate: 'Txn_Date__c',
+  dueDate: 'Due_Date__c',
+  total: 'Total__c',
+  balance: 'Balance__c',
+  currency: 'Currency__c',
+  billingEntity: 'Billing_Entity__c',
+  voided: 'Voided__c',
+  lastPaymentDate: 'Last_Payment_Date__c',
+  amountPaid: 'Amount_Paid__c',
+  status: 'Status__c',
+  daysOverdue: 'Days_Overdue__c',
+  quickBooksUrl: 'QuickBooks_Url__c'
+} as const;
+
+export const PAYMENT_FIELDS = {
+  id: 'Id',
+  name: 'Name',
+  quickBooksKey: 'QuickBooks_Key__c',
+  invoice: 'Invoice__c',
+  amount: 'Amount__c',
+  paymentDate: 'Payment_Date__c',
+  method: 'Method__c'
+} as const;
+
+/** Picklist values the middleware writes or compares (restricted picklists in force-app). */
+export const BILLING_SYNC_STATUS = {
+  notStarted: 'Not Started',
+  queued: 'Queued',
+  synced: 'Synced',
+  error: 'Error',
+  excluded: 'Excluded'
+} as const;
+export type BillingSyncStatus = (typeof BILLING_SYNC_STATUS)[keyof typeof BILLING_SYNC_STATUS];
+
+export const PAYMENT_TERMS = ['Due on receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60'] as const;
+export const BILLING_FREQUENCIES = ['One-time', 'Monthly', 'Quarterly', 'Annual'] as const;
+
+/** Key formats of the mirror objects' unique external ids. */
+export const invoiceKey = (realmId: string, invoiceId: string): string => `${realmId}:${invoiceId}`;
+export const paymentKey = (realmId: string, paymentId: string, invoiceId: string): string =>
+  `${realmId}:${paymentId}:${invoiceId}`;
+
+type Spec = readonly [name: string, owner: FieldOwner, synced: boolean];
+const SF = 'salesforce';
+const QBO = 'quickbooks';
+const MW = 'middleware';
+const DERIVED = 'derived';
+
+/** Owner and sync role of every custom field above (standard fields are owned by Salesforce). */
+const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
+  Account: [
+    [ACCOUNT_FIELDS.quickBooksCustomerId, QBO, true],
+    [ACCOUNT_FIELDS.billingEmail, SF, true],
+    [ACCOUNT_FIELDS.paymentTerms, SF, true],
+    [ACCOUNT_FIELDS.taxExempt, SF, true],
+    [ACCOUNT_FIELDS.openBalance, QBO, true],
+    [ACCOUNT_FIELDS.overdueBalance, QBO, true]
+  ],
+  Contact: [],
+  Product2: [
+    [PRODUCT_FIELDS.quickBooksItemId, QBO, true],
+    [PRODUCT_FIELDS.taxable, SF, true]
+  ],
+  OpportunityLineItem: [
+    [OPPORTUNITY_LINE_ITEM_FIELDS.billingFrequency, SF, true],
+    [OPPORTUNITY_LINE_ITEM_FIELDS.termMonths, SF, true]
+  ],
+  Opportunity: [
+    [OPPORTUNITY_FIELDS.billingEntity, SF, true],
+    [OPPORTUNITY_FIELDS.poNumber, SF, true],
+    [OPPORTUNITY_FIELDS.invoiceMemo, SF, true],
+    [OPPORTUNITY_FIELDS.billingContact, SF, true],
+    [OPPORTUNITY_FIELDS.billingSyncStatus, MW, true],
+    [OPPORTUNITY_FIELDS.billingSyncError, MW, true],
+    [OPPORTUNITY_FIELDS.lastBillingSync, MW, true],
+    [OPPORTUNITY_FIELDS.quickBooksInvoiceId, QBO, true],
+    [OPPORTUNITY_FIELDS.invoiceNumber, QBO, true],
+    [OPPORTUNITY_FIELDS.invoiceTotal, QBO, true],
+    [OPPORTUNITY_FIELDS.invoiceBalance, QBO, true],
+    [OPPORTUNITY_FIELDS.invoiceDueDate, QBO, true],
+    [OPPORTUNITY_FIELDS.lastPaymentDate, QBO, true],
+    [OPPORTUNITY_FIELDS.paymentStatus, DERIVED, false]
+  ],
+  QuickBooks_Invoice__c: [
+    [INVOICE_FIELDS.quickBooksKey, QBO, true],
+    [INVOICE_FIELDS.opportunity, QBO, true],
+    [INVOICE_FIELDS.account, QBO, true],
+    [INVOICE_FIELDS.docNumber, QBO, true],
+    [INVOICE_FIELDS.txnDate, QBO, true],
+    [INVOICE_FIELDS.dueDate, QBO, true],
+    [INVOICE_FIELDS.total, QBO, true],
+    [INVOICE_FIELDS.balance, QBO, true],
+    [INVOICE_FIELDS.currency, QBO, true],
+    [INVOICE_FIELDS.billingEntity, QBO, true],
+    [INVOICE_FIELDS.voided, QBO, true],
+    [INVOICE_FIELDS.lastPaymentDate, QBO, true],
+    [INVOICE_FIELDS.amountPaid, DERIVED, false],
+    [INVOICE_FIELDS.status, DERIVED, false],
+    [INVOICE_FIELDS.daysOverdue, DERIVED, false],
+    [INVOICE_FIELDS.quickBooksUrl, DERIVED, false]
+  ],
+  QuickBooks_Payment__c: [
+    [PAYMENT_FIELDS.quickBooksKey, QBO, true],
+    [PAYMENT_FIELDS.invoice, QBO, true],
+    [PAYMENT_FIELDS.amount, QBO, true],
+    [PAYMENT_FIELDS.paymentDate, QBO, true],
+    [PAYMENT_FIELDS.method, QBO, true]
+  ]
+};
+
+const FIELD_GROUPS: Record<SObjectName, Readonly<Record<string, string>>> = {
+  Account: ACCOUNT_FIELDS,
+  Contact: CONTACT_FIELDS,
+  Product2: PRODUCT_FIELDS,
+  OpportunityLineItem: OPPORTUNITY_LINE_ITEM_FIELDS,
+  Opportunity: OPPORTUNITY_FIELDS,
+  QuickBooks_Invoice__c: INVOICE_FIELDS,
+  QuickBooks_Payment__c: PAYMENT_FIELDS
+};
+
+/** Every field the middleware names, with its owner; standard fields are Salesforce-owned and not synced. */
+export function fieldCatalog(): FieldSpec[] {
+  const catalog: FieldSpec[] = [];
+  for (const object of Object.values(SOBJECTS)) {
+    const specs = new Map(CUSTOM_FIELD_SPECS[object].map(([name, owner, synced]) => [name, { owner, synced }]));
+    for (const name of Object.values(FIELD_GROUPS[object])) {
+      const spec = specs.get(name);
+      if (spec) catalog.push({ object, name, ...spec });
+      else if (name.endsWith('__c')) throw new Error(`${object}.${name} has no owner in CUSTOM_FIELD_SPECS`);
+      else catalog.push({ object, name, owner: 'salesforce', synced: false });
+    }
+  }
+  return catalog;
+}
+
+/** Fields the middleware may write back to Salesforce (QuickBooks- or middleware-owned, never derived). */
+export function writableByMiddleware(object: SObjectName): string[] {
+  return fieldCatalog()
+    .filter((f) => f.object === object && (f.owner === 'quickbooks' || f.owner === 'middleware'))
+    .map((f) => f.name);
+}
