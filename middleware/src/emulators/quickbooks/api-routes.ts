@@ -10,6 +10,13 @@ import { authFaultBody, faults, QboFault, throttleJson, throttleXml } from './fa
 import type { EmulatorDeps } from './deps';
 import type { FaultRule } from './fault-injection';
 
+/** Writes the body with exactly the Content-Type QBO sends (Express would rewrite the charset). */
+function write(res: Response, status: number, contentType: string, payload: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', contentType);
+  res.end(payload);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function latency(value: number | [number, number]): number {
@@ -37,21 +44,21 @@ export function apiRouter(deps: EmulatorDeps): Router {
       return;
     }
     const isFault = 'Fault' in result.body;
-    res.status(result.status).set('Content-Type', isFault ? 'application/json' : 'application/json;charset=utf-8').send(JSON.stringify({ ...result.body, time: time() }));
+    write(res, result.status, isFault ? 'application/json' : 'application/json;charset=utf-8', JSON.stringify({ ...result.body, time: time() }));
   }
 
   function throttled(res: Response): void {
     counters.mark('throttled');
     counters.status(429);
-    if (options.limits.throttleBody === 'xml') res.status(429).set('Content-Type', 'application/xml').send(throttleXml(time()));
-    else res.status(429).set('Content-Type', 'application/json').send(JSON.stringify({ ...throttleJson(), time: time() }));
+    if (options.limits.throttleBody === 'xml') write(res, 429, 'application/xml', throttleXml(time()));
+    else write(res, 429, 'application/json', JSON.stringify({ ...throttleJson(), time: time() }));
   }
 
   function authFault(res: Response, kind: 'expired' | 'invalid' | 'forbidden', token: string): void {
     const status = kind === 'forbidden' ? 403 : 401;
     counters.status(status);
     if (status === 401) res.set('WWW-Authenticate', 'Bearer realm="Intuit", error="invalid_token"');
-    res.status(status).set('Content-Type', 'application/json').send(JSON.stringify(authFaultBody(kind, token, deps.clock.now())));
+    write(res, status, 'application/json', JSON.stringify(authFaultBody(kind, token, deps.clock.now())));
   }
 
   function resultOf(error: unknown): ApiResult {
@@ -140,7 +147,7 @@ export function apiRouter(deps: EmulatorDeps): Router {
     const detail = error instanceof Error ? error.message : String(error);
     const fault = new QboFault(400, 'ValidationFault', [{ Message: 'Request has invalid or unsupported property', Detail: `Invalid request body: ${detail}`, code: '2010' }]);
     counters.status(400);
-    res.status(400).set('Content-Type', 'application/json').send(JSON.stringify({ ...fault.toBody(), time: time() }));
+    write(res, 400, 'application/json', JSON.stringify({ ...fault.toBody(), time: time() }));
   });
 
   return router;

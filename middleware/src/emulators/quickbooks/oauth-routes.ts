@@ -31,7 +31,8 @@ function bodyField(req: Request, name: string): string | undefined {
 function sendOAuthError(res: Response, error: unknown): void {
   if (!(error instanceof OAuthError)) throw error;
   const status = error.error === 'invalid_client' ? 401 : 400;
-  res.status(status).type('application/json').send(JSON.stringify(error.description ? { error: error.error, error_description: error.description } : { error: error.error }));
+  const description = error.description ?? (error.error === 'invalid_grant' ? 'Token invalid' : error.error === 'invalid_client' ? 'Client authentication failed' : error.error);
+  res.status(status).type('application/json').send(JSON.stringify({ error_description: description, error: error.error }));
 }
 
 function authenticateClient(authority: TokenAuthority, req: Request): string {

@@ -112,6 +112,7 @@ function prepareSalesTxn(entity: 'Invoice' | 'CreditMemo' | 'SalesReceipt', ctx:
     const term = optionalRef(ctx, 'Term', body.SalesTermRef ?? customer.SalesTermRef ?? asObject(preferences(ctx).SalesFormsPrefs)?.DefaultTerms, 'SalesTermRef');
     if (term) out.SalesTermRef = namedRef(term.Id as string, term.Name);
     out.DueDate = asString(body.DueDate) ?? dueDate(txnDate, term);
+    out.Deposit = typeof body.Deposit === 'number' ? body.Deposit : 0;
     Object.assign(out, { AllowIPNPayment: false, AllowOnlinePayment: false, AllowOnlineCreditCardPayment: false, AllowOnlineACHPayment: false });
     out.Balance = roundMoney(total - applied);
   } else if (entity === 'CreditMemo') {
