@@ -33,16 +33,19 @@ export function every(ms: number, fn: () => Promise<unknown> | unknown, options:
   const run = (): Promise<void> => {
     if (current) return current;
     if (timer) clearTimeout(timer);
-    current = (async () => {
-      try {
-        await fn();
-      } catch (error) {
-        options.logger?.error({ err: error, task: options.name }, `interval task ${options.name ?? ''} failed`.trim());
-      } finally {
+    // Started on a later tick, so even a synchronous throw settles after `current` is assigned.
+    current = Promise.resolve()
+      .then(fn)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          options.logger?.error({ err: error, task: options.name }, `interval task ${options.name ?? ''} failed`.trim());
+        },
+      )
+      .finally(() => {
         current = undefined;
         schedule(ms);
-      }
-    })();
+      });
     return current;
   };
 
