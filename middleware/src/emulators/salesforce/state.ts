@@ -1,0 +1,125 @@
+import type { CalloutService } from './callouts';
+import { CursorStore } from './cursors';
+import { type DmlContext, DmlEngine, type ValidationRule } from './dml';
+import { FieldReader } from './field-values';
+import { IdFactory } from './ids';
+import { Schema, type SchemaOptions } from './schema/schema';
+import { RecordStore } from './store';
+import type { QueryEnv } from './soql/execute';
+import { UsageCounters } from './usage';
+
+export interface StateOptions extends SchemaOptions {
+  orgId?: string;
+  validationRules?: Record<string, ValidationRule[]>;
+  dailyApiLimit?: number;
+  batchSize?: number;
+  now?: () => Date;
+}
+
+/** Everything the emulator knows: schema, records, cursors, counters. Handlers are synchronous on it. */
+export class EmulatorState {
+  readonly schema: Schema;
+  readonly store = new RecordStore();
+  readonly ids = new IdFactory();
+  readonly dml: DmlEngine;
+  readonly reader: FieldReader;
+  readonly cursors: CursorStore;
+  readonly usage: UsageCounters;
+  readonly orgId: string;
+  readonly now: () => Date;
+  batchSize: number;
+  callouts: CalloutService | null = null;
+  /** Record indexes of a collection request that must fail with UNABLE_TO_LOCK_ROW (fault injection). */
+  pickLocks: (req: { method: string; path: string; version: string }, ids: (string | null)[]) => Set<number> = () => new Set();
+  /** User ids by username (the org's users). */
+  readonly usersByName = new Map<string, string>();
+
+  constructor(readonly options: StateOptions = {}) {
+    this.schema = new Schema(options);
+    this.now = options.now ?? (() => new Date());
+    this.dml = new DmlEngine(this.schema, this.store, this.ids, { validationRules: options.validationRules ?? {} });
+    this.reader = new FieldReader(this.schema, this.store, this.now);
+    this.cursors = new CursorStore(this.ids);
+    this.usage = new UsageCounters(options.dailyApiLimit ?? 100_000);
+    this.orgId = options.orgId ?? this.ids.next('00D');
+    this.batchSize = options.batchSize ?? 2000;
+  }
+
+  queryEnv(version: string): QueryEnv {
+    return { schema: this.schema, store: this.store, reader: this.reader, now: this.now(), version };
+  }
+
+  /** Adds a user (seeded, no triggers) and returns its id. */
+  addUser(username: string, lastName = 'User'): string {
+    const existing = this.usersByName.get(username.toLowerCase());
+    if (existing) return existing;
+    const ctx = this.context(this.systemUserId(), { seeding: true });
+    const id = this.dml.insert(this.schema.object('User')!, { Username: username, LastName: lastName, Email: username.includes('@') ? username : `${username}@example.com`, Alias: username.slice(0, 8) }, ctx);
+    this.usersByName.set(username.toLowerCase(), id);
+    return id;
+  }
+
+  private systemUserId(): string {
+    return this.usersByName.values().next().value ?? this.ids.next('005');
+  }
+
+  context(userId: string, extra: Partial<DmlContext> = {}): DmlContext {
+    return { userId, now: this.now(), wonOpportunityIds: [], automation: this.callouts?.active() ?? false, ...extra };
+  }
+
+  /**
+   * Runs a unit of work in a savepoint: rolled back when it throws; on success the
+   * won deals it produced are handed to the callout (after the response, like a Queueable).
+   */
+  transaction<T>(ctx: DmlContext, work: () => T): T {
+    const marker = this.store.savepoint();
+    try {
+      const result = work();
+      this.store.release();
+      if (ctx.wonOpportunityIds.length) this.notifyWon(ctx.wonOpportunityIds);
+      return result;
+    } catch (e) {
+      this.store.rollbackTo(marker);
+      throw e;
+    }
+  }
+
+  private deferred: string[] | null = null;
+
+  private notifyWon(ids: string[]): void {
+    if (this.deferred) this.deferred.push(...ids);
+    else this.callouts?.enqueue([...new Set(ids)]);
+  }
+
+  /** /composite holds won deals until it knows whether it commits. */
+  deferCallouts(): void {
+    this.deferred = [];
+  }
+
+  flushCallouts(commit: boolean): void {
+    const ids = this.deferred ?? [];
+    this.deferred = null;
+    if (commit && ids.length) this.callouts?.enqueue([...new Set(ids)]);
+  }
+
+  /** Inner savepoint for one record of a collection: returns the error instead of throwing. */
+  attempt<T>(work: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
+    const marker = this.store.savepoint();
+    try {
+      const value = work();
+      this.store.release();
+      return { ok: true, value };
+    } catch (error) {
+      this.store.rollbackTo(marker);
+      return { ok: false, error };
+    }
+  }
+
+  /** Clears records (keeps the standard price book and users re-seeded by the caller). */
+  reset(): void {
+    this.store.clear();
+    this.cursors.clear();
+    this.dml.resetCounters();
+    this.usersByName.clear();
+  }
+}
