@@ -87,12 +87,17 @@ const update: Handler = (state, req) => {
   const recs = records(body);
   const types = recs.map((r) => typeOf(state, r));
   recs.forEach((r, i) => state.dml.checkColumns(types[i] as ObjectDef, r));
-  const ids = recs.map((r) => (typeof r.Id === 'string' ? (toId18(r.Id) ?? r.Id) : null));
+  // Field names are case-insensitive: jsforce sends the id as "id".
+  const idOf = (r: Record<string, unknown>): unknown => r[Object.keys(r).find((k) => k.toLowerCase() === 'id') ?? 'Id'];
+  const ids = recs.map((r) => {
+    const v = idOf(r);
+    return typeof v === 'string' ? (toId18(v) ?? v) : null;
+  });
   return ok(
     runAll(state, req, body.allOrNone === true, ids, (i, ctx) => {
       const id = ids[i];
       if (!id) throw DmlError.of('MISSING_ARGUMENT', 'Id not specified in an update call', []);
-      const { Id: _id, ...fields } = recs[i] as Record<string, unknown>;
+      const fields = Object.fromEntries(Object.entries(recs[i] as Record<string, unknown>).filter(([k]) => k.toLowerCase() !== 'id'));
       state.dml.update(types[i] as ObjectDef, id, fields, ctx);
       return { id: state.dml.existing(types[i] as ObjectDef, id).Id };
     }, false),
