@@ -43,6 +43,21 @@ export const configSchema = z
     SALESFORCE_PRIVATE_KEY: z.string().min(1).optional(),
     SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
     SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, 'must look like 66.0').default('66.0'),
+    LEDGERLINE_ADMIN_KEYS: commaList
+      .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).max(2, 'at most two keys'))
+      .default([]),
+    DEFAULT_BILLING_ENTITY: z.string().min(1).optional(),
+    SALESFORCE_MULTICURRENCY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    QBO_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(30_000),
+    QBO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10, 'Intuit allows 10 concurrent requests per company').default(8),
+    QBO_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(500, 'Intuit allows 500 requests per minute per company').default(450),
+    QBO_DISPLAY_NAME_MAX: z.coerce.number().int().min(20).max(500).default(100),
+    CATALOG_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    SWEEP_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 256kb or 1mb').default('256kb'),
   })

@@ -1,0 +1,281 @@
+import type { Connection } from 'jsforce';
+import type { Config } from './config';
+import { AppError, isAppError } from './errors';
+import type { Logger } from './logger';
+import { createApp } from './http/app';
+import { requireAdmin } from './http/admin-auth';
+import { requireApiKey } from './http/auth';
+import { oauthRoutes } from './http/oauth-routes';
+import { syncRoutes, type SyncRequests } from './http/sync-routes';
+import { createJobQueue, every, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
+import { QboApi } from './quickbooks/api';
+import { IntuitOAuth } from './quickbooks/oauth';
+import { TokenManager } from './quickbooks/tokens';
+import { connectSalesforce } from './salesforce/auth';
+import { fetchOpportunities } from './salesforce/opportunity-query';
+import { BillingEntities } from './services/billing-entities';
+import { CompanyCatalog } from './services/company-context';
+import { CustomerResolver } from './services/customer-resolver';
+import { InvoicePreviewer } from './services/preview';
+import { InvoiceRecorder } from './services/invoice-recorder';
+import { InvoiceSync } from './services/invoice-sync';
+import { QboConnectService } from './services/qbo-connect';
+import { SalesforceWriteBack } from './services/write-back';
+import { sweepUninvoiced } from './services/sweeper';
+import { openStore, type Store } from './store';
+import type { SfOpportunity } from './sync/source';
+import { Batcher } from './util/batcher';
+import type { Express } from 'express';
+
+export const INVOICE_JOB = 'invoice.sync';
+
+export interface InvoiceJobPayload {
+  opportunityId: string;
+  reason: string;
+}
+
+export interface Ledgerline {
+  config: Config;
+  store: Store;
+  queue: JobQueue;
+  app: Express;
+  qbo: QboApi;
+  oauth: IntuitOAuth;
+  salesforce: () => Promise<Connection>;
+  writeBack: SalesforceWriteBack;
+  opportunityLoader: Batcher<string, SfOpportunity | null>;
+  invoices: InvoiceSync;
+  /** Starts workers and sweepers (the HTTP server is started by the caller). */
+  start(): void;
+  stop(graceMs?: number): Promise<void>;
+  /** Counters for benchmarks and /metrics. */
+  stats(): { salesforceQueries: number; salesforceWrites: number };
+}
+
+export interface ContainerOptions {
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Wires the middleware from validated settings: store, queue, adapters, services, routes. */
+export async function createLedgerline(config: Config, options: ContainerOptions): Promise<Ledgerline> {
+  const { logger } = options;
+  const now = options.now ?? Date.now;
+  if (!config.QBO_CLIENT_ID || !config.QBO_CLIENT_SECRET || !config.QBO_REDIRECT_URI) {
+    throw new AppError('CONFIG_INVALID', 'QBO_CLIENT_ID, QBO_CLIENT_SECRET and QBO_REDIRECT_URI are required to run the middleware.', {
+      fix: 'Create an app at developer.intuit.com and set the three variables.',
+    });
+  }
+  const store = await openStore(config.DATABASE_URL, { encryptionKey: config.LEDGERLINE_ENCRYPTION_KEY, now: () => new Date(now()) });
+  const queue = createJobQueue(store, { logger, maxAttempts: config.JOB_MAX_ATTEMPTS });
+
+  const oauth = new IntuitOAuth({
+    clientId: config.QBO_CLIENT_ID,
+    clientSecret: config.QBO_CLIENT_SECRET,
+    redirectUri: config.QBO_REDIRECT_URI,
+    environment: config.QBO_ENVIRONMENT,
+    ...(config.QBO_OAUTH_BASE_URL ? { oauthBaseUrl: config.QBO_OAUTH_BASE_URL } : {}),
+    now,
+  });
+  const tokens = new TokenManager(store.connections, oauth, logger, now);
+  const qbo = new QboApi(
+    {
+      clientId: config.QBO_CLIENT_ID,
+      clientSecret: config.QBO_CLIENT_SECRET,
+      environment: config.QBO_ENVIRONMENT,
+      ...(config.QBO_API_BASE_URL ? { apiBaseUrl: config.QBO_API_BASE_URL } : {}),
+      minorVersion: config.QBO_MINOR_VERSION,
+      timeoutMs: config.QBO_TIMEOUT_MS,
+      maxConcurrentPerRealm: config.QBO_MAX_CONCURRENT,
+      requestsPerMinutePerRealm: config.QBO_REQUESTS_PER_MINUTE,
+    },
+    tokens,
+    logger,
+  );
+
+  let sfConnection: Promise<Connection> | null = null;
+  const salesforce = (): Promise<Connection> => {
+    sfConnection ??= connectSalesforce({
+      loginUrl: config.SALESFORCE_LOGIN_URL,
+      clientId: config.SALESFORCE_CLIENT_ID ?? '',
+      apiVersion: config.SALESFORCE_API_VERSION,
+      ...(config.SALESFORCE_USERNAME ? { username: config.SALESFORCE_USERNAME } : {}),
+      ...(config.SALESFORCE_PRIVATE_KEY ? { privateKey: config.SALESFORCE_PRIVATE_KEY } : {}),
+      ...(config.SALESFORCE_CLIENT_SECRET ? { clientSecret: config.SALESFORCE_CLIENT_SECRET } : {}),
+    }).catch((error: unknown) => {
+      sfConnection = null;
+      throw error;
+    });
+    return sfConnection;
+  };
+
+  const multiCurrency = config.SALESFORCE_MULTICURRENCY;
+  const opportunityLoader = new Batcher<string, SfOpportunity | null>(
+    async (ids) => {
+      const records = await fetchOpportunities(await salesforce(), ids, { multiCurrency });
+      const byId = new Map<string, SfOpportunity | null>(ids.map((id) => [id, null]));
+      for (const record of records) {
+        byId.set(record.Id, record);
+        byId.set(record.Id.slice(0, 15), record);
+      }
+      return byId;
+    },
+    { maxBatch: 200, windowMs: 20 },
+  );
+  const loadOpportunity = (id: string) => opportunityLoader.load(id);
+
+  const writeBack = new SalesforceWriteBack(salesforce);
+  const entities = new BillingEntities(store.connections, config.DEFAULT_BILLING_ENTITY);
+  const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
+  const customers = new CustomerResolver(
+    {
+      findCustomer: async (realmId, accountId) => (await store.links.get('customer', realmId, accountId))?.qboId,
+      saveCustomer: async (realmId, accountId, qboId, how) => {
+        await store.links.put({ kind: 'customer', realmId, salesforceId: accountId, qboId, extra: { how } });
+      },
+    },
+    { maxLength: config.QBO_DISPLAY_NAME_MAX },
+  );
+  const recorder = new InvoiceRecorder(
+    {
+      invoicesOf: async (realmId, opportunityId) => (await store.links.findBySalesforceId('invoice', opportunityId, realmId)).map((l) => l.qboId),
+      saveInvoice: async (realmId, opportunityId, invoiceId, extra) => {
+        await store.links.put({ kind: 'invoice', realmId, salesforceId: opportunityId, qboId: invoiceId, extra });
+      },
+    },
+    {
+      append: (entries) =>
+        store.audit.append(
+          entries.map((e) => ({
+            actor: 'ledgerline',
+            action: e.action,
+            system: e.system,
+            salesforceId: e.salesforceId ?? null,
+            qboId: e.qboId ?? null,
+            realmId: e.realmId ?? null,
+            field: e.field ?? null,
+            newValue: e.newValue ?? null,
+            jobId: e.jobId ?? null,
+            sourceEvent: e.sourceEvent ?? null,
+          })),
+        ),
+    },
+    writeBack,
+    logger,
+    () => new Date(now()),
+  );
+  const invoices = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger });
+  const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers);
+
+  const handlers = {
+    [INVOICE_JOB]: async (job: Job<InvoiceJobPayload>) => {
+      const { opportunityId } = job.payload;
+      try {
+        return await invoices.sync(opportunityId, { attempt: job.attempts, jobId: job.id });
+      } catch (error) {
+        const appError = isAppError(error) ? error : null;
+        const final = !appError?.retryable || job.attempts >= job.maxAttempts;
+        if (final) {
+          const text = appError ? appError.readable : `Unexpected error: ${(error as Error).message}`;
+          await recorder.recordFailure(opportunityId, text).catch((writeError: unknown) => {
+            logger.error({ err: writeError, opportunityId, jobId: job.id }, 'could not write the sync error to Salesforce');
+          });
+        }
+        throw error;
+      }
+    },
+  };
+
+  let pool: WorkerPool | null = null;
+  const sweepers: IntervalTask[] = [];
+  const requests: SyncRequests = {
+    async request(ids, reason) {
+      const accepted = [];
+      for (const opportunityId of ids) {
+        const { job } = await queue.enqueue<InvoiceJobPayload>({ type: INVOICE_JOB, payload: { opportunityId, reason }, idempotencyKey: `opportunity:${opportunityId}` });
+        accepted.push({ opportunityId, jobId: job.id, state: job.state });
+      }
+      pool?.wake();
+      return accepted;
+    },
+    preview: (id) => previewer.preview(id),
+    async billing(id) {
+      const links = await store.links.findBySalesforceId('invoice', id);
+      const jobs = await queue.list({ key: `opportunity:${id}`, limit: 5 });
+      return {
+        opportunityId: id,
+        invoices: links.map((l) => ({ realmId: l.realmId, invoiceId: l.qboId, ...(l.extra ?? {}) })),
+        jobs: jobs.map((j) => ({ id: j.id, state: j.state, attempts: j.attempts, lastError: j.lastError, updatedAt: j.updatedAt })),
+      };
+    },
+  };
+
+  const connect = new QboConnectService(
+    oauth,
+    store,
+    async (realmId) => {
+      const info = await qbo.company(realmId).companyInfo<{ CompanyName?: string }>();
+      return info.CompanyName ?? null;
+    },
+    logger,
+    now,
+  );
+  const adminKeys = config.LEDGERLINE_ADMIN_KEYS.length > 0 ? config.LEDGERLINE_ADMIN_KEYS : config.LEDGERLINE_API_KEYS;
+  const app = createApp({
+    logger,
+    bodyLimit: config.BODY_LIMIT,
+    routers: [syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
+    ready: async () => {
+      const checks: Record<string, unknown> = {};
+      let ok = true;
+      try {
+        await store.ping();
+        checks.store = 'ok';
+      } catch (error) {
+        ok = false;
+        checks.store = (error as Error).message;
+      }
+      const connections = await store.connections.list().catch(() => []);
+      checks.quickbooks = connections.map((c) => ({ billingEntity: c.billingEntity, realmId: c.realmId, status: c.status }));
+      if (!connections.some((c) => c.status === 'connected')) ok = false;
+      return { ok, checks };
+    },
+  });
+
+  return {
+    config,
+    store,
+    queue,
+    app,
+    qbo,
+    oauth,
+    salesforce,
+    writeBack,
+    opportunityLoader,
+    invoices,
+    start() {
+      pool = startWorkers({
+        queue,
+        logger,
+        handlers: handlers as never,
+        concurrency: config.WORKER_CONCURRENCY,
+        pollIntervalMs: config.WORKER_POLL_MS,
+        leaseMs: 60_000,
+      });
+      if (config.SWEEP_INTERVAL_SECONDS > 0) {
+        sweepers.push(
+          every(config.SWEEP_INTERVAL_SECONDS * 1000, async () => {
+            const found = await sweepUninvoiced(await salesforce(), requests, config.SWEEP_LOOKBACK_DAYS);
+            if (found > 0) logger.info({ found }, 'sweeper re-queued won opportunities without an invoice');
+          }, { logger, name: 'uninvoiced-sweeper' }),
+        );
+      }
+    },
+    async stop(graceMs = 10_000) {
+      for (const sweeper of sweepers) await sweeper.stop();
+      if (pool) await pool.stop({ graceMs });
+      await store.close();
+    },
+    stats: () => ({ salesforceQueries: opportunityLoader.calls, salesforceWrites: writeBack.calls }),
+  };
+}
