@@ -41,7 +41,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apiKey = `test-api-key-${'x'.repeat(32)}`;
   const adminKey = `test-admin-key-${'y'.repeat(32)}`;
   const qbo = await startQboEmulator({ port: 0, ...options.qbo });
-  const sf = await startSalesforceEmulator({ port: 0, latestVersion: 66, auth: { clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET }, ...options.sf });
+  const sf = await startSalesforceEmulator({ port: 0, auth: { clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET }, ...options.sf });
 
   // The middleware's own port is needed for the OAuth redirect: take a free one first.
   const probe = await listen((_req, res) => res.end());

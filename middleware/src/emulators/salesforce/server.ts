@@ -81,7 +81,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     ...(options.now ? { now: options.now } : {}),
   });
   const integrationUsername = options.integrationUsername ?? 'integration@ledgerline.example';
-  const latestVersion = `${options.latestVersion ?? 62}.0`;
+  const latestVersion = `${options.latestVersion ?? 66}.0`;
   let baseUrl = '';
   const sessions = new SessionStore(state.orgId);
   const faults = new FaultInjector();
