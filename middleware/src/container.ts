@@ -67,7 +67,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     });
   }
   const store = await openStore(config.DATABASE_URL, { encryptionKey: config.LEDGERLINE_ENCRYPTION_KEY, now: () => new Date(now()) });
-  const queue = createJobQueue(store, { logger, maxAttempts: config.JOB_MAX_ATTEMPTS });
+  const queue = createJobQueue(store, { logger, maxAttempts: config.JOB_MAX_ATTEMPTS, backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, capMs: config.JOB_BACKOFF_CAP_MS } });
 
   const oauth = new IntuitOAuth({
     clientId: config.QBO_CLIENT_ID,
@@ -260,7 +260,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
         handlers: handlers as never,
         concurrency: config.WORKER_CONCURRENCY,
         pollIntervalMs: config.WORKER_POLL_MS,
-        leaseMs: 60_000,
+        leaseMs: config.JOB_LEASE_MS,
       });
       if (config.SWEEP_INTERVAL_SECONDS > 0) {
         sweepers.push(
