@@ -63,6 +63,10 @@ export const configSchema = z
     SWEEP_LOOKBACK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 256kb or 1mb').default('256kb'),
+    /** Intuit sends up to about 1 MB per notification. */
+    WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 2mb').default('2mb'),
+    /** QBO change-data-capture sweep per company (the safety net under webhooks); 0 turns it off. */
+    CDC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   })
   .superRefine((cfg, ctx) => {
     const qbo = [cfg.QBO_CLIENT_ID, cfg.QBO_CLIENT_SECRET, cfg.QBO_REDIRECT_URI];

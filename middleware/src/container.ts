@@ -22,6 +22,14 @@ import { InvoiceSync } from './services/invoice-sync';
 import { QboConnectService } from './services/qbo-connect';
 import { SalesforceWriteBack } from './services/write-back';
 import { sweepUninvoiced } from './services/sweeper';
+import { webhookRoutes } from './http/webhook-routes';
+import { CdcSweeper } from './services/cdc-sweeper';
+import { PaymentEventProcessor, QBO_EVENT_JOB, type QboEventJobPayload } from './services/payment-events';
+import { PaymentMirror } from './services/payment-mirror';
+import { InvoiceRefresher } from './services/payment-refresher';
+import { PaymentRollups } from './services/payment-rollups';
+import { refreshNewlyOverdue } from './services/receivables-overdue';
+import { WebhookIntake } from './services/webhook-intake';
 import { openStore, type Store } from './store';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
@@ -45,11 +53,23 @@ export interface Ledgerline {
   writeBack: SalesforceWriteBack;
   opportunityLoader: Batcher<string, SfOpportunity | null>;
   invoices: InvoiceSync;
+  /** Payment status back into Salesforce: webhook intake, event workers, CDC safety net, roll-ups. */
+  payments: PaymentStatusParts;
   /** Starts workers and sweepers (the HTTP server is started by the caller). */
   start(): void;
   stop(graceMs?: number): Promise<void>;
   /** Counters for benchmarks and /metrics. */
   stats(): { salesforceQueries: number; salesforceWrites: number };
+}
+
+export interface PaymentStatusParts {
+  intake: WebhookIntake;
+  events: PaymentEventProcessor;
+  refresher: InvoiceRefresher;
+  rollups: PaymentRollups;
+  cdc: CdcSweeper;
+  /** One sweeper pass now (inbox drain, newly overdue receivables, CDC for every company). */
+  sweepNow(): Promise<void>;
 }
 
 export interface ContainerOptions {
@@ -167,7 +187,42 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const invoices = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger });
   const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers);
 
+  const today = (): string => new Date(now()).toISOString().slice(0, 10);
+  const connectedRealms = async (): Promise<string[]> => (await store.connections.list()).filter((c) => c.status === 'connected').map((c) => c.realmId);
+  const mirror = new PaymentMirror(salesforce, writeBack);
+  const rollups = new PaymentRollups(mirror, writeBack, logger, today);
+  const company = (realmId: string) => qbo.company(realmId);
+  const refresher = new InvoiceRefresher({ company, links: store.links, mirror, rollups, audit: store.audit, logger });
+  const paymentEvents = new PaymentEventProcessor({
+    inbox: store.inbox,
+    company,
+    links: store.links,
+    refresher,
+    isConnected: async (realmId) => (await connectedRealms()).includes(realmId),
+    logger,
+  });
+  const intake = new WebhookIntake({
+    inbox: store.inbox,
+    connectedRealms,
+    enqueue: async (events) => {
+      for (const event of events) {
+        await queue.enqueue<QboEventJobPayload>({ type: QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' });
+      }
+      pool?.wake();
+    },
+    logger,
+    now,
+  });
+  const cdc = new CdcSweeper({ connectedRealms, cursors: store.cursors, company, links: store.links, refresher, events: paymentEvents, mirror, logger, now });
+  const sweepPayments = async (): Promise<void> => {
+    await intake.drain(30_000);
+    await refreshNewlyOverdue({ cursors: store.cursors, mirror, rollups, today }).catch((error: unknown) => logger.error({ err: error }, 'overdue receivables refresh failed'));
+    await cdc.sweepAll();
+  };
+  if (!config.QBO_WEBHOOK_VERIFIER_TOKEN) logger.warn('QBO_WEBHOOK_VERIFIER_TOKEN is not set: QuickBooks webhooks are refused and payment status relies on the CDC sweep alone');
+
   const handlers = {
+    [QBO_EVENT_JOB]: (job: Job<QboEventJobPayload>) => paymentEvents.process(job.payload.inboxId),
     [INVOICE_JOB]: async (job: Job<InvoiceJobPayload>) => {
       const { opportunityId } = job.payload;
       try {
@@ -224,7 +279,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const app = createApp({
     logger,
     bodyLimit: config.BODY_LIMIT,
-    routers: [syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
+    routers: [webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready: async () => {
       const checks: Record<string, unknown> = {};
       let ok = true;
@@ -253,6 +308,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     writeBack,
     opportunityLoader,
     invoices,
+    payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
     start() {
       pool = startWorkers({
         queue,
@@ -269,6 +325,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
             if (found > 0) logger.info({ found }, 'sweeper re-queued won opportunities without an invoice');
           }, { logger, name: 'uninvoiced-sweeper' }),
         );
+      }
+      if (config.CDC_INTERVAL_SECONDS > 0) {
+        sweepers.push(every(config.CDC_INTERVAL_SECONDS * 1000, sweepPayments, { logger, name: 'qbo-cdc-sweeper' }));
       }
     },
     async stop(graceMs = 10_000) {

@@ -1,0 +1,96 @@
+/**
+ * Opportunity and Account roll-ups, recomputed from the Salesforce invoice mirror after invoices change.
+ * Runs are serial and coalesced: requests that arrive while a run is in progress are merged into the next
+ * run, which starts after the current one ends. So a roll-up always reads mirror rows written before it
+ * was asked for, and an older run can never overwrite a newer one (within this process).
+ */
+import type { Logger } from '../logger';
+import { ACCOUNT_FIELDS, OPPORTUNITY_FIELDS, SOBJECTS } from '../salesforce/fields';
+import { rollupAccount, rollupOpportunity } from '../sync/payment-status';
+import type { MirrorInvoice, PaymentMirror } from './payment-mirror';
+import type { SalesforceWriteBack } from './write-back';
+
+const CHUNK = 100;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class PaymentRollups {
+  private running: Promise<void> | null = null;
+  private nextOpps = new Set<string>();
+  private nextAccounts = new Set<string>();
+  private waiters: Waiter[] = [];
+  /** Roll-up runs made (for tests and benchmarks). */
+  runs = 0;
+
+  constructor(
+    private readonly mirror: Pick<PaymentMirror, 'invoicesOf'>,
+    private readonly writeBack: Pick<SalesforceWriteBack, 'update'>,
+    private readonly logger: Logger,
+    private readonly today: () => string,
+  ) {}
+
+  /** Resolves when a run that started after this call has written these records. */
+  request(opportunityIds: Iterable<string>, accountIds: Iterable<string>): Promise<void> {
+    for (const id of opportunityIds) this.nextOpps.add(id);
+    for (const id of accountIds) this.nextAccounts.add(id);
+    if (this.nextOpps.size === 0 && this.nextAccounts.size === 0) return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.running) this.startNext();
+    return done;
+  }
+
+  private startNext(): void {
+    const opps = [...this.nextOpps];
+    const accounts = [...this.nextAccounts];
+    const waiters = this.waiters;
+    this.nextOpps = new Set();
+    this.nextAccounts = new Set();
+    this.waiters = [];
+    this.running = this.run(opps, accounts).then(
+      () => waiters.forEach((w) => w.resolve()),
+      (error: unknown) => waiters.forEach((w) => w.reject(error)),
+    ).finally(() => {
+      this.running = null;
+      if (this.waiters.length > 0) this.startNext();
+    });
+  }
+
+  private async run(opportunityIds: string[], accountIds: string[]): Promise<void> {
+    this.runs += 1;
+    const today = this.today();
+    const writes: Array<Promise<true>> = [];
+    for (let i = 0; i < Math.max(opportunityIds.length, accountIds.length); i += CHUNK) {
+      const opps = opportunityIds.slice(i, i + CHUNK);
+      const accounts = accountIds.slice(i, i + CHUNK);
+      const invoices = await this.mirror.invoicesOf(opps, accounts);
+      for (const id of opps) writes.push(this.writeOpportunity(id, invoices.filter((inv) => sameId(inv.opportunityId, id))));
+      for (const id of accounts) {
+        const totals = rollupAccount(invoices.filter((inv) => sameId(inv.accountId, id)), today);
+        writes.push(this.writeBack.update(SOBJECTS.account, { Id: id, [ACCOUNT_FIELDS.openBalance]: totals.openBalance, [ACCOUNT_FIELDS.overdueBalance]: totals.overdueBalance }));
+      }
+    }
+    await Promise.all(writes);
+    this.logger.debug({ opportunities: opportunityIds.length, accounts: accountIds.length }, 'payment roll-ups written');
+  }
+
+  private writeOpportunity(id: string, invoices: MirrorInvoice[]): Promise<true> {
+    const r = rollupOpportunity(invoices);
+    return this.writeBack.update(SOBJECTS.opportunity, {
+      Id: id,
+      [OPPORTUNITY_FIELDS.quickBooksInvoiceId]: r.invoiceId,
+      [OPPORTUNITY_FIELDS.invoiceNumber]: r.docNumber,
+      [OPPORTUNITY_FIELDS.invoiceTotal]: r.total,
+      [OPPORTUNITY_FIELDS.invoiceBalance]: r.balance,
+      [OPPORTUNITY_FIELDS.invoiceDueDate]: r.dueDate,
+      [OPPORTUNITY_FIELDS.lastPaymentDate]: r.lastPaymentDate,
+    });
+  }
+}
+
+/** Salesforce answers 18-character ids; callers may hold 15-character ones. */
+function sameId(a: string | null, b: string): boolean {
+  return a !== null && (a === b || a.slice(0, 15) === b.slice(0, 15));
+}
