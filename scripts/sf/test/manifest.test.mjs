@@ -70,8 +70,9 @@ export function listSourceComponents(sourceDir) {
           add(expected, 'LightningComponentBundle', bundle);
       }
     } else if (folder === 'labels') {
-      // One file holds many labels; SDR lists each as a CustomLabel.
+      // One file holds many labels; SDR lists each as a CustomLabel, and the file itself as CustomLabels.
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.labels-meta.xml'))) {
+        add(expected, 'CustomLabels', file.slice(0, -'.labels-meta.xml'.length));
         const parsed = new XMLParser({ isArray: (name) => name === 'labels' }).parse(
           readFileSync(path.join(dir, file), 'utf8')
         );

@@ -45,7 +45,8 @@ export function readSourceTree(root) {
   const add = (component) => {
     if (component.xml) {
       covered.add(component.xml);
-      xmlTypes.set(component.xml, component.type.name);
+      // A parent that shares its file with its children (CustomLabels and its CustomLabel entries) keeps its type.
+      if (!xmlTypes.has(component.xml)) xmlTypes.set(component.xml, component.type.name);
     }
     for (const file of component.walkContent()) covered.add(file);
     for (const child of component.getChildren()) add(child);
