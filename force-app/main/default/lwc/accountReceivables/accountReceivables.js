@@ -1,0 +1,86 @@
+import { LightningElement, api, wire } from 'lwc';
+import getReceivables from '@salesforce/apex/AccountReceivablesController.getReceivables';
+import { badgeClass, formatLabel } from 'c/billingModel';
+import TITLE from '@salesforce/label/c.Receivables_Title';
+import LOADING from '@salesforce/label/c.Billing_Loading';
+import LOAD_ERROR from '@salesforce/label/c.Receivables_Load_Error';
+import OPEN_BALANCE from '@salesforce/label/c.Receivables_Open_Balance';
+import OVERDUE_BALANCE from '@salesforce/label/c.Receivables_Overdue_Balance';
+import FROM_QUICKBOOKS from '@salesforce/label/c.Receivables_Source_QuickBooks';
+import FROM_INVOICES from '@salesforce/label/c.Receivables_Source_Invoices';
+import BY_STATUS from '@salesforce/label/c.Receivables_By_Status';
+import STATUS from '@salesforce/label/c.Billing_Invoice_Status';
+import COUNT from '@salesforce/label/c.Receivables_Count';
+import TOTAL from '@salesforce/label/c.Billing_Invoice_Total';
+import BALANCE from '@salesforce/label/c.Billing_Invoice_Balance';
+import MOST_OVERDUE from '@salesforce/label/c.Receivables_Most_Overdue';
+import DAYS_OVERDUE from '@salesforce/label/c.Billing_Invoice_Days_Overdue';
+import NONE from '@salesforce/label/c.Receivables_None';
+import TRUNCATED from '@salesforce/label/c.Receivables_Truncated';
+
+/** Account page card: open and overdue receivables and the customer's QuickBooks invoices by status. */
+export default class AccountReceivables extends LightningElement {
+    @api recordId;
+
+    labels = {
+        title: TITLE,
+        loading: LOADING,
+        loadError: LOAD_ERROR,
+        openBalance: OPEN_BALANCE,
+        overdueBalance: OVERDUE_BALANCE,
+        byStatus: BY_STATUS,
+        status: STATUS,
+        count: COUNT,
+        total: TOTAL,
+        balance: BALANCE,
+        mostOverdue: MOST_OVERDUE,
+        none: NONE,
+        truncated: TRUNCATED
+    };
+
+    @wire(getReceivables, { accountId: '$recordId' })
+    receivables;
+
+    get data() {
+        return this.receivables && this.receivables.data;
+    }
+
+    get error() {
+        return this.receivables && this.receivables.error;
+    }
+
+    get isLoading() {
+        return !this.data && !this.error;
+    }
+
+    get hasInvoices() {
+        return this.data.invoiceCount > 0;
+    }
+
+    get sourceText() {
+        return this.data.fromQuickBooks ? FROM_QUICKBOOKS : FROM_INVOICES;
+    }
+
+    get overdueClass() {
+        return this.data.overdueBalance > 0
+            ? 'slds-text-heading_medium slds-text-color_error overdue-balance'
+            : 'slds-text-heading_medium overdue-balance';
+    }
+
+    get statusRows() {
+        return (this.data.byStatus || []).map((row) => ({ ...row, badgeClass: badgeClass(row.status) }));
+    }
+
+    get overdueRows() {
+        return (this.data.mostOverdue || []).map((invoice) => ({
+            id: invoice.Id,
+            number: invoice.Doc_Number__c,
+            balance: invoice.Balance__c,
+            days: formatLabel(DAYS_OVERDUE, invoice.Days_Overdue__c)
+        }));
+    }
+
+    get hasOverdueRows() {
+        return this.overdueRows.length > 0;
+    }
+}

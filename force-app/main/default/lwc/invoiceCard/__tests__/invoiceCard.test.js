@@ -1,0 +1,94 @@
+import { createElement } from 'lwc';
+import { registerSa11yMatcher } from '@sa11y/jest';
+import InvoiceCard from 'c/invoiceCard';
+import { attachPayments } from 'c/billingModel';
+import PARTLY_PAID from '../../opportunityBilling/__tests__/data/billingSummaryPartlyPaid.json';
+import OVERDUE from '../../opportunityBilling/__tests__/data/billingSummaryOverdue.json';
+
+jest.mock('@salesforce/label/c.Billing_Invoice_Title', () => ({ default: 'Invoice {0}' }), { virtual: true });
+jest.mock('@salesforce/label/c.Billing_Invoice_Days_Overdue', () => ({ default: '{0} days overdue' }), {
+    virtual: true
+});
+jest.mock('@salesforce/label/c.Billing_Invoice_Percent_Paid', () => ({ default: '{0}% paid' }), { virtual: true });
+
+registerSa11yMatcher();
+
+function render(invoice) {
+    const element = createElement('c-invoice-card', { is: InvoiceCard });
+    element.invoice = invoice;
+    document.body.appendChild(element);
+    return element;
+}
+
+const field = (element, name) => element.shadowRoot.querySelector(`[data-field="${name}"]`).value;
+
+describe('c-invoice-card', () => {
+    afterEach(() => {
+        while (document.body.firstChild) {
+            document.body.removeChild(document.body.firstChild);
+        }
+    });
+
+    it('shows a partly paid invoice: number, badge, amounts, paid share, payments and QuickBooks link', () => {
+        const [invoice] = attachPayments(PARTLY_PAID.invoices, PARTLY_PAID.payments);
+        const element = render(invoice);
+        const root = element.shadowRoot;
+
+        expect(root.querySelector('.invoice-title').textContent).toBe('Invoice 1077');
+        const badge = root.querySelector('.invoice-status');
+        expect(badge.textContent).toContain('Partially Paid');
+        expect(badge.className).toContain('slds-theme_warning');
+        expect(field(element, 'total')).toBe(2150);
+        expect(field(element, 'paid')).toBe(1500);
+        expect(field(element, 'balance')).toBe(650);
+        expect(field(element, 'due-date')).toBe('2025-04-02');
+        expect(root.querySelector('.percent-paid').textContent).toBe('70% paid');
+        expect(root.querySelector('lightning-progress-bar').value).toBe(70);
+        expect(root.querySelector('.days-overdue')).toBeNull();
+        expect(root.querySelector('c-payment-list').payments).toHaveLength(2);
+        const link = root.querySelector('a.quickbooks-link');
+        expect(link.href).toBe('https://app.qbo.intuit.com/app/invoice?txnId=145');
+        expect(link.target).toBe('_blank');
+        expect(link.rel).toBe('noopener noreferrer');
+    });
+
+    it('shows an overdue invoice with its days overdue in the error colour', () => {
+        const element = render({ ...OVERDUE.invoices[0], payments: [] });
+        const root = element.shadowRoot;
+
+        expect(root.querySelector('.invoice-status').className).toContain('slds-theme_error');
+        expect(root.querySelector('.days-overdue').textContent).toBe('37 days overdue');
+        expect(root.querySelector('lightning-progress-bar').value).toBe(0);
+        expect(field(element, 'balance')).toBe(4800);
+    });
+
+    it('shows no link when the QuickBooks address is missing or not an Intuit address', () => {
+        const element = render({ ...OVERDUE.invoices[1], QuickBooks_Url__c: '<a href="http://example.com">x</a>' });
+
+        expect(element.shadowRoot.querySelector('a')).toBeNull();
+        expect(element.shadowRoot.querySelector('.invoice-status').className).toContain('slds-theme_success');
+    });
+
+    it('names an invoice that has no number yet', () => {
+        const element = render({ ...OVERDUE.invoices[1], Doc_Number__c: null });
+
+        expect(element.shadowRoot.querySelector('.invoice-title').textContent).toBe(
+            'Invoice c.Billing_Invoice_No_Number'
+        );
+    });
+
+    it('is accessible: labelled article, status spelled out for screen readers, new-tab link announced', async () => {
+        const [invoice] = attachPayments(PARTLY_PAID.invoices, PARTLY_PAID.payments);
+        const element = render(invoice);
+        const root = element.shadowRoot;
+
+        const article = root.querySelector('article');
+        const heading = root.querySelector('h3');
+        expect(article.getAttribute('aria-labelledby')).toBe(heading.id);
+        expect(root.querySelector('.invoice-status .slds-assistive-text').textContent).toBe(
+            'c.Billing_Invoice_Status:'
+        );
+        expect(root.querySelector('a .slds-assistive-text').textContent).toBe('c.Billing_Opens_New_Tab');
+        await expect(element).toBeAccessible();
+    });
+});

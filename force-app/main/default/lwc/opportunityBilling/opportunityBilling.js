@@ -1,0 +1,88 @@
+import { LightningElement, api, wire } from 'lwc';
+import { refreshApex } from '@salesforce/apex';
+import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import getBillingSummary from '@salesforce/apex/OpportunityBillingController.getBillingSummary';
+import retrySync from '@salesforce/apex/OpportunityBillingController.retrySync';
+import { attachPayments } from 'c/billingModel';
+import TITLE from '@salesforce/label/c.Billing_Title';
+import LOADING from '@salesforce/label/c.Billing_Loading';
+import REFRESH from '@salesforce/label/c.Billing_Refresh';
+import LOAD_ERROR from '@salesforce/label/c.Billing_Load_Error';
+import RETRY_ERROR from '@salesforce/label/c.Billing_Retry_Error';
+import RETRY_QUEUED from '@salesforce/label/c.Billing_Retry_Queued';
+import NO_INVOICES from '@salesforce/label/c.Billing_No_Invoices';
+import INVOICES from '@salesforce/label/c.Billing_Invoices_Heading';
+
+/**
+ * Billing panel of the Opportunity page. Before Closed Won: the readiness checklist and invoice preview.
+ * After: sync state (with Retry for Finance) and every QuickBooks invoice with its payments.
+ */
+export default class OpportunityBilling extends LightningElement {
+    @api recordId;
+
+    summary;
+    error;
+    retryError;
+    retrying = false;
+    wiredSummary;
+
+    labels = {
+        title: TITLE,
+        loading: LOADING,
+        refresh: REFRESH,
+        loadError: LOAD_ERROR,
+        retryError: RETRY_ERROR,
+        noInvoices: NO_INVOICES,
+        invoices: INVOICES
+    };
+
+    @wire(getBillingSummary, { opportunityId: '$recordId' })
+    receiveSummary(result) {
+        this.wiredSummary = result;
+        if (result.data) {
+            this.summary = result.data;
+            this.error = undefined;
+        } else if (result.error) {
+            this.summary = undefined;
+            this.error = result.error;
+        }
+    }
+
+    get isLoading() {
+        return !this.summary && !this.error;
+    }
+
+    get isWon() {
+        return Boolean(this.summary && this.summary.opportunity && this.summary.opportunity.IsWon);
+    }
+
+    get invoices() {
+        return attachPayments(this.summary.invoices, this.summary.payments);
+    }
+
+    get hasInvoices() {
+        return this.invoices.length > 0;
+    }
+
+    async handleRetry() {
+        this.retrying = true;
+        this.retryError = undefined;
+        try {
+            await retrySync({ opportunityId: this.recordId });
+            this.dispatchEvent(new ShowToastEvent({ title: RETRY_QUEUED, message: '', variant: 'success' }));
+            await refreshApex(this.wiredSummary);
+        } catch (error) {
+            this.retryError = error;
+        } finally {
+            this.retrying = false;
+        }
+    }
+
+    handleRefresh() {
+        const readiness = this.template.querySelector('c-invoice-readiness');
+        if (readiness) {
+            readiness.load();
+        }
+        return refreshApex(this.wiredSummary);
+    }
+}
