@@ -1,0 +1,56 @@
+import { CDC_CURSOR } from '../src/services/cdc-sweeper';
+import { startStack, waitFor, type Stack } from './support/stack';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+
+/** The safety net: with every webhook lost, change data capture alone brings payment status across. */
+const VERIFIER = 'payments-cdc-verifier';
+
+interface SfOpp {
+  QuickBooks_Invoice_Id__c: string | null;
+  Invoice_Balance__c: number | null;
+  Payment_Status__c: string | null;
+}
+
+async function invoicedDeal(stack: Stack, catalog: Catalog, accountName: string, overrides: Record<string, unknown> = {}) {
+  const accountId = seedAccount(stack.sf, { Name: accountName });
+  const id = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: 1 }], overrides);
+  closeWon(stack.sf, id);
+  const invoiceId = await waitFor(() => (stack.sf.control.record('Opportunity', id) as unknown as SfOpp).QuickBooks_Invoice_Id__c ?? undefined, 20_000, `invoice for ${id}`);
+  return { accountId, opportunityId: id, invoiceId };
+}
+
+const opp = (stack: Stack, id: string) => stack.sf.control.record('Opportunity', id) as unknown as SfOpp;
+
+describe('CDC sweeper catches up when webhooks are lost', () => {
+  const INTERVAL_S = 2;
+  let stack: Stack;
+  let catalog: Catalog;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { QBO_WEBHOOK_VERIFIER_TOKEN: VERIFIER, CDC_INTERVAL_SECONDS: String(INTERVAL_S) } });
+    stack.qbo.control.webhooks.configure({ url: `${stack.url}/webhooks/quickbooks`, verifierToken: VERIFIER, batchWindowMs: 10 });
+    stack.qbo.control.webhooks.setDropAll(true);
+    await stack.connectQbo();
+    catalog = seedCatalog(stack.sf);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('shows a payment within one sweep interval although no webhook was delivered', async () => {
+    const deal = await invoicedDeal(stack, catalog, 'Lost Webhooks LLC');
+    const started = Date.now();
+    const payment = stack.qbo.control.applyPayment(stack.realmId, { invoices: [{ id: deal.invoiceId, amount: 2000 }] });
+    await waitFor(() => opp(stack, deal.opportunityId).Invoice_Balance__c === 3000 || undefined, 10_000, 'the CDC catch-up');
+    const elapsed = Date.now() - started;
+    // One interval, plus the time one sweep takes on a busy test machine.
+    expect(elapsed).toBeLessThan(INTERVAL_S * 1000 + 2500);
+    expect(opp(stack, deal.opportunityId).Payment_Status__c).toBe('Partially Paid');
+    const rows = stack.sf.control.query(`SELECT QuickBooks_Key__c, Amount__c FROM QuickBooks_Payment__c WHERE QuickBooks_Key__c = '${stack.realmId}:${payment.Id}:${deal.invoiceId}'`);
+    expect(rows).toEqual([expect.objectContaining({ Amount__c: 2000 })]);
+    expect(stack.qbo.control.webhooks.deliveries().every((d) => d.outcome === 'dropped')).toBe(true);
+    expect(await stack.ledgerline.store.inbox.pending()).toEqual([]);
+    const cursor = await stack.ledgerline.store.cursors.get(stack.realmId, CDC_CURSOR);
+    expect(Date.parse(cursor!.value)).toBeGreaterThan(started - 120_000);
+  });
+});
