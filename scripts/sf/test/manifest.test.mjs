@@ -92,7 +92,7 @@ export function listSourceComponents(sourceDir) {
     } else if (FOLDERED[folder]) {
       const [type, suffix, folderSuffix] = FOLDERED[folder];
       for (const name of namesWithSuffix(dir, folderSuffix)) {
-        add(expected, type, name);
+        add(expected, type, `${name}/`); // SDR lists a report or dashboard folder with a trailing slash
         for (const item of namesWithSuffix(path.join(dir, name), suffix)) add(expected, type, `${name}/${item}`);
       }
     } else {
