@@ -332,6 +332,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     },
     async stop(graceMs = 10_000) {
       for (const sweeper of sweepers) await sweeper.stop();
+      await intake.idle();
       if (pool) await pool.stop({ graceMs });
       await store.close();
     },

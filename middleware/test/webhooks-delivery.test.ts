@@ -25,7 +25,10 @@ describe('webhook deliveries out of order, repeated, replayed and forged converg
   const post = (body: string, signature: string) =>
     fetch(`${stack.url}/webhooks/quickbooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'intuit-signature': signature }, body });
   const opp = (id: string) => stack.sf.control.record('Opportunity', id) as { Invoice_Balance__c: number | null; Last_Payment_Date__c: string | null; QuickBooks_Invoice_Id__c: string | null; Billing_Sync_Status__c: string | null };
-  const eventJobs = async () => (await stack.ledgerline.queue.list({ type: 'qbo.event', limit: 500 })).length;
+  const eventJobs = async () => {
+    await stack.ledgerline.payments.intake.idle();
+    return (await stack.ledgerline.queue.list({ type: 'qbo.event', limit: 500 })).length;
+  };
   const allDone = async () => {
     const jobs = await stack.ledgerline.queue.list({ type: 'qbo.event', limit: 500 });
     return jobs.every((j) => j.state === 'completed') || undefined;

@@ -24,13 +24,14 @@ describe('POST /webhooks/quickbooks', () => {
   let url: string;
   let queued: InboxEvent[];
   let realms: string[];
+  let intake: WebhookIntake;
 
   async function start(options: { token?: string; bodyLimit?: string } = {}): Promise<void> {
     store = await openStore('sqlite::memory:');
     queued = [];
     realms = [REALM, '1185883450', '310687'];
     const logger = createLogger({ level: 'silent' });
-    const intake = new WebhookIntake({ inbox: store.inbox, connectedRealms: async () => realms, enqueue: async (events) => void queued.push(...events), logger });
+    intake = new WebhookIntake({ inbox: store.inbox, connectedRealms: async () => realms, enqueue: async (events) => void queued.push(...events), logger });
     const app = createApp({ logger, routers: [webhookRoutes(intake, { verifierToken: 'token' in options ? options.token : TOKEN, bodyLimit: options.bodyLimit ?? '64kb', logger })] });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -39,12 +40,17 @@ describe('POST /webhooks/quickbooks', () => {
   }
   async function stop(): Promise<void> {
     await new Promise((r) => server.close(r));
+    await intake.idle();
     await store.close();
   }
 
   const post = (body: Buffer | string, signature: string | null, contentType = 'application/json') =>
     fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...(signature === null ? {} : { 'intuit-signature': signature }) }, body });
-  const signed = (body: Buffer | string) => post(body, intuitSignature(body, TOKEN));
+  const signed = async (body: Buffer | string) => {
+    const res = await post(body, intuitSignature(body, TOKEN));
+    await intake.idle();
+    return res;
+  };
   const inboxSize = async () => (await store.inbox.pending(1000)).length + (await store.db.query<{ n: number }>('select count(*) as n from webhook_inbox where processed_at is not null')).rows[0]!.n;
 
   const legacy = (entities: Array<{ name: string; id: string; operation: string; lastUpdated: string }>, realmId = REALM) =>
@@ -84,6 +90,7 @@ describe('POST /webhooks/quickbooks', () => {
       const body = `{ "eventNotifications" : [ {"realmId":"${REALM}","dataChangeEvent":{"entities":[{"name":"Invoice","id":"5","operation":"Update","lastUpdated":"2026-11-26T10:00:00-0800"}]}} ] }`;
       const res = await post(body, intuitSignature(body, TOKEN), 'text/plain');
       expect(res.status).toBe(200);
+      await intake.idle();
       expect(queued.map((e) => [e.entity, e.entityId, e.operation, e.changeTime])).toEqual([['Invoice', '5', 'Update', '2026-11-26T10:00:00-0800']]);
     });
 

@@ -32,6 +32,7 @@ export interface WebhookIntakeDeps {
 
 export class WebhookIntake {
   private realms: { at: number; ids: Set<string> } | null = null;
+  private dispatching: Promise<void> = Promise.resolve();
   private readonly now: () => number;
 
   constructor(private readonly deps: WebhookIntakeDeps) {
@@ -53,8 +54,17 @@ export class WebhookIntake {
     }
     if (parsed.skipped > 0) this.deps.logger.warn({ skipped: parsed.skipped }, 'webhook entries without realm, entity or id were ignored');
     const { stored, duplicates } = known.length > 0 ? await this.deps.inbox.record(known) : { stored: [], duplicates: 0 };
-    await this.dispatch(stored);
+    // Stored is enough to answer Intuit; queueing happens right after, in order. A crash in between
+    // leaves the events unprocessed in the inbox, where drain() finds them.
+    this.dispatching = this.dispatching
+      .then(() => this.dispatch(stored))
+      .catch((error: unknown) => this.deps.logger.error({ err: error, events: stored.length }, 'could not queue stored webhook events; the sweeper will'));
     return { format: parsed.format, received: parsed.events.length, stored: stored.length, duplicates, unknownRealm, skipped: parsed.skipped };
+  }
+
+  /** Resolves when every stored event so far has been queued (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.dispatching;
   }
 
   /**
