@@ -1,3 +1,4 @@
+import { demoPaymentStatus } from '../src/services/payment-demo';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 
@@ -174,5 +175,18 @@ describe('Payment status → Salesforce through webhooks (QBO and Salesforce emu
     expect(mirror(forDeal.Id as string)).toMatchObject({ Account__c: accountId, Opportunity__c: deal.opportunityId, Total__c: 800 });
     expect(mirror(loose.Id as string)).toMatchObject({ Account__c: accountId, Opportunity__c: null, Total__c: 200 });
     await settle(() => (opp(deal.opportunityId).Invoice_Total__c === 5800 && account(accountId).Open_Balance__c === 6000) || undefined, 'the roll-ups with hand-made invoices');
+  });
+
+  it('runs the demo’s payment story: partial then final payment, each visible on the Opportunity', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'Demo Customer' });
+    const deal = await invoicedDeal(accountId);
+    const lines: string[] = [];
+    const steps = await demoPaymentStatus({ qbo: stack.qbo, sf: stack.sf, url: stack.url, realmId: realm, verifierToken: VERIFIER }, deal.opportunityId, { log: (l) => lines.push(l) });
+    expect(steps.map((s) => [s.action, s.amount, s.opportunity.status, s.opportunity.balance])).toEqual([
+      ['Partial payment', 2000, 'Partially Paid', 3000],
+      ['Final payment', 3000, 'Paid', 0],
+    ]);
+    expect(steps[1]!.account).toEqual({ openBalance: 0, overdueBalance: 0 });
+    expect(lines[0]).toMatch(/^Partial payment of 2000.00 visible on the Opportunity after \d+ ms: Partially Paid, balance 3000$/);
   });
 });
