@@ -1,0 +1,159 @@
+// Browser test of the local preview: builds the real components, serves them on 127.0.0.1:0, drives Debian's
+// chromium through playwright-core and checks what a person sees; screenshots go to artifacts/preview/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { buildPreview, REPO_ROOT } from '../build.mjs';
+import { startPreviewServer } from '../server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(REPO_ROOT, 'artifacts/preview');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync'
+];
+
+let workDir;
+let server;
+let context;
+const pageErrors = [];
+
+before(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'ledgerline-preview-'));
+  await buildPreview({ outDir: path.join(workDir, 'dist') });
+  server = await startPreviewServer({ root: path.join(workDir, 'dist') });
+  // A persistent context is how playwright takes a fresh --user-data-dir.
+  context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1100, height: 900 }
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+async function open(query) {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(`${query}: ${error.message}`));
+  await page.goto(`${server.url}?${query}`);
+  return page;
+}
+
+const textOf = (locator) => locator.innerText();
+
+test('a partly paid invoice shows its status, amounts, paid share, payments and QuickBooks link', async () => {
+  const page = await open('opportunity=partly-paid');
+  const card = page.locator('c-invoice-card');
+  await card.getByText('Invoice 1077').waitFor();
+
+  assert.equal(await card.count(), 1);
+  assert.equal((await textOf(card.locator('.invoice-status'))).replace('Status:', '').trim(), 'Partially Paid');
+  const text = await textOf(card);
+  for (const shown of ['$2,150.00', '$1,500.00', '$650.00', '70% paid', 'Apr 2, 2025', 'Mar 20, 2025', '$1,000.00', 'Check', 'Credit Card']) {
+    assert.ok(text.includes(shown), `invoice card shows ${shown}: ${text}`);
+  }
+  assert.equal(await card.getByRole('progressbar').getAttribute('aria-valuenow'), '70');
+  assert.equal(await card.getByRole('link').getAttribute('href'), 'https://app.qbo.intuit.com/app/invoice?txnId=145');
+  assert.ok((await textOf(page.locator('c-billing-sync-status'))).includes('Synced with QuickBooks'));
+  assert.equal(await page.getByRole('button', { name: 'Retry sync' }).count(), 0);
+  await page.screenshot({ path: path.join(SHOTS, 'partly-paid.png'), fullPage: true });
+  await page.close();
+});
+
+test('an overdue invoice shows the Overdue badge, days overdue and the unpaid balance beside a paid one', async () => {
+  const page = await open('opportunity=overdue');
+  await page.getByText('Invoice 1081').waitFor();
+  const cards = page.locator('c-invoice-card');
+
+  assert.equal(await cards.count(), 2);
+  const overdue = await textOf(cards.nth(0));
+  assert.match(overdue, /Overdue/);
+  assert.ok(overdue.includes('37 days overdue'), overdue);
+  assert.ok(overdue.includes('$4,800.00'), overdue);
+  assert.ok(overdue.includes('0% paid'), overdue);
+  const paid = await textOf(cards.nth(1));
+  assert.match(paid, /Invoice 1064[\s\S]*Paid/);
+  assert.ok(paid.includes('$1,200.00') && paid.includes('ACH'), paid);
+  const badgeColour = await cards.nth(0).locator('.invoice-status').evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(badgeColour, 'rgba(0, 0, 0, 0)', 'SLDS styles the badge');
+  await page.screenshot({ path: path.join(SHOTS, 'overdue.png'), fullPage: true });
+  await page.close();
+});
+
+test('Finance retries a failed sync: the reason and fix are shown, Retry queues it and the panel refreshes', async () => {
+  const page = await open('opportunity=sync-error');
+  const status = page.locator('c-billing-sync-status');
+  await status.getByText('QuickBooks sync failed').waitFor();
+  const before = await textOf(status);
+  assert.ok(before.includes('No QuickBooks item has SKU PRN-200'), before);
+  assert.ok(before.includes('Fix: Create an item with SKU PRN-200 in QuickBooks'), before);
+  await page.screenshot({ path: path.join(SHOTS, 'sync-error.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Retry sync' }).click();
+  await status.getByText('Queued: the invoice is being created in QuickBooks.').waitFor();
+
+  assert.equal(await page.getByRole('button', { name: 'Retry sync' }).count(), 0);
+  assert.ok((await textOf(page.locator('#toasts'))).includes('Retry queued'));
+  await page.screenshot({ path: path.join(SHOTS, 'retry-queued.png'), fullPage: true });
+  await page.close();
+});
+
+test('a sales rep sees the failure but no Retry button', async () => {
+  const page = await open('opportunity=sync-error-sales');
+  await page.getByText('QuickBooks sync failed').waitFor();
+
+  assert.equal(await page.getByRole('button', { name: 'Retry sync' }).count(), 0);
+  await page.getByText('ask Finance to retry').waitFor();
+  await page.close();
+});
+
+test('an open deal shows the readiness checklist with every blocking problem and its fix', async () => {
+  const page = await open('opportunity=open-blocked');
+  await page.getByText('3 problem(s) must be fixed').waitFor();
+  const checklist = await textOf(page.locator('c-readiness-checklist'));
+
+  assert.ok(checklist.includes('Account Umbrella Corporation has no billing e-mail.'), checklist);
+  assert.ok(checklist.includes('Create an item with SKU CEN-20 in QuickBooks'), checklist);
+  await page.screenshot({ path: path.join(SHOTS, 'readiness-blocked.png'), fullPage: true });
+
+  const ready = await open('opportunity=open-ready');
+  await ready.getByText('Ready to invoice').waitFor();
+  const preview = await textOf(ready.locator('c-invoice-preview'));
+  for (const shown of ['Umbrella Corporation', 'Matched by name', 'Net 30', 'Centrifuge C-20', '$2,400.00', '$240.00', '$2,160.00', 'Not taxable']) {
+    assert.ok(preview.includes(shown), `preview shows ${shown}: ${preview}`);
+  }
+  await ready.screenshot({ path: path.join(SHOTS, 'invoice-preview.png'), fullPage: true });
+  await ready.close();
+  await page.close();
+});
+
+test('the Account card shows open and overdue receivables and invoices by status', async () => {
+  const page = await open('account=customer');
+  const card = page.locator('c-account-receivables');
+  await card.getByText('Invoices by status').waitFor();
+  const text = await textOf(card);
+
+  for (const shown of ['$5,450.00', '$4,800.00', 'Partially Paid', '37 days overdue']) {
+    assert.ok(text.includes(shown), `receivables show ${shown}: ${text}`);
+  }
+  await page.screenshot({ path: path.join(SHOTS, 'account-receivables.png'), fullPage: true });
+  await page.close();
+});
+
+test('no page raised a script error', () => {
+  assert.deepEqual(pageErrors, []);
+});
