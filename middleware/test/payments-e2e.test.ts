@@ -177,6 +177,23 @@ describe('Payment status → Salesforce through webhooks (QBO and Salesforce emu
     await settle(() => (opp(deal.opportunityId).Invoice_Total__c === 5800 && account(accountId).Open_Balance__c === 6000) || undefined, 'the roll-ups with hand-made invoices');
   });
 
+  it('takes back a payment that is voided or deleted in QBO: its row goes, the balance returns', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'Bounced Cheque Co' });
+    const deal = await invoicedDeal(accountId);
+    const kept = stack.qbo.control.applyPayment(realm, { invoices: [{ id: deal.invoiceId, amount: 1000 }] });
+    const bounced = stack.qbo.control.applyPayment(realm, { invoices: [{ id: deal.invoiceId, amount: 1500 }] });
+    const deleted = stack.qbo.control.applyPayment(realm, { invoices: [{ id: deal.invoiceId, amount: 500 }] });
+    await settle(() => opp(deal.opportunityId).Invoice_Balance__c === 2000 || undefined, 'three payments');
+    expect(payments(deal.invoiceId)).toHaveLength(3);
+
+    stack.qbo.control.voidPayment(realm, bounced.Id as string);
+    stack.qbo.control.remove(realm, 'Payment', deleted.Id as string);
+    await settle(() => opp(deal.opportunityId).Invoice_Balance__c === 4000 || undefined, 'the voided and deleted payments');
+    expect(payments(deal.invoiceId).map((p) => p.QuickBooks_Key__c)).toEqual([`${realm}:${kept.Id}:${deal.invoiceId}`]);
+    expect(account(accountId).Open_Balance__c).toBe(4000);
+    expect(await stack.ledgerline.store.links.findByQboId('payment', realm, deleted.Id as string)).toEqual([]);
+  });
+
   it('runs the demo’s payment story: partial then final payment, each visible on the Opportunity', async () => {
     const accountId = seedAccount(stack.sf, { Name: 'Demo Customer' });
     const deal = await invoicedDeal(accountId);
