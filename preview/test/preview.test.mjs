@@ -2,7 +2,8 @@
 // chromium through playwright-core and checks what a person sees; screenshots go to artifacts/preview/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -152,6 +153,42 @@ test('the Account card shows open and overdue receivables and invoices by status
   }
   await page.screenshot({ path: path.join(SHOTS, 'account-receivables.png'), fullPage: true });
   await page.close();
+});
+
+test('with ?api= the panel reads the summary from /preview-data/opportunity/:id and shows its errors', async () => {
+  const summary = JSON.parse(
+    readFileSync(path.join(REPO_ROOT, 'force-app/main/default/lwc/opportunityBilling/__tests__/data/billingSummaryOverdue.json'), 'utf8')
+  );
+  summary.invoices = [{ ...summary.invoices[0], Doc_Number__c: 'API-7', Balance__c: 1234.5, Total__c: 4800 }];
+  const requests = [];
+  const api = createServer((req, res) => {
+    requests.push(req.url);
+    const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
+    if (req.url === '/preview-data/opportunity/006API0000000001') {
+      res.writeHead(200, headers);
+      res.end(JSON.stringify(summary));
+    } else {
+      res.writeHead(404, headers);
+      res.end(JSON.stringify({ error: { message: 'Opportunity 006MISSING was not found in Salesforce.' } }));
+    }
+  });
+  await new Promise((resolve) => api.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${api.address().port}`;
+  try {
+    const page = await open(`opportunity=006API0000000001&api=${encodeURIComponent(base)}`);
+    await page.getByText('Invoice API-7').waitFor();
+    assert.ok((await textOf(page.locator('c-invoice-card'))).includes('$1,234.50'));
+    assert.equal(await page.locator('#data-source').innerText(), `API ${base}`);
+
+    const missing = await open(`opportunity=006MISSING&api=${encodeURIComponent(base)}`);
+    await missing.getByText('The billing details could not be loaded.').waitFor();
+    assert.ok((await textOf(missing.locator('c-error-panel'))).includes('Opportunity 006MISSING was not found'));
+    assert.deepEqual(requests, ['/preview-data/opportunity/006API0000000001', '/preview-data/opportunity/006MISSING']);
+    await missing.close();
+    await page.close();
+  } finally {
+    await new Promise((resolve) => api.close(resolve));
+  }
 });
 
 test('no page raised a script error', () => {
