@@ -1,28 +1,43 @@
-import { loadConfig } from './config';
-import { createLogger } from './logger';
-import { createApp } from './http/app';
+import type { Server } from 'node:http';
+import { loadConfig, type Config } from './config';
+import { createLedgerline } from './container';
 import { isAppError } from './errors';
+import { createLogger } from './logger';
 
 /** Production entry point: settings from the environment, no emulators. */
 async function main(): Promise<void> {
   const logger = createLogger();
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
     logger.fatal(isAppError(error) ? { code: error.code, fix: error.fix } : {}, (error as Error).message);
     process.exit(1);
   }
-  const app = createApp({ logger, bodyLimit: config.BODY_LIMIT });
-  const server = app.listen(config.PORT, () => {
-    logger.info({ port: config.PORT }, 'ledgerline middleware listening');
+  const ledgerline = await createLedgerline(config, { logger }).catch((error: unknown) => {
+    logger.fatal(isAppError(error) ? { code: error.code, fix: error.fix } : { err: error }, (error as Error).message);
+    process.exit(1);
   });
+  const server: Server = ledgerline.app.listen(config.PORT, () => {
+    logger.info({ port: config.PORT, store: ledgerline.store.description }, 'ledgerline middleware listening');
+  });
+  ledgerline.start();
+  let stopping = false;
   const stop = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    server.close(() => process.exit(0));
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing or releasing claimed jobs');
+    server.close();
+    ledgerline
+      .stop(10_000)
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 void main();

@@ -22,26 +22,17 @@ export type QboEntity = 'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMem
 type Callback = (err: unknown, data?: unknown) => void;
 type Method = (...args: unknown[]) => void;
 
-let configuredBase: string | null = null;
+/** The `/v3/company/` base URL node-quickbooks is given for these options. */
+function apiBase(options: QboApiOptions): string {
+  if (options.apiBaseUrl) return `${options.apiBaseUrl.replace(/\/$/, '')}/v3/company/`;
+  return options.environment === 'sandbox' ? 'https://sandbox-quickbooks.api.intuit.com/v3/company/' : 'https://quickbooks.api.intuit.com/v3/company/';
+}
 
-/**
- * node-quickbooks keeps its host in a static field read by the constructor, and uses the shared axios
- * instance without a timeout; both are set once per process here.
- */
-function configureLibrary(options: QboApiOptions): void {
-  const base = options.apiBaseUrl
-    ? `${options.apiBaseUrl.replace(/\/$/, '')}/v3/company/`
-    : options.environment === 'sandbox'
-      ? 'https://sandbox-quickbooks.api.intuit.com/v3/company/'
-      : 'https://quickbooks.api.intuit.com/v3/company/';
-  if (configuredBase && configuredBase !== base) {
-    throw new AppError('CONFIG_INVALID', 'node-quickbooks can talk to one QuickBooks host per process.');
-  }
-  configuredBase = base;
-  (QuickBooks as unknown as { V3_ENDPOINT_BASE_URL: string }).V3_ENDPOINT_BASE_URL = base;
+/** node-quickbooks uses the shared axios instance without a timeout: give it one (process-wide). */
+function configureTimeout(timeoutMs: number): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const axios = require(require.resolve('axios', { paths: [require.resolve('node-quickbooks')] })) as { defaults: { timeout: number } };
-  axios.defaults.timeout = options.timeoutMs;
+  axios.defaults.timeout = timeoutMs;
 }
 
 /** The QBO API for every connected company, with tokens, limits and error classification built in. */
@@ -53,7 +44,7 @@ export class QboApi {
     private readonly tokens: TokenManager,
     private readonly logger: Logger,
   ) {
-    configureLibrary(options);
+    configureTimeout(options.timeoutMs);
   }
 
   company(realmId: string): QboCompany {
@@ -142,6 +133,9 @@ export class QboCompany {
   }
 
   private invoke<T>(accessToken: string, method: string, args: unknown[], what: string): Promise<T> {
+    // The constructor copies this static field; setting it right before (synchronously) lets several
+    // hosts (e.g. two emulators in one test process) be used side by side.
+    (QuickBooks as unknown as { V3_ENDPOINT_BASE_URL: string }).V3_ENDPOINT_BASE_URL = apiBase(this.options);
     const client = new QuickBooks(
       this.options.clientId,
       this.options.clientSecret,

@@ -12,13 +12,13 @@ export interface Catalog {
   products: Record<string, { productId: string; entryId: string; price: number }>;
 }
 
-export function seedCatalog(sf: SalesforceEmulator, extra: Array<{ Name: string; ProductCode: string | null; Taxable__c: boolean; price: number }> = []): Catalog {
+export function seedCatalog(sf: SalesforceEmulator, extra: Array<{ Name: string; ProductCode: string | null; Taxable__c: boolean; price: number }> = [], currency?: string): Catalog {
   const all = [...PRODUCTS, ...extra];
   const { Product2: ids = [] } = sf.control.seed({
     Product2: all.map((p) => ({ Name: p.Name, ProductCode: p.ProductCode, Taxable__c: p.Taxable__c, IsActive: true })),
   });
   const { PricebookEntry: entries = [] } = sf.control.seed({
-    PricebookEntry: all.map((p, i) => ({ Pricebook2Id: sf.control.standardPricebookId, Product2Id: ids[i], UnitPrice: p.price, IsActive: true })),
+    PricebookEntry: all.map((p, i) => ({ Pricebook2Id: sf.control.standardPricebookId, Product2Id: ids[i], UnitPrice: p.price, IsActive: true, ...(currency ? { CurrencyIsoCode: currency } : {}) })),
   });
   const products: Catalog['products'] = {};
   all.forEach((p, i) => {

@@ -38,10 +38,23 @@ const SF_CLIENT_SECRET = 'ledgerline-test-connected-app-secret';
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const qbo = await startQboEmulator({ port: 0, ...options.qbo });
+  const sf = await startSalesforceEmulator({ port: 0, auth: { clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET }, ...options.sf }).catch(async (error: unknown) => {
+    await qbo.close();
+    throw error;
+  });
+  try {
+    return await assemble(options, logger, qbo, sf);
+  } catch (error) {
+    await sf.close();
+    await qbo.close();
+    throw error;
+  }
+}
+
+async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator, sf: SalesforceEmulator): Promise<Stack> {
   const apiKey = `test-api-key-${'x'.repeat(32)}`;
   const adminKey = `test-admin-key-${'y'.repeat(32)}`;
-  const qbo = await startQboEmulator({ port: 0, ...options.qbo });
-  const sf = await startSalesforceEmulator({ port: 0, auth: { clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET }, ...options.sf });
 
   // The middleware's own port is needed for the OAuth redirect: take a free one first.
   const probe = await listen((_req, res) => res.end());
@@ -69,7 +82,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   });
   const ledgerline = await createLedgerline(config, { logger });
-  const server = await listen(ledgerline.app, port);
+  const server = await listen(ledgerline.app, port).catch(async (error: unknown) => {
+    await ledgerline.stop(0);
+    throw error;
+  });
   if (options.startWorkers !== false) ledgerline.start();
   sf.control.configureCallout({ url, apiKey, enabled: true });
 

@@ -121,7 +121,10 @@ export function apiRouter(deps: EmulatorDeps): Router {
     res.on('close', release);
     res.on('finish', release);
 
-    const wait = (rule?.kind === 'slow' ? (rule.delayMs ?? 5000) : 0) + latency(options.latencyMs);
+    // A slow rule with mode 'after-commit' writes first and answers late: the client may die before it
+    // learns the outcome, the shape of "created, then the worker crashed".
+    const afterCommit = rule?.kind === 'slow' && rule.mode === 'after-commit';
+    const wait = (rule?.kind === 'slow' && !afterCommit ? (rule.delayMs ?? 5000) : 0) + latency(options.latencyMs);
     if (wait > 0) await sleep(wait);
     if (res.destroyed) return;
 
@@ -139,6 +142,10 @@ export function apiRouter(deps: EmulatorDeps): Router {
       result = resultOf(error);
     }
     if (cacheKey && !result.raw && result.status < 500) ctx.store.requestCache.set(cacheKey, { status: result.status, body: result.body });
+    if (afterCommit) {
+      await sleep(rule.delayMs ?? 5000);
+      if (res.destroyed) return;
+    }
     send(res, result, rule?.kind === 'lost-response' ? rule : undefined);
   });
 

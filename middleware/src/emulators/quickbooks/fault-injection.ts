@@ -30,8 +30,8 @@ export interface FaultRule {
   realmId?: string;
   /** For 'slow': how long to wait before answering normally. */
   delayMs?: number;
-  /** For 'lost-response': overrides the emulator's lostResponseMode. */
-  mode?: 'hang-up' | '500';
+  /** For 'lost-response': overrides the emulator's lostResponseMode. For 'slow': 'after-commit' writes first, then waits. */
+  mode?: 'hang-up' | '500' | 'after-commit';
 }
 
 export interface RequestInfo {

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startQboEmulator, DEFAULT_CLIENT, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
+import { waitFor } from './support/stack';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity } from './support/deals';
+
+type Rec = Record<string, any>;
+
+const API_KEY = `crash-test-key-${'k'.repeat(32)}`;
+const MAIN = path.join(__dirname, '..', 'src', 'main.ts');
+
+/**
+ * A middleware process killed with SIGKILL while QuickBooks is creating its invoice: a second process on
+ * the same database takes the job over when the lease runs out, and the deal ends with exactly one invoice.
+ */
+describe('a worker killed mid-job', () => {
+  let qbo: QboEmulator;
+  let sf: SalesforceEmulator;
+  let dir: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    qbo = await startQboEmulator({ port: 0 });
+    sf = await startSalesforceEmulator({ port: 0, auth: { clientId: 'crash-app', clientSecret: 'crash-app-secret' } });
+    dir = mkdtempSync(path.join(tmpdir(), 'ledgerline-crash-'));
+  });
+  afterAll(async () => {
+    await Promise.all(
+      children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => {
+        c.once('exit', resolve);
+        c.kill('SIGKILL');
+      })),
+    );
+    await sf?.close();
+    await qbo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function startMiddleware(port: number): Promise<ChildProcess> {
+    const url = `http://127.0.0.1:${port}`;
+    // node itself runs main.ts (tsx as a loader), so SIGKILL hits the real process, not a wrapper.
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      cwd: path.join(__dirname, '..'),
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${path.join(dir, 'ledgerline.db')}`,
+        LEDGERLINE_API_KEYS: API_KEY,
+        LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+        QBO_CLIENT_ID: DEFAULT_CLIENT.clientId,
+        QBO_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+        QBO_REDIRECT_URI: `${url}/oauth/quickbooks/callback`,
+        QBO_API_BASE_URL: qbo.url,
+        QBO_OAUTH_BASE_URL: qbo.oauthUrl,
+        SALESFORCE_LOGIN_URL: sf.url,
+        SALESFORCE_CLIENT_ID: 'crash-app',
+        SALESFORCE_CLIENT_SECRET: 'crash-app-secret',
+        JOB_LEASE_MS: '1500',
+        WORKER_POLL_MS: '100',
+        JOB_BACKOFF_BASE_MS: '50',
+        SWEEP_INTERVAL_SECONDS: '0',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    return waitFor(async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) && child, 20_000, 'middleware start');
+  }
+
+  it('resumes after SIGKILL with exactly one invoice', async () => {
+    const port = 40000 + Math.floor(Math.random() * 2000);
+    const first = await startMiddleware(port);
+    const url = `http://127.0.0.1:${port}`;
+    // Connect QuickBooks through the first process (admin auth falls back to the API key).
+    const auth = `Basic ${Buffer.from(`admin:${API_KEY}`).toString('base64')}`;
+    const start = await fetch(`${url}/oauth/quickbooks/connect`, { headers: { authorization: auth }, redirect: 'manual' });
+    const consent = await fetch(`${start.headers.get('location')}&realmId=${DEFAULT_REALM}`, { redirect: 'manual' });
+    expect((await fetch(consent.headers.get('location')!)).status).toBe(200);
+
+    sf.control.configureCallout({ url, apiKey: API_KEY, enabled: true });
+    const catalog = seedCatalog(sf);
+    const id = seedOpportunity(sf, catalog, seedAccount(sf, { Name: 'Massive Dynamic' }), [{ code: 'CONS-HR', quantity: 3 }]);
+    // QuickBooks writes the invoice, then answers only after the first process is dead.
+    qbo.control.injectFault({ kind: 'slow', mode: 'after-commit', delayMs: 4000, entity: 'Invoice', operation: 'create' });
+    closeWon(sf, id);
+    await waitFor(() => qbo.control.list(DEFAULT_REALM, 'Invoice').length >= 1, 20_000, 'QuickBooks to write the invoice');
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+
+    await startMiddleware(port);
+    const done = await waitFor(() => {
+      const o = sf.control.record('Opportunity', id) as Rec;
+      return o.Billing_Sync_Status__c === 'Synced' || o.Billing_Sync_Status__c === 'Error' ? o : undefined;
+    }, 30_000, 'the second process to finish the job');
+    expect(done.Billing_Sync_Status__c).toBe('Synced');
+    const invoices = (qbo.control.list(DEFAULT_REALM, 'Invoice') as Rec[]).filter((inv) => String(inv.PrivateNote).includes(id));
+    expect(invoices).toHaveLength(1);
+    expect(done.QuickBooks_Invoice_Id__c).toBe(invoices[0]!.Id);
+  }, 60_000);
+});
