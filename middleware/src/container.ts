@@ -149,9 +149,12 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
   const customers = new CustomerResolver(
     {
-      findCustomer: async (realmId, accountId) => (await store.links.get('customer', realmId, accountId))?.qboId,
-      saveCustomer: async (realmId, accountId, qboId, how) => {
-        await store.links.put({ kind: 'customer', realmId, salesforceId: accountId, qboId, extra: { how } });
+      findCustomer: async (realmId, accountId) => {
+        const link = await store.links.get<{ displayName?: string; currency?: string | null }>('customer', realmId, accountId);
+        return link ? { id: link.qboId, ...(link.extra ?? {}) } : undefined;
+      },
+      saveCustomer: async (realmId, accountId, customer, how) => {
+        await store.links.put({ kind: 'customer', realmId, salesforceId: accountId, qboId: customer.id, extra: { how, displayName: customer.displayName, currency: customer.currency } });
       },
     },
     { maxLength: config.QBO_DISPLAY_NAME_MAX },

@@ -5,9 +5,16 @@ import { disambiguatedNameFor, displayNameFor, matchCustomer, qboQuoted, type Na
 import type { ResolvedCustomer } from '../sync/invoice-draft';
 import type { SfAccount } from '../sync/source';
 
+/** A stored Account ⇄ customer link, with what the mapping needs so a linked customer costs no QBO read. */
+export interface LinkedCustomer {
+  id: string;
+  displayName?: string;
+  currency?: string | null;
+}
+
 export interface CustomerLinks {
-  findCustomer(realmId: string, accountId: string): Promise<string | undefined>;
-  saveCustomer(realmId: string, accountId: string, qboCustomerId: string, how: string): Promise<void>;
+  findCustomer(realmId: string, accountId: string): Promise<LinkedCustomer | undefined>;
+  saveCustomer(realmId: string, accountId: string, customer: ResolvedCustomer, how: string): Promise<void>;
 }
 
 interface QboCustomer extends QboCustomerCandidate {
@@ -48,7 +55,7 @@ export class CustomerResolver {
 
   /** What `resolve` would do, without creating or linking anything (for the preview). */
   async peek(company: QboCompany, account: SfAccount, email: string | null): Promise<{ customer: ResolvedCustomer | null; how: string; problem?: string }> {
-    const linkedId = (await this.links.findCustomer(company.realmId, account.Id)) ?? account.QuickBooks_Customer_Id__c ?? undefined;
+    const linkedId = account.QuickBooks_Customer_Id__c ?? (await this.links.findCustomer(company.realmId, account.Id))?.id;
     if (linkedId) {
       const linked = await this.readLinked(company, linkedId, account).catch((error: Error) => error);
       if (linked instanceof Error) return { customer: null, how: 'linked', problem: linked.message };
@@ -61,14 +68,23 @@ export class CustomerResolver {
   }
 
   private async resolveOnce(company: QboCompany, account: SfAccount, email: string | null, currency: string | null): Promise<CustomerResolution> {
-    const linkedId = (await this.links.findCustomer(company.realmId, account.Id)) ?? account.QuickBooks_Customer_Id__c ?? undefined;
+    const link = await this.links.findCustomer(company.realmId, account.Id);
+    // A link made by this product carries the name and currency: no read needed. An id typed on the
+    // Account by a person (or a link without them) is read once and verified.
+    if (link?.displayName && link.currency !== undefined && (!account.QuickBooks_Customer_Id__c || account.QuickBooks_Customer_Id__c === link.id)) {
+      return { customer: { id: link.id, displayName: link.displayName, currency: link.currency }, how: 'linked', created: false };
+    }
+    const linkedId = account.QuickBooks_Customer_Id__c ?? link?.id;
     if (linkedId) {
       const linked = await this.readLinked(company, linkedId, account);
-      if (linked) return { customer: toResolved(linked), how: 'linked', created: false };
+      if (linked) {
+        await this.links.saveCustomer(company.realmId, account.Id, toResolved(linked), 'linked');
+        return { customer: toResolved(linked), how: 'linked', created: false };
+      }
     }
     const found = await this.search(company, account, email);
     if (found.kind === 'match') {
-      await this.links.saveCustomer(company.realmId, account.Id, found.customer.Id, found.reason);
+      await this.links.saveCustomer(company.realmId, account.Id, toResolved(found.customer), found.reason);
       return { customer: toResolved(found.customer), how: found.reason, created: false };
     }
     if (found.kind === 'ambiguous') {
@@ -113,7 +129,7 @@ export class CustomerResolver {
       const [existing] = await company.query<QboCustomer>('Customer', `where DisplayName = ${qboQuoted(alternate)}`);
       created = existing ?? (await company.create<QboCustomer>('Customer', { ...body, DisplayName: alternate }, requestIdFor('cud', account.Id)));
     }
-    await this.links.saveCustomer(company.realmId, account.Id, created.Id, 'created');
+    await this.links.saveCustomer(company.realmId, account.Id, toResolved(created), 'created');
     return { customer: toResolved(created), how: 'created', created: true };
   }
 }

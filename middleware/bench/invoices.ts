@@ -1,0 +1,129 @@
+/**
+ * Invoice benchmark on the whole product (emulators + real middleware + real clients), with Intuit's
+ * limits on in the QBO emulator (500 requests/min, 10 concurrent per company) and the middleware's own
+ * limiter at its defaults: N Closed Won deals are closed in Salesforce (each fires the Named Credential
+ * callout), and each is timed until its Opportunity shows `Synced` with the invoice number.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStack } from '../test/support/stack';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../test/support/deals';
+
+export interface InvoiceBenchOptions {
+  deals?: number;
+  accounts?: number;
+  /** Emulated API latency per QBO and Salesforce call (ms). */
+  latencyMs?: number;
+}
+
+export interface InvoiceBenchResult {
+  deals: number;
+  accounts: number;
+  invoices: number;
+  errors: number;
+  seconds: number;
+  invoicesPerMinute: number;
+  qboCallsPerInvoice: number;
+  salesforceCallsPerInvoice: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  qboThrottled: number;
+  qboCallsByOperation: Record<string, number>;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<InvoiceBenchResult> {
+  const deals = options.deals ?? 1000;
+  const accountCount = options.accounts ?? Math.max(1, Math.round(deals / 5));
+  const dir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-invoices-'));
+  const stack = await startStack({
+    env: { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, WORKER_CONCURRENCY: '16', WORKER_POLL_MS: '200', CDC_INTERVAL_SECONDS: '0' },
+    qbo: { latencyMs: options.latencyMs ?? 0 },
+    sf: { latencyMs: options.latencyMs ?? 0 },
+  });
+  try {
+    await stack.connectQbo();
+    const catalog = seedCatalog(stack.sf);
+    const accounts = Array.from({ length: accountCount }, (_v, i) => seedAccount(stack.sf, { Name: `Bench Customer ${String(i + 1).padStart(4, '0')} Inc`, Billing_Email__c: `ap${i + 1}@bench${i + 1}.example` }));
+    const ids = Array.from({ length: deals }, (_v, i) =>
+      seedOpportunity(stack.sf, catalog, accounts[i % accountCount]!, [
+        { code: 'CONS-HR', quantity: 1 + (i % 7), discount: i % 3 === 0 ? 10 : 0 },
+        { code: 'HW-KIT', quantity: 1 + (i % 2) },
+      ], { Name: `Bench deal ${i + 1}` }),
+    );
+    const qboBefore = stack.qbo.control.counters();
+    const sfBefore = stack.sf.control.counters().apiUsage.used;
+    const closedAt = new Map<string, number>();
+    const doneAt = new Map<string, number>();
+    const started = Date.now();
+    for (const id of ids) {
+      closedAt.set(id, Date.now());
+      closeWon(stack.sf, id);
+    }
+    const pending = new Set(ids);
+    let errors = 0;
+    const deadline = Date.now() + 30 * 60_000;
+    while (pending.size > 0 && Date.now() < deadline) {
+      for (const id of pending) {
+        const status = (stack.sf.control.record('Opportunity', id) as Record<string, unknown>).Billing_Sync_Status__c;
+        if (status === 'Synced' || status === 'Error') {
+          doneAt.set(id, Date.now());
+          if (status === 'Error') errors += 1;
+          pending.delete(id);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const qboAfter = stack.qbo.control.counters();
+    // The bench's own reads of Opportunity records go through the control API, not the REST API.
+    const sfCalls = stack.sf.control.counters().apiUsage.used - sfBefore;
+    const invoices = deals - errors - pending.size;
+    const latencies = ids.filter((id) => doneAt.has(id)).map((id) => doneAt.get(id)! - closedAt.get(id)!);
+    return {
+      deals,
+      accounts: accountCount,
+      invoices,
+      errors: errors + pending.size,
+      seconds: round(seconds),
+      invoicesPerMinute: round((invoices / seconds) * 60),
+      qboCallsPerInvoice: round((qboAfter.total - qboBefore.total) / Math.max(1, invoices)),
+      salesforceCallsPerInvoice: round(sfCalls / Math.max(1, invoices)),
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      maxMs: Math.max(0, ...latencies),
+      qboThrottled: qboAfter.throttled - qboBefore.throttled,
+      qboCallsByOperation: diff(qboAfter.byOperation, qboBefore.byOperation),
+    };
+  } finally {
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(after)) if (value - (before[key] ?? 0) > 0) out[key] = value - (before[key] ?? 0);
+  return out;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+if (require.main === module) {
+  const deals = Number(process.argv[2] ?? 1000);
+  benchInvoices({ deals })
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
