@@ -5,7 +5,7 @@ import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } fro
 /**
  * Payment status, end to end: a person records payments, voids, credits and deletions in the QBO
  * emulator; its signed webhooks reach the middleware; workers re-read QBO through node-quickbooks and
- * write Salesforce through jsforce. CDC is off here, so only the webhook path can make these pass.
+ * write Salesforce through jsforce. CDC is off (the stack's default), so only the webhook path can make these pass.
  */
 const VERIFIER = 'payments-e2e-verifier-token';
 
@@ -41,8 +41,7 @@ describe('Payment status → Salesforce through webhooks (QBO and Salesforce emu
   let realm: string;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { QBO_WEBHOOK_VERIFIER_TOKEN: VERIFIER, CDC_INTERVAL_SECONDS: '0' } });
-    stack.qbo.control.webhooks.configure({ url: `${stack.url}/webhooks/quickbooks`, verifierToken: VERIFIER, batchWindowMs: 20 });
+    stack = await startStack({ env: { QBO_WEBHOOK_VERIFIER_TOKEN: VERIFIER }, webhooks: true });
     await stack.connectQbo();
     catalog = seedCatalog(stack.sf);
     realm = stack.realmId;
@@ -198,7 +197,7 @@ describe('Payment status → Salesforce through webhooks (QBO and Salesforce emu
     const accountId = seedAccount(stack.sf, { Name: 'Demo Customer' });
     const deal = await invoicedDeal(accountId);
     const lines: string[] = [];
-    const steps = await demoPaymentStatus({ qbo: stack.qbo, sf: stack.sf, url: stack.url, realmId: realm, verifierToken: VERIFIER }, deal.opportunityId, { log: (l) => lines.push(l) });
+    const steps = await demoPaymentStatus(stack, deal.opportunityId, { log: (l) => lines.push(l) });
     expect(steps.map((s) => [s.action, s.amount, s.opportunity.status, s.opportunity.balance])).toEqual([
       ['Partial payment', 2000, 'Partially Paid', 3000],
       ['Final payment', 3000, 'Paid', 0],

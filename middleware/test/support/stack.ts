@@ -19,6 +19,8 @@ export interface Stack {
   apiKey: string;
   adminKey: string;
   realmId: string;
+  /** `QBO_WEBHOOK_VERIFIER_TOKEN` of the middleware (the emulator signs with it when `webhooks` is on). */
+  verifierToken: string;
   logger: Logger;
   connectQbo(entity?: string, realmId?: string): Promise<void>;
   close(): Promise<void>;
@@ -31,7 +33,11 @@ export interface StackOptions {
   logger?: Logger;
   /** Start workers and sweepers (default true). */
   startWorkers?: boolean;
+  /** Point the QBO emulator's signed webhooks at the middleware (default off); an object overrides delivery options. */
+  webhooks?: boolean | { format?: 'cloudevents' | 'legacy'; batchWindowMs?: number; maxEventsPerNotification?: number };
 }
+
+const WEBHOOK_VERIFIER_TOKEN = 'stack-webhook-verifier-token';
 
 const SF_CLIENT_ID = 'ledgerline-test-connected-app';
 const SF_CLIENT_SECRET = 'ledgerline-test-connected-app-secret';
@@ -78,6 +84,8 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
     SALESFORCE_CLIENT_SECRET: SF_CLIENT_SECRET,
     WORKER_POLL_MS: '100',
     SWEEP_INTERVAL_SECONDS: '0',
+    CDC_INTERVAL_SECONDS: '0',
+    QBO_WEBHOOK_VERIFIER_TOKEN: WEBHOOK_VERIFIER_TOKEN,
     QBO_TIMEOUT_MS: '5000',
     ...options.env,
   });
@@ -88,6 +96,10 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
   });
   if (options.startWorkers !== false) ledgerline.start();
   sf.control.configureCallout({ url, apiKey, enabled: true });
+  const verifierToken = config.QBO_WEBHOOK_VERIFIER_TOKEN ?? '';
+  if (options.webhooks) {
+    qbo.control.webhooks.configure({ url: `${url}/webhooks/quickbooks`, verifierToken, batchWindowMs: 20, ...(typeof options.webhooks === 'object' ? options.webhooks : {}) });
+  }
 
   const adminAuth = `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}`;
   return {
@@ -98,6 +110,7 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
     apiKey,
     adminKey,
     realmId: DEFAULT_REALM,
+    verifierToken,
     logger,
     async connectQbo(entity = 'Default', realmId = DEFAULT_REALM) {
       const start = await fetch(`${url}/oauth/quickbooks/connect?entity=${encodeURIComponent(entity)}`, { headers: { authorization: adminAuth }, redirect: 'manual' });
