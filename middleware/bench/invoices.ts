@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStack } from '../test/support/stack';
-import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../test/support/deals';
+import { startStack } from '../src/demo/stack';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../src/demo/deals';
 
 export interface InvoiceBenchOptions {
   deals?: number;

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { intuitSignature } from '../src/quickbooks/webhook-signature';
 import { QBO_EVENT_JOB } from '../src/services/payment-events';
-import { startStack, waitFor } from '../test/support/stack';
-import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../test/support/deals';
+import { startStack, waitFor } from '../src/demo/stack';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../src/demo/deals';
 
 export interface WebhookBenchOptions {
   /** Notifications to acknowledge (default 1000). */

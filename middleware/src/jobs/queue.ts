@@ -143,6 +143,9 @@ export class JobQueue {
     const log = this.jobLogger(row);
     const context = { attempt: row.attempts, maxAttempts: row.max_attempts, errorCode: isAppError(error) ? error.code : undefined };
     if (outcome.state === 'queued') log?.warn({ ...context, retryAt: outcome.runAt }, 'job failed; retry scheduled');
+    // A permanent failure waits for a person to fix data (shown on the record): a warning. Retries used
+    // up (dead) means something kept failing: an error for the operator.
+    else if (outcome.state === 'failed') log?.warn({ ...context, state: outcome.state }, `job failed: ${describe(error)}`);
     else log?.error({ ...context, state: outcome.state }, `job ${outcome.state}: ${describe(error)}`);
     return outcome;
   }

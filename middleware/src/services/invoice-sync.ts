@@ -32,9 +32,9 @@ export interface SyncOutcome {
 
 /** Raised for problems a person must fix; its text goes to `Billing_Sync_Error__c`. */
 export function problemsError(opportunityId: string, problems: Problem[]): AppError {
+  // Each problem already carries its fix in the message; `details.problems` keeps them apart for the console.
   return new AppError('MAPPING_ERROR', `Opportunity ${opportunityId} cannot be invoiced:\n${describeProblems(problems)}`, {
     retryable: false,
-    fix: problems.map((p) => p.fix).join(' '),
     details: { problems },
   });
 }

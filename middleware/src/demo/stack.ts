@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import express, { type RequestHandler } from 'express';
+import type { Server } from 'node:http';
+import { loadConfig } from '../config';
+import { createLedgerline, type Ledgerline } from '../container';
+import { startQboEmulator, type QboEmulator, type EmulatorOptionsInput, DEFAULT_REALM, DEFAULT_CLIENT } from '../emulators/quickbooks';
+import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '../emulators/salesforce';
+import { createLogger, type Logger } from '../logger';
+
+/**
+ * The whole product on one machine: the QBO and Salesforce emulators and the real middleware (its
+ * store, queue, workers and HTTP app) wired to them through the real clients. Used by end-to-end tests,
+ * the demo and the benchmark.
+ */
+export interface Stack {
+  qbo: QboEmulator;
+  sf: SalesforceEmulator;
+  ledgerline: Ledgerline;
+  url: string;
+  apiKey: string;
+  adminKey: string;
+  realmId: string;
+  /** `QBO_WEBHOOK_VERIFIER_TOKEN` of the middleware (the emulator signs with it when `webhooks` is on). */
+  verifierToken: string;
+  logger: Logger;
+  connectQbo(entity?: string, realmId?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  qbo?: EmulatorOptionsInput;
+  sf?: SalesforceEmulatorOptions;
+  logger?: Logger;
+  /** Start workers and sweepers (default true). */
+  startWorkers?: boolean;
+  /** The middleware's port (default: a free one). */
+  port?: number;
+  /** Extra handlers served in front of the middleware's routes (the demo's preview pages). */
+  front?: (parts: { sf: SalesforceEmulator; qbo: QboEmulator }) => RequestHandler[];
+  /** Point the QBO emulator's signed webhooks at the middleware (default off); an object overrides delivery options. */
+  webhooks?: boolean | { format?: 'cloudevents' | 'legacy'; batchWindowMs?: number; maxEventsPerNotification?: number };
+}
+
+const WEBHOOK_VERIFIER_TOKEN = 'stack-webhook-verifier-token';
+
+const SF_CLIENT_ID = 'ledgerline-test-connected-app';
+const SF_CLIENT_SECRET = 'ledgerline-test-connected-app-secret';
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const logger = options.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const qbo = await startQboEmulator({ port: 0, ...options.qbo });
+  const sf = await startSalesforceEmulator({ port: 0, auth: { clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET }, ...options.sf }).catch(async (error: unknown) => {
+    await qbo.close();
+    throw error;
+  });
+  try {
+    return await assemble(options, logger, qbo, sf);
+  } catch (error) {
+    await sf.close();
+    await qbo.close();
+    throw error;
+  }
+}
+
+async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator, sf: SalesforceEmulator): Promise<Stack> {
+  // Fresh random keys for every stack: nothing secret is written into the code.
+  const apiKey = randomBytes(24).toString('base64url');
+  const adminKey = randomBytes(24).toString('base64url');
+
+  // The middleware's own port is needed for the OAuth redirect: take a free one first.
+  const probe = await listen((_req, res) => res.end(), options.port ?? 0);
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  const url = `http://127.0.0.1:${port}`;
+
+  const config = loadConfig({
+    PORT: String(port),
+    DATABASE_URL: 'sqlite::memory:',
+    LEDGERLINE_API_KEYS: apiKey,
+    LEDGERLINE_ADMIN_KEYS: adminKey,
+    LEDGERLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    QBO_CLIENT_ID: DEFAULT_CLIENT.clientId,
+    QBO_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+    QBO_REDIRECT_URI: `${url}/oauth/quickbooks/callback`,
+    QBO_API_BASE_URL: qbo.url,
+    QBO_OAUTH_BASE_URL: qbo.oauthUrl,
+    SALESFORCE_LOGIN_URL: sf.url,
+    SALESFORCE_CLIENT_ID: SF_CLIENT_ID,
+    SALESFORCE_CLIENT_SECRET: SF_CLIENT_SECRET,
+    WORKER_POLL_MS: '100',
+    SWEEP_INTERVAL_SECONDS: '0',
+    CDC_INTERVAL_SECONDS: '0',
+    QBO_WEBHOOK_VERIFIER_TOKEN: WEBHOOK_VERIFIER_TOKEN,
+    QBO_TIMEOUT_MS: '5000',
+    ...options.env,
+  });
+  const ledgerline = await createLedgerline(config, { logger });
+  const front = options.front ? express() : null;
+  if (front) {
+    for (const handler of options.front!({ sf, qbo })) front.use(handler);
+    front.use(ledgerline.app);
+  }
+  const server = await listen(front ?? ledgerline.app, port).catch(async (error: unknown) => {
+    await ledgerline.stop(0);
+    throw error;
+  });
+  if (options.startWorkers !== false) ledgerline.start();
+  sf.control.configureCallout({ url, apiKey, enabled: true });
+  const verifierToken = config.QBO_WEBHOOK_VERIFIER_TOKEN ?? '';
+  if (options.webhooks) {
+    qbo.control.webhooks.configure({ url: `${url}/webhooks/quickbooks`, verifierToken, batchWindowMs: 20, ...(typeof options.webhooks === 'object' ? options.webhooks : {}) });
+  }
+
+  const adminAuth = `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}`;
+  return {
+    qbo,
+    sf,
+    ledgerline,
+    url,
+    apiKey,
+    adminKey,
+    realmId: DEFAULT_REALM,
+    verifierToken,
+    logger,
+    async connectQbo(entity = 'Default', realmId = DEFAULT_REALM) {
+      const start = await fetch(`${url}/oauth/quickbooks/connect?entity=${encodeURIComponent(entity)}`, { headers: { authorization: adminAuth }, redirect: 'manual' });
+      if (start.status !== 302) throw new Error(`connect answered ${start.status}: ${await start.text()}`);
+      const consent = await fetch(`${start.headers.get('location')}&realmId=${realmId}`, { redirect: 'manual' });
+      if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}: ${await consent.text()}`);
+      const callback = await fetch(consent.headers.get('location')!);
+      if (callback.status !== 200) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
+    },
+    async close() {
+      await ledgerline.stop(2000);
+      await new Promise((r) => server.close(r));
+      await sf.close();
+      await qbo.close();
+    },
+  };
+}
+
+function listen(handler: Parameters<typeof import('node:http').createServer>[1] & object, port = 0): Promise<Server> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createServer } = require('node:http') as typeof import('node:http');
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler);
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
