@@ -16,9 +16,13 @@ import { fetchOpportunities } from './salesforce/opportunity-query';
 import { BillingEntities } from './services/billing-entities';
 import { CompanyCatalog } from './services/company-context';
 import { CustomerResolver } from './services/customer-resolver';
+import { CustomerLookalikes } from './services/customer-lookalikes';
+import { OnboardingService } from './services/onboarding-service';
+import { onboardingRoutes } from './http/onboarding-routes';
 import { InvoicePreviewer } from './services/preview';
 import { InvoiceRecorder } from './services/invoice-recorder';
 import { InvoiceSync } from './services/invoice-sync';
+import { SyncPolicy } from './policy';
 import { QboConnectService } from './services/qbo-connect';
 import { SalesforceWriteBack } from './services/write-back';
 import { sweepUninvoiced } from './services/sweeper';
@@ -44,6 +48,8 @@ export interface InvoiceJobPayload {
 
 export interface Ledgerline {
   config: Config;
+  /** The governed sync policy (config/sync-policy.json), validated at start-up. */
+  policy: SyncPolicy;
   store: Store;
   queue: JobQueue;
   app: Express;
@@ -55,6 +61,8 @@ export interface Ledgerline {
   invoices: InvoiceSync;
   /** Payment status back into Salesforce: webhook intake, event workers, CDC safety net, roll-ups. */
   payments: PaymentStatusParts;
+  /** Onboarding an existing business: match and link customers and items (CLI and admin API). */
+  onboarding: OnboardingService;
   /** Starts workers and sweepers (the HTTP server is started by the caller). */
   start(): void;
   stop(graceMs?: number): Promise<void>;
@@ -86,6 +94,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       fix: 'Create an app at developer.intuit.com and set the three variables.',
     });
   }
+  const policy = SyncPolicy.load(config.SYNC_POLICY_PATH);
   const store = await openStore(config.DATABASE_URL, { encryptionKey: config.LEDGERLINE_ENCRYPTION_KEY, now: () => new Date(now()) });
   const queue = createJobQueue(store, { logger, maxAttempts: config.JOB_MAX_ATTEMPTS, backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, capMs: config.JOB_BACKOFF_CAP_MS } });
 
@@ -144,7 +153,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   );
   const loadOpportunity = (id: string) => opportunityLoader.load(id);
 
-  const writeBack = new SalesforceWriteBack(salesforce);
+  const writeBack = new SalesforceWriteBack(salesforce, undefined, (sobject, record, keyField) => policy.assertSalesforceWrite(sobject, record, keyField));
   const entities = new BillingEntities(store.connections, config.DEFAULT_BILLING_ENTITY);
   const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
   const customers = new CustomerResolver(
@@ -156,8 +165,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       saveCustomer: async (realmId, accountId, customer, how) => {
         await store.links.put({ kind: 'customer', realmId, salesforceId: accountId, qboId: customer.id, extra: { how, displayName: customer.displayName, currency: customer.currency } });
       },
+      accountsLinkedTo: async (realmId, customerId) => (await store.links.findByQboId('customer', realmId, customerId)).map((l) => l.salesforceId),
     },
     { maxLength: config.QBO_DISPLAY_NAME_MAX },
+    new CustomerLookalikes(config.CATALOG_TTL_SECONDS * 1000, now),
   );
   const recorder = new InvoiceRecorder(
     {
@@ -279,10 +290,11 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     now,
   );
   const adminKeys = config.LEDGERLINE_ADMIN_KEYS.length > 0 ? config.LEDGERLINE_ADMIN_KEYS : config.LEDGERLINE_API_KEYS;
+  const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });
   const app = createApp({
     logger,
     bodyLimit: config.BODY_LIMIT,
-    routers: [webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
+    routers: [onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready: async () => {
       const checks: Record<string, unknown> = {};
       let ok = true;
@@ -302,6 +314,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
 
   return {
     config,
+    policy,
     store,
     queue,
     app,
@@ -312,6 +325,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     opportunityLoader,
     invoices,
     payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
+    onboarding,
     start() {
       pool = startWorkers({
         queue,
