@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { XMLParser } from 'fast-xml-parser';
+import { spawnSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const { ComponentSet } = require('@salesforce/source-deploy-retrieve');
@@ -111,6 +112,27 @@ export async function manifestComponents(sourceDir) {
   return listed;
 }
 
+/** The same, from the real `sf project generate manifest` (the CLI admins use), run offline. */
+export function cliManifestComponents(sourceDir) {
+  const out = mkdtempSync(path.join(tmpdir(), 'ledgerline-sf-manifest-'));
+  try {
+    const sf = path.join(REPO, 'node_modules', '.bin', 'sf');
+    const run = spawnSync(sf, ['project', 'generate', 'manifest', '--source-dir', sourceDir, '--output-dir', out, '--name', 'package.xml'], {
+      cwd: path.dirname(sourceDir),
+      encoding: 'utf8',
+      env: { ...process.env, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_HIDE_RELEASE_NOTES: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' },
+      timeout: 120_000
+    });
+    assert.equal(run.status, 0, `sf project generate manifest failed: ${run.stderr}`);
+    const parsed = new XMLParser({ isArray: (name) => name === 'types' || name === 'members' }).parse(readFileSync(path.join(out, 'package.xml'), 'utf8'));
+    const listed = new Map();
+    for (const t of parsed.Package.types ?? []) for (const m of t.members) add(listed, t.name, String(m));
+    return listed;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 function differences(expected, listed) {
   const problems = [];
   for (const [type, members] of expected) {
@@ -128,6 +150,11 @@ test('package.xml generated from force-app covers every source component', async
   assert.ok((expected.get('CustomField')?.size ?? 0) > 40, 'the listing found the field files');
   assert.ok(expected.get('ApexClass')?.has('MiddlewareSyncQueueable'));
   assert.deepEqual(differences(expected, await manifestComponents(source)), []);
+});
+
+test('sf project generate manifest (the CLI) covers every source component too', () => {
+  const source = path.join(REPO, 'force-app');
+  assert.deepEqual(differences(listSourceComponents(source), cliManifestComponents(source)), []);
 });
 
 test('the comparison fails when a component is silently dropped (a class without its -meta.xml)', async () => {
