@@ -117,14 +117,26 @@ export function cliManifestComponents(sourceDir) {
   const out = mkdtempSync(path.join(tmpdir(), 'ledgerline-sf-manifest-'));
   try {
     const sf = path.join(REPO, 'node_modules', '.bin', 'sf');
-    const run = spawnSync(sf, ['project', 'generate', 'manifest', '--source-dir', sourceDir, '--output-dir', out, '--name', 'package.xml'], {
-      cwd: path.dirname(sourceDir),
-      encoding: 'utf8',
-      env: { ...process.env, SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true', SF_HIDE_RELEASE_NOTES: 'true', SF_SKIP_NEW_VERSION_CHECK: 'true' },
-      timeout: 120_000
-    });
+    const run = spawnSync(
+      sf,
+      ['project', 'generate', 'manifest', '--source-dir', sourceDir, '--output-dir', out, '--name', 'package.xml'],
+      {
+        cwd: path.dirname(sourceDir),
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          SF_DISABLE_TELEMETRY: 'true',
+          SF_AUTOUPDATE_DISABLE: 'true',
+          SF_HIDE_RELEASE_NOTES: 'true',
+          SF_SKIP_NEW_VERSION_CHECK: 'true'
+        },
+        timeout: 120_000
+      }
+    );
     assert.equal(run.status, 0, `sf project generate manifest failed: ${run.stderr}`);
-    const parsed = new XMLParser({ isArray: (name) => name === 'types' || name === 'members' }).parse(readFileSync(path.join(out, 'package.xml'), 'utf8'));
+    const parsed = new XMLParser({ isArray: (name) => name === 'types' || name === 'members' }).parse(
+      readFileSync(path.join(out, 'package.xml'), 'utf8')
+    );
     const listed = new Map();
     for (const t of parsed.Package.types ?? []) for (const m of t.members) add(listed, t.name, String(m));
     return listed;
