@@ -67,6 +67,8 @@ export const configSchema = z
     WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 2mb').default('2mb'),
     /** QBO change-data-capture sweep per company (the safety net under webhooks); 0 turns it off. */
     CDC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+    /** The governed sync policy (middleware/config/sync-policy.json when unset). */
+    SYNC_POLICY_PATH: z.string().min(1).optional(),
   })
   .superRefine((cfg, ctx) => {
     const qbo = [cfg.QBO_CLIENT_ID, cfg.QBO_CLIENT_SECRET, cfg.QBO_REDIRECT_URI];

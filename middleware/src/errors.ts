@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'QBO_THROTTLED'
   | 'SALESFORCE_ERROR'
   | 'TIMEOUT'
+  /** A write named a field the sync policy does not approve (config/sync-policy.json). */
+  | 'POLICY_VIOLATION'
   | 'INTERNAL';
 
 export interface AppErrorOptions {

@@ -26,16 +26,27 @@ export class SalesforceWriteBack {
   constructor(
     private readonly conn: () => Promise<Connection>,
     private readonly windowMs = 25,
+    /** The sync policy's check: throws when a record names a field that may not cross. */
+    private readonly guard?: (sobject: string, record: SfRecord, keyField: string) => void,
   ) {}
 
   update(sobject: string, record: SfRecord & { Id: string }): Promise<true> {
-    return this.enqueue({ sobject, keyField: 'Id', key: record.Id }, record);
+    return this.guarded(sobject, record, 'Id') ?? this.enqueue({ sobject, keyField: 'Id', key: record.Id }, record);
   }
 
   upsert(sobject: string, externalIdField: string, record: SfRecord): Promise<true> {
     const key = record[externalIdField];
     if (typeof key !== 'string' || key.length === 0) throw new AppError('INTERNAL', `Upsert of ${sobject} needs ${externalIdField}.`);
-    return this.enqueue({ sobject, keyField: externalIdField, key }, record);
+    return this.guarded(sobject, record, externalIdField) ?? this.enqueue({ sobject, keyField: externalIdField, key }, record);
+  }
+
+  private guarded(sobject: string, record: SfRecord, keyField: string): Promise<true> | undefined {
+    try {
+      this.guard?.(sobject, record, keyField);
+      return undefined;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   private enqueue(target: WriteKey, record: SfRecord): Promise<true> {
