@@ -41,7 +41,7 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
   const dir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-webhooks-'));
   const stack = await startStack({
     startWorkers: false,
-    env: { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, QBO_WEBHOOK_VERIFIER_TOKEN: VERIFIER, CDC_INTERVAL_SECONDS: '0' },
+    env: { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, QBO_WEBHOOK_VERIFIER_TOKEN: VERIFIER, CDC_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' },
   });
   try {
     await stack.connectQbo();

@@ -69,6 +69,8 @@ export const configSchema = z
     CDC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     /** The governed sync policy (middleware/config/sync-policy.json when unset). */
     SYNC_POLICY_PATH: z.string().min(1).optional(),
+    /** Requests per minute per client address on /webhooks, /oauth and /api (each its own bucket); 0 turns limiting off. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   })
   .superRefine((cfg, ctx) => {
     const qbo = [cfg.QBO_CLIENT_ID, cfg.QBO_CLIENT_SECRET, cfg.QBO_REDIRECT_URI];

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { AppError, toAppError } from '../errors';
+import { rateLimit } from './rate-limit';
 
 export interface AppDeps {
   logger: Logger;
@@ -9,6 +10,8 @@ export interface AppDeps {
   routers?: express.Router[];
   /** Readiness probe: resolves when the store and tokens are usable. */
   ready?: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
+  /** Per-address request limit on the public endpoints (/webhooks, /oauth, /api); 0 or unset: none. */
+  rateLimitPerMinute?: number;
 }
 
 /** Builds the Express app. Routes stay short; anything they throw is rendered by one error handler. */
@@ -26,6 +29,11 @@ export function createApp(deps: AppDeps): Express {
     res.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ready' : 'not ready', checks: result.checks });
   });
 
+  if (deps.rateLimitPerMinute && deps.rateLimitPerMinute > 0) {
+    for (const prefix of ['/webhooks', '/oauth', '/api']) {
+      app.use(prefix, rateLimit({ perMinute: deps.rateLimitPerMinute, name: prefix.slice(1), logger: deps.logger }));
+    }
+  }
   for (const router of deps.routers ?? []) app.use(router);
 
   app.use((req, _res, next) => {

@@ -48,7 +48,7 @@ function fromLegacy(notifications: unknown[]): ParsedNotification {
   const events: InboxEventInput[] = [];
   let skipped = 0;
   for (const notification of notifications) {
-    const realmId = isObject(notification) ? text(notification.realmId) : undefined;
+    const realmId = isObject(notification) ? idText(notification.realmId) : undefined;
     const change = isObject(notification) && isObject(notification.dataChangeEvent) ? notification.dataChangeEvent : undefined;
     const entities = change && Array.isArray(change.entities) ? change.entities : [];
     if (!realmId) {
@@ -57,7 +57,7 @@ function fromLegacy(notifications: unknown[]): ParsedNotification {
     }
     for (const entity of entities) {
       const name = isObject(entity) ? text(entity.name) : undefined;
-      const id = isObject(entity) ? text(entity.id) : undefined;
+      const id = isObject(entity) ? idText(entity.id) : undefined;
       if (!isObject(entity) || !name || !id) {
         skipped += 1;
         continue;
@@ -77,8 +77,8 @@ function fromCloudEvents(list: unknown[]): ParsedNotification {
       skipped += 1;
       continue;
     }
-    const realmId = text(event.intuitaccountid);
-    const entityId = text(event.intuitentityid);
+    const realmId = idText(event.intuitaccountid);
+    const entityId = idText(event.intuitentityid);
     const type = /^qbo\.([a-z]+)\.([a-z]+)\.v\d+$/i.exec(text(event.type) ?? '');
     if (!realmId || !entityId || !type) {
       skipped += 1;
@@ -106,6 +106,12 @@ function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   return trimmed.length > 0 && trimmed.length <= MAX_FIELD ? trimmed : undefined;
+}
+
+/** QBO ids and realm ids are short alphanumeric strings; anything else (a '/', '?', '.' or quote) would end up in a request path. */
+function idText(value: unknown): string | undefined {
+  const id = text(value);
+  return id !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
