@@ -108,8 +108,11 @@ export interface MatchingReport {
   summary: string;
 }
 
-/** The two CSV files (customers, items) and the text a person reads first. */
-export function matchingReport(run: MatchingRun): MatchingReport {
+/**
+ * The two CSV files (customers, items) and the text a person reads first. After an apply the report
+ * shows the state the apply started from.
+ */
+export function matchingReport(run: MatchingRun, options: { applied?: boolean } = {}): MatchingReport {
   const nameOf = <T extends { Id: string }>(rows: T[], name: (row: T) => string) => {
     const byId = new Map(rows.map((r) => [r.Id, name(r)]));
     return (id: string) => byId.get(id) ?? '';
@@ -122,11 +125,19 @@ export function matchingReport(run: MatchingRun): MatchingReport {
     product: nameOf(run.products, (p) => (p.ProductCode ? `${p.Name} [${p.ProductCode}]` : p.Name)),
     item: nameOf(run.items, (i) => (i.Sku ? `${i.Name} [${i.Sku}]` : i.Name)),
   });
+  const customers = customerSummary(run.customerResult, { accounts: run.accounts.length, customers: run.customers.length });
   const summary = [
     `QuickBooks company ${run.realmId}${run.isDefaultRealm ? ' (default billing entity)' : ''}.`,
-    customerSummary(run.customerResult, { accounts: run.accounts.length, customers: run.customers.length }),
+    options.applied ? withoutDryRunNote(customers) : customers,
     itemSummary(run.itemResult, { products: run.products.length, items: run.items.length }),
     `Read in ${(run.timings.readMs / 1000).toFixed(1)} s, matched in ${(run.timings.matchMs / 1000).toFixed(1)} s.`,
   ].join('\n');
   return { customersCsv, itemsCsv, summary };
+}
+
+/** customerSummary ends with the dry-run note ("Nothing was linked…"), untrue once links were applied. */
+function withoutDryRunNote(summary: string): string {
+  const lines = summary.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('Nothing was linked'));
+  return (at < 0 ? lines : lines.slice(0, at)).join('\n');
 }
