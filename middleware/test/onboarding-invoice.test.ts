@@ -11,11 +11,15 @@ type Rec = Record<string, any>;
 describe('invoice engine uses the onboarding matcher (real clients, emulators)', () => {
   let stack: Stack;
   let catalog: Catalog;
+  let vandelay: Rec;
 
   beforeAll(async () => {
     stack = await startStack();
     await stack.connectQbo();
     catalog = seedCatalog(stack.sf);
+    // Typed into QuickBooks before the engine first reads the company's customers. (One typed in later
+    // is seen by the next catch-up read, at most every 10 s: customer-lookalikes.test.ts.)
+    vandelay = stack.qbo.control.create(stack.realmId, 'Customer', { DisplayName: 'Vandelay Industries, Inc.', PrimaryEmailAddr: { Address: 'accounts@vandelay.example' } }) as Rec;
   });
   afterAll(async () => {
     await stack?.close();
@@ -84,10 +88,7 @@ describe('invoice engine uses the onboarding matcher (real clients, emulators)',
   });
 
   it('links an exact look-alike (same normalized name and company domain) instead of creating a second customer', async () => {
-    const existing = stack.qbo.control.create(stack.realmId, 'Customer', {
-      DisplayName: 'Vandelay Industries, Inc.',
-      PrimaryEmailAddr: { Address: 'accounts@vandelay.example' },
-    }) as Rec;
+    const existing = vandelay;
     const accountId = seedAccount(stack.sf, { Name: 'Vandelay Industries', Billing_Email__c: 'art@vandelay.example' });
     const id = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'HW-KIT', quantity: 1 }]);
     closeWon(stack.sf, id);

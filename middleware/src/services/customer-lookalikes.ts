@@ -21,6 +21,8 @@ interface Snapshot {
   byId: Map<string, KnownCustomer>;
   /** Local time the last read (full or catch-up) started. */
   readAt: number;
+  /** The catch-up under way, shared by concurrent answers. */
+  catchingUp?: Promise<void>;
 }
 
 export interface LookalikeAnswer {
@@ -31,9 +33,10 @@ export interface LookalikeAnswer {
 /**
  * The invoice engine's view of "which existing customers look like this Account?": one matching index
  * per company, read lazily (every customer, paged) and rebuilt after `ttlMs`, like the company catalog.
- * Before each answer the customers created since the last read are added (one query by
- * MetaData.LastUpdatedTime), and customers the engine creates are added at once: a customer typed into
- * QuickBooks a minute ago, or made for another Account of the same burst, is seen.
+ * Before an answer the customers changed since the last read are added (one query by
+ * MetaData.LastUpdatedTime, at most every `catchUpEveryMs`), and customers the engine creates are added
+ * at once: a customer typed into QuickBooks a minute ago, or made for another Account of the same burst,
+ * is seen, and a burst of new Accounts costs a few catch-up queries, not one each.
  * Changes to customers already indexed (renamed, deactivated) wait for the rebuild; an exact match is
  * re-read before use anyway.
  */
@@ -45,11 +48,17 @@ export class CustomerLookalikes {
   constructor(
     private readonly ttlMs = 10 * 60_000,
     private readonly now: () => number = Date.now,
+    private readonly catchUpEveryMs = 10_000,
   ) {}
 
   async best(company: QboCompany, account: MatchAccount): Promise<LookalikeAnswer> {
     const { snapshot, fresh } = await this.snapshot(company);
-    if (!fresh) await this.catchUp(company, snapshot);
+    if (!fresh && this.now() - snapshot.readAt >= this.catchUpEveryMs) {
+      snapshot.catchingUp ??= this.catchUp(company, snapshot).finally(() => {
+        snapshot.catchingUp = undefined;
+      });
+      await snapshot.catchingUp;
+    }
     return { match: bestCustomerMatch(account, snapshot.index), customer: (id) => snapshot.byId.get(id) };
   }
 
