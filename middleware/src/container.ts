@@ -23,6 +23,7 @@ import { InvoicePreviewer } from './services/preview';
 import { InvoiceRecorder } from './services/invoice-recorder';
 import { InvoiceSync } from './services/invoice-sync';
 import { SyncPolicy } from './policy';
+import { createGovernance, type Governance } from './governance';
 import { QboConnectService } from './services/qbo-connect';
 import { SalesforceWriteBack } from './services/write-back';
 import { sweepUninvoiced } from './services/sweeper';
@@ -50,6 +51,8 @@ export interface Ledgerline {
   config: Config;
   /** The governed sync policy (config/sync-policy.json), validated at start-up. */
   policy: SyncPolicy;
+  /** Health, jobs and audit operations, and the two-way customer sync. */
+  governance: Governance;
   store: Store;
   queue: JobQueue;
   app: Express;
@@ -290,12 +293,14 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     now,
   );
   const adminKeys = config.LEDGERLINE_ADMIN_KEYS.length > 0 ? config.LEDGERLINE_ADMIN_KEYS : config.LEDGERLINE_API_KEYS;
+  const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
+  Object.assign(handlers, governance.handlers);
   const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });
   const app = createApp({
     logger,
     bodyLimit: config.BODY_LIMIT,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    routers: [onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
+    routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready: async () => {
       const checks: Record<string, unknown> = {};
       let ok = true;
@@ -316,6 +321,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   return {
     config,
     policy,
+    governance,
     store,
     queue,
     app,

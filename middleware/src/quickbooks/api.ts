@@ -53,11 +53,23 @@ export class QboApi {
       limiter = new RateLimiter(this.options.maxConcurrentPerRealm, this.options.requestsPerMinutePerRealm);
       this.limiters.set(realmId, limiter);
     }
-    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger);
+    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId));
   }
 
   /** Calls made through this process, by realm (for metrics and benchmarks). */
   callCount = 0;
+  private readonly daily = new Map<string, number>();
+
+  /** QBO API calls this process made today (UTC) for one company: the health page's API budget. */
+  callsToday(realmId: string, now = new Date()): number {
+    return this.daily.get(`${now.toISOString().slice(0, 10)}|${realmId}`) ?? 0;
+  }
+
+  private countCall(realmId: string): void {
+    this.callCount += 1;
+    const key = `${new Date().toISOString().slice(0, 10)}|${realmId}`;
+    this.daily.set(key, (this.daily.get(key) ?? 0) + 1);
+  }
 }
 
 export class QboCompany {
@@ -67,6 +79,7 @@ export class QboCompany {
     private readonly tokens: TokenManager,
     private readonly limiter: RateLimiter,
     private readonly logger: Logger,
+    private readonly onCall: () => void = () => undefined,
   ) {}
 
   create<T>(entity: QboEntity, body: object, requestId?: string): Promise<T> {
@@ -133,6 +146,7 @@ export class QboCompany {
   }
 
   private invoke<T>(accessToken: string, method: string, args: unknown[], what: string): Promise<T> {
+    this.onCall();
     // The constructor copies this static field; setting it right before (synchronously) lets several
     // hosts (e.g. two emulators in one test process) be used side by side.
     (QuickBooks as unknown as { V3_ENDPOINT_BASE_URL: string }).V3_ENDPOINT_BASE_URL = apiBase(this.options);
