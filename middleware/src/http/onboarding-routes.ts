@@ -15,7 +15,8 @@ export const ONBOARDING_BODY_LIMIT = '20mb';
 
 const realmId = z.string().regex(/^\d{1,30}$/, 'must be a QuickBooks company id (digits)').optional();
 
-const matchBody = z
+/** Body of POST /api/v1/onboarding/match (exported for the OpenAPI document). */
+export const onboardingMatchSchema = z
   .object({
     realmId,
     /** Rows per list in the answer (the CSV report has them all). */
@@ -25,7 +26,8 @@ const matchBody = z
   })
   .strict();
 
-const applyBody = z.union([
+/** Body of POST /api/v1/onboarding/apply: `{ exact: true }` or `{ decisions: "<edited report CSV>" }`. */
+export const onboardingApplySchema = z.union([
   z.object({ realmId, exact: z.literal(true) }).strict(),
   z.object({ realmId, decisions: z.string().min(1, 'send the edited report as text') }).strict(),
 ]);
@@ -35,7 +37,7 @@ export function onboardingRoutes(service: OnboardingApi, adminAuth: RequestHandl
   const router = Router();
   router.use('/api/v1/onboarding', adminAuth);
   router.post('/api/v1/onboarding/match', express.json({ limit: '16kb' }), async (req, res) => {
-    const body = parse(matchBody, req.body === undefined ? {} : jsonBody(req), 'request body');
+    const body = parse(onboardingMatchSchema, req.body === undefined ? {} : jsonBody(req), 'request body');
     const run = await service.match(body.realmId ? { realmId: body.realmId } : {});
     const report = matchingReport(run);
     if (body.report) {
@@ -45,7 +47,7 @@ export function onboardingRoutes(service: OnboardingApi, adminAuth: RequestHandl
     res.json({ realmId: run.realmId, summary: report.summary, ...proposals(run, body.limit) });
   });
   router.post('/api/v1/onboarding/apply', express.json({ limit: ONBOARDING_BODY_LIMIT }), async (req, res) => {
-    const body = parse(applyBody, jsonBody(req), 'request body');
+    const body = parse(onboardingApplySchema, jsonBody(req), 'request body');
     const source: LinkSource = 'exact' in body ? { exact: true } : { csv: body.decisions };
     const { figures } = await service.apply({ ...(body.realmId ? { realmId: body.realmId } : {}), source, actor: 'admin-api' });
     res.json({ realmId: figures.realmId, source: figures.source, customers: sideOut(figures.customers), items: sideOut(figures.items) });
