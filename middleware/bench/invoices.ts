@@ -31,6 +31,8 @@ export interface InvoiceBenchResult {
   maxMs: number;
   qboThrottled: number;
   qboCallsByOperation: Record<string, number>;
+  /** Up to three distinct error texts, when any deal ended in Error. */
+  sampleErrors: string[];
 }
 
 export function percentile(values: number[], p: number): number {
@@ -44,7 +46,7 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
   const accountCount = options.accounts ?? Math.max(1, Math.round(deals / 5));
   const dir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-invoices-'));
   const stack = await startStack({
-    env: { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, WORKER_CONCURRENCY: '16', WORKER_POLL_MS: '200', CDC_INTERVAL_SECONDS: '0' },
+    env: { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, WORKER_CONCURRENCY: '16', WORKER_POLL_MS: '200', CDC_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' },
     qbo: { latencyMs: options.latencyMs ?? 0 },
     sf: { latencyMs: options.latencyMs ?? 0 },
   });
@@ -69,13 +71,17 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
     }
     const pending = new Set(ids);
     let errors = 0;
+    const sampleErrors = new Set<string>();
     const deadline = Date.now() + 30 * 60_000;
     while (pending.size > 0 && Date.now() < deadline) {
       for (const id of pending) {
         const status = (stack.sf.control.record('Opportunity', id) as Record<string, unknown>).Billing_Sync_Status__c;
         if (status === 'Synced' || status === 'Error') {
           doneAt.set(id, Date.now());
-          if (status === 'Error') errors += 1;
+          if (status === 'Error') {
+            errors += 1;
+            if (sampleErrors.size < 3) sampleErrors.add(String((stack.sf.control.record('Opportunity', id) as Record<string, unknown>).Billing_Sync_Error__c).slice(0, 400));
+          }
           pending.delete(id);
         }
       }
@@ -101,6 +107,7 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
       maxMs: Math.max(0, ...latencies),
       qboThrottled: qboAfter.throttled - qboBefore.throttled,
       qboCallsByOperation: diff(qboAfter.byOperation, qboBefore.byOperation),
+      sampleErrors: [...sampleErrors],
     };
   } finally {
     await stack.close();

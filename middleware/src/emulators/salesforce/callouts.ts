@@ -32,6 +32,10 @@ export class CalloutService {
   private config: Required<Omit<CalloutConfig, 'url' | 'apiKey'>> & Pick<CalloutConfig, 'url' | 'apiKey'>;
   readonly log: CalloutRecord[] = [];
   private readonly pending = new Set<Promise<void>>();
+  /** Salesforce runs queued Apex with bounded parallelism: at most this many callouts in flight. */
+  private readonly maxConcurrent = 25;
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly state: EmulatorState,
@@ -57,7 +61,7 @@ export class CalloutService {
     if (!this.active() || !ids.length) return;
     for (let i = 0; i < ids.length; i += this.config.batchSize) {
       const batch = ids.slice(i, i + this.config.batchSize);
-      const p = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send(batch));
+      const p = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.throttled(() => this.send(batch)));
       this.pending.add(p);
       void p.finally(() => this.pending.delete(p));
     }
@@ -66,6 +70,17 @@ export class CalloutService {
   /** Resolves when every queued callout has finished (tests, demo). */
   async idle(): Promise<void> {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  private async throttled(task: () => Promise<void>): Promise<void> {
+    if (this.inFlight >= this.maxConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight += 1;
+    try {
+      await task();
+    } finally {
+      this.inFlight -= 1;
+      this.waiting.shift()?.();
+    }
   }
 
   private async send(ids: string[]): Promise<void> {
