@@ -20,6 +20,11 @@ export interface TokenRepository {
   /** Persists a rotated pair before the new access token is used; throws CONFLICT when the version moved on. */
   saveTokens(realmId: string, tokens: QboTokens, expectedVersion: number): Promise<unknown>;
   setStatus(realmId: string, status: 'refresh_failed' | 'revoked', lastError: string | null): Promise<unknown>;
+  /**
+   * Optional: runs `fn` while no other instance refreshes this company (PostgreSQL advisory lock).
+   * Without it the single-flight is per process, with optimistic concurrency on save as the backstop.
+   */
+  withRefreshLock?<T>(realmId: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Exchanges a refresh token at Intuit's token endpoint (intuit-oauth in production). */
@@ -32,7 +37,8 @@ const EARLY_REFRESH_MS = 5 * 60 * 1000;
 /**
  * Hands out valid access tokens per company. A refresh is single-flight per company: concurrent callers
  * wait for the same exchange, because Intuit rotates refresh tokens and two parallel exchanges would
- * race to store different ones.
+ * race to store different ones. Across instances, the repository's `withRefreshLock` (a PostgreSQL
+ * advisory lock) does the same.
  */
 export class TokenManager {
   private readonly inFlight = new Map<string, Promise<string>>();
@@ -61,7 +67,11 @@ export class TokenManager {
   private refreshOnce(realmId: string, staleAccessToken: string): Promise<string> {
     const running = this.inFlight.get(realmId);
     if (running) return running;
-    const promise = this.refresh(realmId, staleAccessToken).finally(() => this.inFlight.delete(realmId));
+    // In-process first (one waiter per instance), then across instances: under the lock `refresh` re-reads
+    // the row, so an instance that waited finds the pair the winner stored and makes no second exchange.
+    const run = () => this.refresh(realmId, staleAccessToken);
+    const locked = this.repo.withRefreshLock ? this.repo.withRefreshLock(realmId, run) : run();
+    const promise = locked.finally(() => this.inFlight.delete(realmId));
     this.inFlight.set(realmId, promise);
     return promise;
   }

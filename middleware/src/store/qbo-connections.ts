@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import type { TokenCipher } from '../crypto/token-cipher';
 import { iso, type Clock } from './clock';
 import type { QboConnectionsRow } from './schema';
-import type { SqlExecutor } from './sql-port';
+import type { SqlExecutor, SqlPort } from './sql-port';
 
 export type ConnectionStatus = 'connected' | 'refresh_failed' | 'revoked';
 
@@ -95,6 +95,22 @@ export class QboConnectionRepository {
       retryable: true,
       fix: 'Another refresh already stored newer tokens; re-read the connection and use those.',
       details: { realmId, expectedVersion, currentVersion: current.version },
+    });
+  }
+
+  /**
+   * Runs a token refresh for one company so that no other instance on the same database refreshes it at
+   * the same time. PostgreSQL: a transaction-scoped advisory lock keyed by the realm (released on commit,
+   * rollback or a dropped connection; waits at most 30 s). SQLite is one process's file, where the token
+   * manager's in-process single-flight is enough, so `fn` just runs. `fn` uses other pool connections.
+   */
+  async withRefreshLock<T>(realmId: string, fn: () => Promise<T>): Promise<T> {
+    const port = this.db as Partial<SqlPort>;
+    if (this.db.dialect !== 'postgres' || typeof port.transaction !== 'function') return fn();
+    return port.transaction(async (tx) => {
+      await tx.query("set local lock_timeout = '30s'");
+      await tx.query('select pg_advisory_xact_lock(hashtext($1)) as locked', [`ledgerline:qbo-token-refresh:${realmId}`]);
+      return fn();
     });
   }
 
