@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: every benchmark, each in its own process (so memory figures are its own),
- * printing figures with the machine they were measured on. Names: queue, invoices, webhooks, matching.
+ * printing figures with the machine they were measured on. Names: queue, invoices, webhooks, matching, onboarding.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -11,6 +11,7 @@ const ALL: Record<string, string[]> = {
   invoices: ['invoices.ts', process.env.BENCH_DEALS ?? '1000'],
   webhooks: ['webhooks.ts'],
   matching: ['matching.ts'],
+  onboarding: ['onboarding.ts'],
 };
 
 const chosen = process.argv.slice(2).filter((a) => ALL[a]);
