@@ -24,6 +24,7 @@ import { InvoiceRecorder } from './services/invoice-recorder';
 import { InvoiceSync } from './services/invoice-sync';
 import { SyncPolicy } from './policy';
 import { createGovernance, type Governance } from './governance';
+import { FOLLOWED_ENTITIES, QBO_FOLLOW_JOB } from './services/customer-follow';
 import { QboConnectService } from './services/qbo-connect';
 import { SalesforceWriteBack } from './services/write-back';
 import { sweepUninvoiced } from './services/sweeper';
@@ -34,7 +35,7 @@ import { PaymentMirror } from './services/payment-mirror';
 import { InvoiceRefresher } from './services/payment-refresher';
 import { PaymentRollups } from './services/payment-rollups';
 import { refreshNewlyOverdue } from './services/receivables-overdue';
-import { WebhookIntake } from './services/webhook-intake';
+import { PAYMENT_ENTITIES, WebhookIntake } from './services/webhook-intake';
 import { openStore, type Store } from './store';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
@@ -167,6 +168,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       },
       saveCustomer: async (realmId, accountId, customer, how) => {
         await store.links.put({ kind: 'customer', realmId, salesforceId: accountId, qboId: customer.id, extra: { how, displayName: customer.displayName, currency: customer.currency } });
+        await store.audit.append({ actor: 'ledgerline', action: how === 'created' ? 'customer.created' : 'customer.linked', system: how === 'created' ? 'quickbooks' : 'middleware', realmId, salesforceId: accountId, qboId: customer.id, field: 'DisplayName', newValue: customer.displayName, sourceEvent: how });
       },
       accountsLinkedTo: async (realmId, customerId) => (await store.links.findByQboId('customer', realmId, customerId)).map((l) => l.salesforceId),
     },
@@ -223,12 +225,13 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     connectedRealms,
     enqueue: async (events) => {
       for (const event of events) {
-        await queue.enqueue<QboEventJobPayload>({ type: QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' });
+        await queue.enqueue<QboEventJobPayload>({ type: FOLLOWED_ENTITIES.has(event.entity) ? QBO_FOLLOW_JOB : QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' });
       }
       pool?.wake();
     },
     logger,
     now,
+    entities: new Set([...PAYMENT_ENTITIES, ...FOLLOWED_ENTITIES]),
   });
   const cdc = new CdcSweeper({ connectedRealms, cursors: store.cursors, company, links: store.links, refresher, events: paymentEvents, mirror, logger, now });
   const sweepPayments = async (): Promise<void> => {
@@ -293,7 +296,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     now,
   );
   const adminKeys = config.LEDGERLINE_ADMIN_KEYS.length > 0 ? config.LEDGERLINE_ADMIN_KEYS : config.LEDGERLINE_API_KEYS;
-  const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
+  const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
   const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });
   const app = createApp({

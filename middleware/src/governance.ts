@@ -6,15 +6,21 @@
 import type { RequestHandler, Router } from 'express';
 import type { Connection } from 'jsforce';
 import type { Config } from './config';
+import { accountRoutes, type AccountSyncRequests } from './http/account-routes';
 import { openApiRoutes } from './http/openapi';
 import { opsRoutes } from './http/ops-routes';
 import type { Job, JobQueue } from './jobs';
 import type { Logger } from './logger';
 import type { SyncPolicy } from './policy';
 import type { QboApi } from './quickbooks/api';
+import { ACCOUNT_SYNC_JOB, AccountSync, type AccountSyncJobPayload } from './services/account-sync';
+import type { BillingEntities } from './services/billing-entities';
 import { CDC_CURSOR } from './services/cdc-sweeper';
+import type { CompanyCatalog } from './services/company-context';
+import { CustomerFollow, QBO_FOLLOW_JOB, type FollowJobPayload } from './services/customer-follow';
 import { HealthService } from './services/health';
 import { OperationsService } from './services/operations';
+import type { SalesforceWriteBack } from './services/write-back';
 import type { Store } from './store';
 
 export interface GovernanceDeps {
@@ -26,6 +32,9 @@ export interface GovernanceDeps {
   policy: SyncPolicy;
   logger: Logger;
   now: () => number;
+  writeBack: SalesforceWriteBack;
+  catalog: CompanyCatalog;
+  entities: BillingEntities;
   wake: () => void;
   adminAuth: RequestHandler;
   apiAuth: RequestHandler;
@@ -34,6 +43,8 @@ export interface GovernanceDeps {
 export interface Governance {
   health: HealthService;
   operations: OperationsService;
+  accounts: AccountSync;
+  follow: CustomerFollow;
   routers: Router[];
   handlers: Record<string, (job: Job<never>) => Promise<unknown>>;
 }
@@ -55,10 +66,41 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     now: deps.now,
   });
   const operations = new OperationsService({ queue, audit: store.audit, links: store.links, inbox: store.inbox, health, wake: deps.wake });
+  const company = (realmId: string) => deps.qbo.company(realmId);
+  const accounts = new AccountSync({ policy: deps.policy, salesforce: deps.salesforce, company, catalog: deps.catalog, links: store.links, audit: store.audit, rules: { maxLength: deps.config.QBO_DISPLAY_NAME_MAX }, logger: deps.logger });
+  const follow = new CustomerFollow({
+    policy: deps.policy,
+    inbox: store.inbox,
+    links: store.links,
+    accounts,
+    company,
+    salesforce: deps.salesforce,
+    writeBack: deps.writeBack,
+    audit: store.audit,
+    defaultRealm: async () => (await deps.entities.all()).find((e) => e.isDefault)?.realmId,
+    logger: deps.logger,
+  });
+  const requests: AccountSyncRequests = {
+    async request(ids, reason) {
+      const accepted = [];
+      // No idempotency key: a second edit while a job runs needs its own run (jobs re-read, so extras are no-ops).
+      for (const accountId of ids) {
+        const { job } = await queue.enqueue<AccountSyncJobPayload>({ type: ACCOUNT_SYNC_JOB, payload: { accountId, reason } });
+        accepted.push({ accountId, jobId: job.id, state: job.state });
+      }
+      deps.wake();
+      return accepted;
+    },
+  };
   return {
     health,
     operations,
-    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth)],
-    handlers: {},
+    accounts,
+    follow,
+    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT)],
+    handlers: {
+      [ACCOUNT_SYNC_JOB]: (job: Job<AccountSyncJobPayload>) => accounts.sync(job.payload.accountId, { jobId: job.id, source: `account:${job.payload.reason}` }),
+      [QBO_FOLLOW_JOB]: (job: Job<FollowJobPayload>) => follow.process(job.payload.inboxId, job.id),
+    } as unknown as Governance['handlers'],
   };
 }

@@ -60,8 +60,12 @@ export class InvoiceRecorder {
   ): Promise<void> {
     if (info.action !== 'refreshed') {
       await this.links.saveInvoice(entity.realmId, opp.Id, invoice.Id, { docNumber: invoice.DocNumber ?? null, accountId: opp.AccountId });
+      const job = info.jobId ? { jobId: info.jobId } : {};
+      const customerWrite = entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId;
       await this.audit.append([
-        { action: `invoice.${info.action}`, system: 'quickbooks', salesforceId: opp.Id, qboId: invoice.Id, realmId: entity.realmId, field: 'TotalAmt', newValue: String(invoice.TotalAmt), ...(info.jobId ? { jobId: info.jobId } : {}) },
+        { action: `invoice.${info.action}`, system: 'quickbooks', salesforceId: opp.Id, qboId: invoice.Id, realmId: entity.realmId, field: 'TotalAmt', newValue: String(invoice.TotalAmt), ...job },
+        { action: 'field.updated', system: 'salesforce', salesforceId: opp.Id, qboId: invoice.Id, realmId: entity.realmId, field: 'Opportunity.QuickBooks_Invoice_Id__c', newValue: invoice.Id, ...job },
+        ...(customerWrite ? [{ action: 'field.updated', system: 'salesforce' as const, salesforceId: opp.AccountId ?? opp.Account!.Id, qboId: info.customerId!, realmId: entity.realmId, field: 'Account.QuickBooks_Customer_Id__c', newValue: info.customerId!, ...job }] : []),
       ]);
     }
     const writes: Array<Promise<true>> = [

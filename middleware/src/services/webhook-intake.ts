@@ -28,6 +28,8 @@ export interface WebhookIntakeDeps {
   logger: Logger;
   now?: () => number;
   realmCacheMs?: number;
+  /** Entities whose events are queued (default PAYMENT_ENTITIES); others are marked processed at once. */
+  entities?: ReadonlySet<string>;
 }
 
 export class WebhookIntake {
@@ -80,8 +82,9 @@ export class WebhookIntake {
 
   private async dispatch(events: InboxEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const relevant = events.filter((e) => PAYMENT_ENTITIES.has(e.entity));
-    const ignored = events.filter((e) => !PAYMENT_ENTITIES.has(e.entity)).map((e) => e.id);
+    const wanted = this.deps.entities ?? PAYMENT_ENTITIES;
+    const relevant = events.filter((e) => wanted.has(e.entity));
+    const ignored = events.filter((e) => !wanted.has(e.entity)).map((e) => e.id);
     if (ignored.length > 0) await this.deps.inbox.markProcessed(ignored);
     if (relevant.length > 0) await this.deps.enqueue(relevant);
   }

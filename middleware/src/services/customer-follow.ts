@@ -1,0 +1,103 @@
+/**
+ * QuickBooks → Salesforce under the sync policy, for Customer and Item changes (webhook events and the
+ * customer CDC sweep). A customer edit on a Salesforce-owned field is not taken over: the Salesforce
+ * value is written back and the QuickBooks value is logged as an overwritten conflict (AccountSync does
+ * both). QuickBooks-owned values follow into Salesforce: an item's id onto the products whose
+ * Product Code is its SKU (default company only: Product2 holds one item id).
+ */
+import type { Connection } from 'jsforce';
+import type { Logger } from '../logger';
+import type { SyncPolicy } from '../policy';
+import type { QboCompany } from '../quickbooks/api';
+import { isQboFaultCode } from '../quickbooks/errors';
+import { PRODUCT_FIELDS, SOBJECTS } from '../salesforce/fields';
+import { classifySalesforceError } from '../salesforce/records';
+import type { AuditLog } from '../store/audit-log';
+import type { RecordLinkRepository } from '../store/record-links';
+import type { WebhookInbox } from '../store/webhook-inbox';
+import type { AccountSync } from './account-sync';
+import type { SalesforceWriteBack } from './write-back';
+
+export const QBO_FOLLOW_JOB = 'qbo.follow';
+export const FOLLOWED_ENTITIES: ReadonlySet<string> = new Set(['Customer', 'Item']);
+
+export interface FollowJobPayload {
+  inboxId: number;
+}
+
+export interface CustomerFollowDeps {
+  policy: SyncPolicy;
+  inbox: Pick<WebhookInbox, 'get' | 'markProcessed'>;
+  links: Pick<RecordLinkRepository, 'findByQboId'>;
+  accounts: Pick<AccountSync, 'sync'>;
+  company: (realmId: string) => Pick<QboCompany, 'read'>;
+  salesforce: () => Promise<Connection>;
+  writeBack: Pick<SalesforceWriteBack, 'update'>;
+  audit: Pick<AuditLog, 'append'>;
+  defaultRealm: () => Promise<string | undefined>;
+  logger: Logger;
+}
+
+interface QboItem {
+  Id: string;
+  Name: string;
+  Sku?: string;
+  Active?: boolean;
+}
+
+export class CustomerFollow {
+  constructor(private readonly deps: CustomerFollowDeps) {}
+
+  async process(inboxId: number, jobId?: string): Promise<unknown> {
+    const event = await this.deps.inbox.get(inboxId);
+    if (!event || event.processedAt) return { skipped: 'already processed' };
+    const source = `webhook:${inboxId}`;
+    const result = event.operation === 'Delete' || event.operation === 'Merge'
+      ? { skipped: `${event.entity} ${event.operation.toLowerCase()} is left to a person` }
+      : event.entity === 'Customer'
+        ? await this.customer(event.realmId, event.entityId, source, jobId)
+        : await this.item(event.realmId, event.entityId, source, jobId);
+    await this.deps.inbox.markProcessed([inboxId]);
+    return result;
+  }
+
+  /** Re-applies Salesforce-owned values to a customer QuickBooks changed (each linked Account). */
+  async customer(realmId: string, customerId: string, source: string, jobId?: string): Promise<unknown> {
+    const accounts = [...new Set((await this.deps.links.findByQboId('customer', realmId, customerId)).map((l) => l.salesforceId))];
+    if (accounts.length === 0) return { skipped: 'customer not linked to an Account' };
+    const outcomes = [];
+    for (const accountId of accounts) outcomes.push(await this.deps.accounts.sync(accountId, { source, ...(jobId ? { jobId } : {}), onlyRealm: realmId, onlyCustomer: customerId }));
+    return { customerId, outcomes };
+  }
+
+  /** QuickBooks owns the item id: products whose Product Code is the item's SKU (or name) get it. */
+  async item(realmId: string, itemId: string, source: string, jobId?: string): Promise<unknown> {
+    if ((await this.deps.defaultRealm()) !== realmId) return { skipped: 'item of a company that is not the default one' };
+    const rule = this.deps.policy.pair('product-item').fields.find((f) => f.direction === 'to-salesforce' && f.quickbooks === 'Id');
+    if (!rule) return { skipped: 'the policy does not send item ids to Salesforce' };
+    let item: QboItem;
+    try {
+      item = await this.deps.company(realmId).read<QboItem>('Item', itemId);
+    } catch (error) {
+      if (isQboFaultCode(error, '610')) return { skipped: 'item deleted' };
+      throw error;
+    }
+    if (item.Active === false) return { skipped: 'inactive item' };
+    const codes = [item.Sku, item.Name].filter((c): c is string => Boolean(c && c.trim())).map((c) => `'${c.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+    const conn = await this.deps.salesforce();
+    let products: Array<{ Id: string; ProductCode: string | null; QuickBooks_Item_Id__c: string | null }>;
+    try {
+      products = (await conn.query<{ Id: string; ProductCode: string | null; QuickBooks_Item_Id__c: string | null }>(`SELECT Id, ${PRODUCT_FIELDS.productCode}, ${PRODUCT_FIELDS.quickBooksItemId} FROM ${SOBJECTS.product} WHERE ${PRODUCT_FIELDS.productCode} IN (${codes.join(', ')})`)).records;
+    } catch (error) {
+      throw classifySalesforceError(error, 'the product look-up by SKU');
+    }
+    // A SKU match wins over a name match, as in invoice mapping.
+    const bySku = products.filter((p) => item.Sku && p.ProductCode?.toLowerCase() === item.Sku.toLowerCase());
+    const targets = (bySku.length > 0 ? bySku : products).filter((p) => p.QuickBooks_Item_Id__c !== item.Id);
+    for (const product of targets) {
+      await this.deps.writeBack.update(SOBJECTS.product, { Id: product.Id, [rule.salesforce]: item.Id });
+      await this.deps.audit.append({ actor: 'ledgerline', action: 'field.updated', system: 'salesforce', realmId, salesforceId: product.Id, qboId: item.Id, field: `Product2.${rule.salesforce} ← Item.${rule.quickbooks}`, oldValue: product.QuickBooks_Item_Id__c, newValue: item.Id, jobId: jobId ?? null, sourceEvent: source });
+    }
+    return { itemId, products: targets.map((p) => p.Id) };
+  }
+}
