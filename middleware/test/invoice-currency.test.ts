@@ -1,5 +1,5 @@
 import { startStack, waitFor, type Stack } from './support/stack';
-import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog, billingSettled, invoicesOf } from './support/deals';
 
 type Rec = Record<string, any>;
 
@@ -17,12 +17,8 @@ describe('currencies', () => {
     await stack?.close();
   });
 
-  const settled = (id: string) =>
-    waitFor(() => {
-      const o = stack.sf.control.record('Opportunity', id) as Rec;
-      return o.Billing_Sync_Status__c === 'Synced' || o.Billing_Sync_Status__c === 'Error' ? o : undefined;
-    }, 20_000, `sync of ${id}`);
-  const invoicesFor = (id: string) => (stack.qbo.control.list(stack.realmId, 'Invoice') as Rec[]).filter((inv) => String(inv.PrivateNote ?? '').includes(id));
+  const settled = (id: string) => billingSettled(stack.sf, id);
+  const invoicesFor = (id: string) => invoicesOf(stack.qbo, stack.realmId, id);
 
   it('invoices a EUR deal in EUR for a new customer, with QBO’s exchange rate', async () => {
     const accountId = seedAccount(stack.sf, { Name: 'Berliner Maschinenbau GmbH' });

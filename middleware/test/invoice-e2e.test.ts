@@ -1,16 +1,6 @@
 import QuickBooks from 'node-quickbooks';
-import { startStack, waitFor, type Stack } from './support/stack';
-import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
-
-interface SfOpp {
-  Billing_Sync_Status__c: string | null;
-  Billing_Sync_Error__c: string | null;
-  QuickBooks_Invoice_Id__c: string | null;
-  Invoice_Number__c: string | null;
-  Invoice_Total__c: number | null;
-  Invoice_Balance__c: number | null;
-  Invoice_Due_Date__c: string | null;
-}
+import { startStack, type Stack } from './support/stack';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog, billingSettled } from './support/deals';
 
 describe('Closed Won → QuickBooks invoice, end to end through the real clients', () => {
   let stack: Stack;
@@ -25,11 +15,7 @@ describe('Closed Won → QuickBooks invoice, end to end through the real clients
     await stack?.close();
   });
 
-  const opp = (id: string) => stack.sf.control.record('Opportunity', id) as unknown as SfOpp;
-  const settled = (id: string) => waitFor(() => {
-    const o = opp(id);
-    return o.Billing_Sync_Status__c === 'Synced' || o.Billing_Sync_Status__c === 'Error' ? o : undefined;
-  }, 20_000, `sync of ${id}`);
+  const settled = (id: string) => billingSettled(stack.sf, id);
   const qboInvoices = () => stack.qbo.control.list(stack.realmId, 'Invoice') as Array<Record<string, any>>;
 
   it('turns a 3-line deal with a shared discount and mixed tax into one invoice with hand-computed totals', async () => {

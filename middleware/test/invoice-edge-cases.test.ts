@@ -1,5 +1,5 @@
 import { startStack, waitFor, type Stack } from './support/stack';
-import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog, billingSettled, invoicesOf } from './support/deals';
 
 type Rec = Record<string, any>;
 
@@ -22,12 +22,8 @@ describe('invoice engine edge cases (real clients, emulators)', () => {
   afterEach(() => stack.qbo.control.clearFaults());
 
   const opp = (id: string) => stack.sf.control.record('Opportunity', id) as Rec;
-  const settled = (id: string) =>
-    waitFor(() => {
-      const o = opp(id);
-      return o.Billing_Sync_Status__c === 'Synced' || o.Billing_Sync_Status__c === 'Error' ? o : undefined;
-    }, 20_000, `sync of ${id}`);
-  const invoicesFor = (id: string) => (stack.qbo.control.list(stack.realmId, 'Invoice') as Rec[]).filter((inv) => String(inv.PrivateNote ?? '').includes(id));
+  const settled = (id: string) => billingSettled(stack.sf, id);
+  const invoicesFor = (id: string) => invoicesOf(stack.qbo, stack.realmId, id);
   const customersNamed = (prefix: string) => (stack.qbo.control.list(stack.realmId, 'Customer') as Rec[]).filter((c) => String(c.DisplayName).startsWith(prefix));
   const deal = (accountOverrides: Rec, lines = [{ code: 'CONS-HR', quantity: 2 }], oppOverrides: Rec = {}) => {
     const accountId = seedAccount(stack.sf, accountOverrides);

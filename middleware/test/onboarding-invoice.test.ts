@@ -1,5 +1,5 @@
 import { startStack, waitFor, type Stack } from './support/stack';
-import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog, billingSettled } from './support/deals';
 
 type Rec = Record<string, any>;
 
@@ -26,11 +26,7 @@ describe('invoice engine uses the onboarding matcher (real clients, emulators)',
   });
 
   const opp = (id: string) => stack.sf.control.record('Opportunity', id) as Rec;
-  const settled = (id: string) =>
-    waitFor(() => {
-      const o = opp(id);
-      return o.Billing_Sync_Status__c === 'Synced' || o.Billing_Sync_Status__c === 'Error' ? o : undefined;
-    }, 20_000, `sync of ${id}`);
+  const settled = (id: string) => billingSettled(stack.sf, id);
   const customers = (prefix: string) => (stack.qbo.control.list(stack.realmId, 'Customer') as Rec[]).filter((c) => String(c.DisplayName).startsWith(prefix));
   const invoicesFor = (id: string) => (stack.qbo.control.list(stack.realmId, 'Invoice') as Rec[]).filter((inv) => String(inv.PrivateNote ?? '').includes(id));
   const post = (path: string, body: unknown, headers: Record<string, string>) =>

@@ -1,4 +1,6 @@
+import type { QboEmulator } from '../emulators/quickbooks';
 import type { SalesforceEmulator } from '../emulators/salesforce';
+import { waitFor } from './stack';
 
 /** Realistic Salesforce data in the emulator: products whose codes match the QBO emulator's item SKUs. */
 export const PRODUCTS = [
@@ -80,4 +82,17 @@ export function seedOpportunity(sf: SalesforceEmulator, catalog: Catalog, accoun
 /** Closes the deal as a user would: the emulator runs the trigger's callout to the middleware. */
 export function closeWon(sf: SalesforceEmulator, opportunityId: string): void {
   sf.control.update('Opportunity', opportunityId, { StageName: 'Closed Won' });
+}
+
+/** Waits until the Opportunity's billing sync has finished (Synced or Error) and returns the record. */
+export function billingSettled(sf: SalesforceEmulator, opportunityId: string, timeoutMs = 20_000): Promise<Record<string, any>> {
+  return waitFor(() => {
+    const record = sf.control.record('Opportunity', opportunityId) as Record<string, any> | null;
+    return record && (record.Billing_Sync_Status__c === 'Synced' || record.Billing_Sync_Status__c === 'Error') ? record : undefined;
+  }, timeoutMs, `billing sync of ${opportunityId}`);
+}
+
+/** The QBO invoices whose PrivateNote names the Opportunity (how every invoice is traced back to its deal). */
+export function invoicesOf(qbo: QboEmulator, realmId: string, opportunityId: string): Array<Record<string, any>> {
+  return (qbo.control.list(realmId, 'Invoice') as Array<Record<string, any>>).filter((inv) => String(inv.PrivateNote ?? '').includes(opportunityId));
 }
