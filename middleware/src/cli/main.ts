@@ -13,6 +13,7 @@ import { createLogger } from '../logger';
 import { matchingReport, type MatchingRun } from '../services/onboarding';
 import { applySummary, type ApplyFigures } from '../services/onboarding-apply';
 import { createProgressBar, type ProgressOutput } from './progress-bar';
+import { OPS_USAGE, isOpsCommand, runOpsCommand } from './ops';
 
 export const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -78,9 +79,10 @@ function parseMatch(args: string[]): MatchOptions {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${USAGE}\n\n${OPS_USAGE}\n`);
     return command ? 0 : 2;
   }
+  if (isOpsCommand(command)) return runOpsCommand(command, rest, io);
   if (command !== 'match') {
     io.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
     return 2;

@@ -1,0 +1,164 @@
+/**
+ * Operations from the command line (`npm run cli -- <command>`): health, jobs, retry, audit, backfill.
+ * Same settings as the middleware; jobs queued here are run by the middleware's workers.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { createLedgerline, INVOICE_JOB, type InvoiceJobPayload, type Ledgerline } from '../container';
+import { isAppError } from '../errors';
+import { createLogger } from '../logger';
+import { backfill } from '../services/backfill';
+import type { ProgressOutput } from './progress-bar';
+
+export const OPS_USAGE = `Operations:
+  health                      QuickBooks companies and tokens, Salesforce, queue, webhooks, API budget
+  jobs [--state S] [--opportunity ID] [--realm ID] [--limit N]
+                              list jobs, newest first (S: queued running completed failed dead cancelled)
+  retry <jobId> | retry --all [--state dead|failed]
+                              queue a failed or dead job again (or every one, after a fix)
+  audit <recordId> [--limit N]
+                              audit trail of a Salesforce or QuickBooks record
+  backfill --since YYYY-MM-DD [--apply] [--no-progress]
+                              won Opportunities closed since the date that have no invoice;
+                              lists them (dry run) unless --apply queues an invoice job for each
+  Add --json to any of them for machine-readable output.`;
+
+interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: ProgressOutput;
+  env: NodeJS.ProcessEnv;
+}
+
+type Command = (ledgerline: Ledgerline, values: Record<string, string | boolean | undefined>, positionals: string[], io: Io) => Promise<number>;
+
+const OPTIONS = {
+  state: { type: 'string' },
+  opportunity: { type: 'string' },
+  realm: { type: 'string' },
+  limit: { type: 'string' },
+  since: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  apply: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  'no-progress': { type: 'boolean', default: false },
+} as const;
+
+const print = (io: Io, values: Record<string, unknown>, json: unknown, text: string): void => {
+  io.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+};
+
+const COMMANDS: Record<string, Command> = {
+  async health(l, values, _p, io) {
+    const report = await l.governance.operations.health();
+    const lines = [
+      `Status: ${report.status.toUpperCase()} (checked ${report.checkedAt})`,
+      ...report.companies.map((c) => `QuickBooks ${c.billingEntity} (${c.realmId}): ${c.connected ? 'connected' : 'NOT CONNECTED'}; access token until ${c.accessTokenExpiresAt}; refresh token ${c.refreshTokenAgeDays} days old, expires ${c.refreshTokenExpiresAt.slice(0, 10)}; CDC cursor ${c.cdcCursor ?? '-'}; API calls today ${c.apiCallsToday}`),
+      `Salesforce: ${report.salesforce.authenticated ? 'authenticated' : 'NOT AUTHENTICATED'}${report.salesforce.apiUsage ? `; API ${report.salesforce.apiUsage.used}/${report.salesforce.apiUsage.limit} today` : ''}`,
+      `Queue: ${report.queue.queued} queued, ${report.queue.running} running, ${report.queue.dead} dead, ${report.queue.failed} failed; oldest waiting ${report.queue.oldestQueuedAgeSeconds} s`,
+      `Webhooks: ${report.webhooks.pending} pending, lag ${report.webhooks.lagSeconds} s`,
+      ...report.problems.map((p) => `! ${p}`),
+    ];
+    print(io, values, report, lines.join('\n'));
+    return report.status === 'error' ? 1 : 0;
+  },
+  async jobs(l, values, _p, io) {
+    const jobs = await l.governance.operations.jobs({
+      ...(values.state ? { state: values.state as never } : {}),
+      ...(values.opportunity ? { opportunityId: String(values.opportunity) } : {}),
+      ...(values.realm ? { realmId: String(values.realm) } : {}),
+      limit: Number(values.limit ?? 50),
+    });
+    const text = jobs.length === 0 ? 'No jobs.' : jobs.map((j) => `${j.id}  ${j.state.padEnd(9)} ${j.type.padEnd(14)} ${j.opportunityId ?? j.accountId ?? ''}  attempts ${j.attempts}/${j.maxAttempts}${j.lastError ? `\n    ${j.lastError}` : ''}`).join('\n');
+    print(io, values, jobs, text);
+    return 0;
+  },
+  async retry(l, values, positionals, io) {
+    if (values.all) {
+      const state = values.state === 'failed' ? 'failed' : 'dead';
+      const result = await l.governance.operations.retryAll(state, 'cli');
+      print(io, values, result, `Retried ${result.retried.length} ${state} jobs${result.skipped.length > 0 ? `; skipped ${result.skipped.length} (a live job does the same work)` : ''}.`);
+      return 0;
+    }
+    const [id] = positionals;
+    if (!id) throw new UsageError('retry needs a job id, or --all');
+    const job = await l.governance.operations.retry(id, 'cli');
+    print(io, values, job, `Job ${job.id} is ${job.state} again.`);
+    return 0;
+  },
+  async audit(l, values, positionals, io) {
+    const [record] = positionals;
+    if (!record) throw new UsageError('audit needs a record id');
+    const entries = await l.governance.operations.audit(record, { limit: Number(values.limit ?? 100) });
+    const text = entries.length === 0 ? `No audit entries for ${record}.` : entries.map((e) => `${e.at.toISOString()}  ${e.action.padEnd(20)} ${e.system.padEnd(10)} sf ${e.salesforceId ?? '-'}  qbo ${e.qboId ?? '-'}  ${e.field ?? ''}${e.oldValue !== null || e.newValue !== null ? `: ${e.oldValue ?? '∅'} → ${e.newValue ?? '∅'}` : ''}${e.jobId ? `  job ${e.jobId}` : ''}`).join('\n');
+    print(io, values, entries, text);
+    return 0;
+  },
+  async backfill(l, values, _p, io) {
+    if (typeof values.since !== 'string') throw new UsageError('backfill needs --since YYYY-MM-DD');
+    const bar = values.apply && !values['no-progress'] ? progressBar(io.stderr) : undefined;
+    const result = await backfill(
+      {
+        salesforce: l.salesforce,
+        links: l.store.links,
+        enqueue: async (ids) => {
+          const out = [];
+          for (const opportunityId of ids) {
+            const { job } = await l.queue.enqueue<InvoiceJobPayload>({ type: INVOICE_JOB, payload: { opportunityId, reason: 'backfill' }, idempotencyKey: `opportunity:${opportunityId}` });
+            out.push({ opportunityId, jobId: job.id });
+          }
+          return out;
+        },
+      },
+      { since: values.since, apply: values.apply === true, ...(bar ? { onProgress: bar } : {}) },
+    );
+    if (bar) io.stderr.write('\n');
+    const list = result.candidates.map((c) => `${c.id}  ${c.closeDate}  ${c.name}${c.status ? `  (${c.status})` : ''}`).join('\n');
+    const head = result.dryRun
+      ? `Dry run: ${result.candidates.length} won Opportunities closed since ${result.since} have no invoice.${result.candidates.length > 0 ? ' Add --apply to invoice them.' : ''}`
+      : `Queued ${result.queued.length} invoice jobs for won Opportunities closed since ${result.since} without an invoice.`;
+    print(io, values, result, [head, ...(list ? [list] : [])].join('\n'));
+    return 0;
+  },
+};
+
+class UsageError extends Error {}
+
+/** `[#####-----] 40/100` on one redrawn line (terminal) or a line per step (pipe). */
+function progressBar(out: ProgressOutput): (done: number, total: number) => void {
+  return (done, total) => {
+    const width = 30;
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} queued`;
+    out.write(out.isTTY ? `\r${line}` : `${line}\n`);
+  };
+}
+
+export function isOpsCommand(name: string): boolean {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+/** Runs one operations command; resolves to the exit code (0 ok, 1 failed, 2 usage). */
+export async function runOpsCommand(name: string, args: string[], io: Io): Promise<number> {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n\n${OPS_USAGE}\n`);
+    return 2;
+  }
+  let ledgerline: Ledgerline | undefined;
+  try {
+    const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' }, { write: (line: string) => io.stderr.write(line) });
+    ledgerline = await createLedgerline(loadConfig(io.env), { logger });
+    return await COMMANDS[name]!(ledgerline, parsed.values, parsed.positionals, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`${error.message}\n\n${OPS_USAGE}\n`);
+      return 2;
+    }
+    io.stderr.write(`\nError: ${isAppError(error) ? `${error.message}${error.fix ? `\nFix: ${error.fix}` : ''}` : String((error as Error).stack ?? error)}\n`);
+    return 1;
+  } finally {
+    await ledgerline?.stop(0);
+  }
+}
