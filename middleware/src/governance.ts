@@ -9,6 +9,7 @@ import type { Config } from './config';
 import { accountRoutes, type AccountSyncRequests } from './http/account-routes';
 import { openApiRoutes } from './http/openapi';
 import { opsRoutes } from './http/ops-routes';
+import { opsPageRoutes } from './http/ops-page/routes';
 import type { Job, JobQueue } from './jobs';
 import type { Logger } from './logger';
 import type { SyncPolicy } from './policy';
@@ -97,7 +98,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     operations,
     accounts,
     follow,
-    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT)],
+    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), opsPageRoutes(deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT)],
     handlers: {
       [ACCOUNT_SYNC_JOB]: (job: Job<AccountSyncJobPayload>) => accounts.sync(job.payload.accountId, { jobId: job.id, source: `account:${job.payload.reason}` }),
       [QBO_FOLLOW_JOB]: (job: Job<FollowJobPayload>) => follow.process(job.payload.inboxId, job.id),

@@ -1,0 +1,93 @@
+/**
+ * The operations page's browser script (served as /ops/ops.js). Plain DOM, no framework, no inline
+ * script (the page's CSP allows only same-origin scripts); every value is inserted as text, never HTML.
+ */
+export const PAGE_SCRIPT = String.raw`'use strict';
+(function () {
+  var watched = {};
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) { node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    return node;
+  }
+  function api(method, path) {
+    return fetch(path, { method: method, credentials: 'same-origin', headers: { accept: 'application/json' } }).then(function (res) {
+      return res.json().then(function (body) {
+        if (!res.ok) throw new Error((body.error && (body.error.message + (body.error.fix ? ' Fix: ' + body.error.fix : ''))) || ('HTTP ' + res.status));
+        return body;
+      });
+    });
+  }
+  function say(text, level) {
+    var box = document.getElementById('message');
+    box.textContent = text;
+    box.className = 'message ' + (level || 'info');
+  }
+  function badge(level) { return el('span', { class: 'badge ' + level }, [level.toUpperCase()]); }
+  function row(cells) { return el('tr', {}, cells.map(function (c) { return el('td', {}, [c]); })); }
+  function table(id, head, rows) {
+    var body = document.getElementById(id);
+    body.replaceChildren();
+    if (rows.length === 0) { body.appendChild(el('tr', {}, [el('td', { colspan: String(head) }, ['None.'])])); return; }
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  function renderHealth(h) {
+    document.getElementById('overall').replaceChildren(badge(h.status), document.createTextNode(' checked ' + h.checkedAt));
+    table('companies', 7, h.companies.map(function (c) {
+      return row([c.billingEntity + ' (' + c.realmId + ')', badge(c.status), c.connected ? 'connected' : 'not connected', c.accessTokenExpiresAt,
+        c.refreshTokenAgeDays + ' days old, expires ' + c.refreshTokenExpiresAt.slice(0, 10), c.cdcCursor || '-', String(c.apiCallsToday)]);
+    }));
+    var sf = h.salesforce;
+    document.getElementById('salesforce').textContent = (sf.authenticated ? 'authenticated' : 'NOT authenticated: ' + sf.error) + (sf.apiUsage ? '; API ' + sf.apiUsage.used + ' / ' + sf.apiUsage.limit + ' today' : '');
+    var q = h.queue;
+    document.getElementById('queue').textContent = q.queued + ' queued, ' + q.running + ' running, ' + q.dead + ' dead, ' + q.failed + ' failed; oldest waiting ' + q.oldestQueuedAgeSeconds + ' s';
+    document.getElementById('webhooks').textContent = h.webhooks.pending + ' pending; lag ' + h.webhooks.lagSeconds + ' s';
+    var problems = document.getElementById('problems');
+    problems.replaceChildren();
+    h.problems.forEach(function (p) { problems.appendChild(el('li', {}, [p])); });
+  }
+  function retryButton(job) {
+    var button = el('button', { type: 'button', 'data-job': job.id, 'aria-label': 'Retry job ' + job.id }, ['Retry']);
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      api('POST', '/api/v1/jobs/' + encodeURIComponent(job.id) + '/retry').then(function () {
+        watched[job.id] = true;
+        say('Job ' + job.id + ' queued again.', 'info');
+        refresh();
+      }, function (error) { button.disabled = false; say(error.message, 'error'); });
+    });
+    return button;
+  }
+  function renderJobs(jobs) {
+    table('jobs', 6, jobs.map(function (j) {
+      var tr = row([j.id, j.state, j.type, j.opportunityId || j.accountId || '-', j.attempts + '/' + j.maxAttempts, j.lastError || '']);
+      tr.setAttribute('data-job-row', j.id);
+      tr.appendChild(el('td', {}, j.state === 'dead' || j.state === 'failed' || j.state === 'cancelled' ? [retryButton(j)] : []));
+      return tr;
+    }));
+  }
+  function followWatched() {
+    Object.keys(watched).forEach(function (id) {
+      api('GET', '/api/v1/jobs/' + encodeURIComponent(id)).then(function (job) {
+        if (job.state === 'completed') { delete watched[id]; say('Job ' + id + ' succeeded.', 'ok'); }
+        else if (job.state === 'dead' || job.state === 'failed') { delete watched[id]; say('Job ' + id + ' failed again: ' + (job.lastError || job.state), 'error'); }
+      });
+    });
+  }
+  function refresh() {
+    return Promise.all([api('GET', '/api/v1/health'), api('GET', '/api/v1/jobs?limit=100')]).then(function (answers) {
+      renderHealth(answers[0]);
+      renderJobs(answers[1].jobs.filter(function (j) { return j.state !== 'completed' || watched[j.id]; }));
+      followWatched();
+    }, function (error) { say(error.message, 'error'); });
+  }
+  document.getElementById('retry-all').addEventListener('click', function () {
+    fetch('/api/v1/jobs/retry-all', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: '{"state":"dead"}' })
+      .then(function (res) { return res.json(); })
+      .then(function (body) { (body.retried || []).forEach(function (id) { watched[id] = true; }); say('Retried ' + (body.retried || []).length + ' dead jobs.', 'info'); refresh(); });
+  });
+  refresh();
+  setInterval(refresh, 1500);
+})();
+`;
