@@ -22,6 +22,7 @@ import { onboardingRoutes } from './http/onboarding-routes';
 import { InvoicePreviewer } from './services/preview';
 import { InvoiceRecorder } from './services/invoice-recorder';
 import { InvoiceSync } from './services/invoice-sync';
+import { SUBSCRIPTION_JOB, SubscriptionInvoices, type StoredSchedule, type SubscriptionJobPayload } from './services/subscription-invoices';
 import { SyncPolicy } from './policy';
 import { createGovernance, type Governance } from './governance';
 import { FOLLOWED_ENTITIES, QBO_FOLLOW_JOB } from './services/customer-follow';
@@ -63,6 +64,8 @@ export interface Ledgerline {
   writeBack: SalesforceWriteBack;
   opportunityLoader: Batcher<string, SfOpportunity | null>;
   invoices: InvoiceSync;
+  /** Subscription schedules: one invoice per billing period, created on its date by delayed jobs. */
+  subscriptions: SubscriptionInvoices;
   /** Payment status back into Salesforce: webhook intake, event workers, CDC safety net, roll-ups. */
   payments: PaymentStatusParts;
   /** Onboarding an existing business: match and link customers and items (CLI and admin API). */
@@ -100,7 +103,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   }
   const policy = SyncPolicy.load(config.SYNC_POLICY_PATH);
   const store = await openStore(config.DATABASE_URL, { encryptionKey: config.LEDGERLINE_ENCRYPTION_KEY, now: () => new Date(now()) });
-  const queue = createJobQueue(store, { logger, maxAttempts: config.JOB_MAX_ATTEMPTS, backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, capMs: config.JOB_BACKOFF_CAP_MS } });
+  const queue = createJobQueue(store, { logger, now: () => new Date(now()), maxAttempts: config.JOB_MAX_ATTEMPTS, backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, capMs: config.JOB_BACKOFF_CAP_MS } });
 
   const oauth = new IntuitOAuth({
     clientId: config.QBO_CLIENT_ID,
@@ -178,6 +181,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const recorder = new InvoiceRecorder(
     {
       invoicesOf: async (realmId, opportunityId) => (await store.links.findBySalesforceId('invoice', opportunityId, realmId)).map((l) => l.qboId),
+      invoiceForPeriod: async (realmId, opportunityId, period) => (await store.links.findBySalesforceId<{ period?: string }>('invoice', opportunityId, realmId)).find((l) => l.extra?.period === period)?.qboId,
       saveInvoice: async (realmId, opportunityId, invoiceId, extra) => {
         await store.links.put({ kind: 'invoice', realmId, salesforceId: opportunityId, qboId: invoiceId, extra });
       },
@@ -203,7 +207,34 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     logger,
     () => new Date(now()),
   );
-  const invoices = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger });
+  const subscriptions: SubscriptionInvoices = new SubscriptionInvoices({
+    schedules: {
+      get: (opportunityId) => store.settings.get<StoredSchedule>(`subscription-schedule:${opportunityId}`),
+      save: (schedule) => store.settings.set(`subscription-schedule:${schedule.opportunityId}`, schedule),
+    },
+    jobs: {
+      async enqueue(opportunityId, period) {
+        const runAt = new Date(`${period.date}T00:00:00.000Z`);
+        const { job } = await queue.enqueue<SubscriptionJobPayload>({ type: SUBSCRIPTION_JOB, payload: { opportunityId, date: period.date }, runAt, idempotencyKey: `subscription:${opportunityId}:${period.date}`, dedupe: 'forever' });
+        if (runAt.getTime() <= now()) pool?.wake();
+        return job.id;
+      },
+      async cancel(jobIds) {
+        let cancelled = 0;
+        for (const id of jobIds) if (await queue.cancel(id)) cancelled += 1;
+        return cancelled;
+      },
+    },
+    loadOpportunity,
+    entities,
+    api: qbo,
+    prepare: (company, opp) => invoices.prepare(company, opp),
+    recorder,
+    logger,
+    now: () => new Date(now()),
+    rollup: (opportunityId, accountId) => rollups.request([opportunityId], accountId ? [accountId] : []),
+  });
+  const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions });
   const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers);
 
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
@@ -243,23 +274,25 @@ export async function createLedgerline(config: Config, options: ContainerOptions
 
   const handlers = {
     [QBO_EVENT_JOB]: (job: Job<QboEventJobPayload>) => paymentEvents.process(job.payload.inboxId),
-    [INVOICE_JOB]: async (job: Job<InvoiceJobPayload>) => {
-      const { opportunityId } = job.payload;
-      try {
-        return await invoices.sync(opportunityId, { attempt: job.attempts, jobId: job.id });
-      } catch (error) {
-        const appError = isAppError(error) ? error : null;
-        const final = !appError?.retryable || job.attempts >= job.maxAttempts;
-        if (final) {
-          const text = appError ? appError.readable : `Unexpected error: ${(error as Error).message}`;
-          await recorder.recordFailure(opportunityId, text).catch((writeError: unknown) => {
-            logger.error({ err: writeError, opportunityId, jobId: job.id }, 'could not write the sync error to Salesforce');
-          });
-        }
-        throw error;
-      }
-    },
+    [INVOICE_JOB]: (job: Job<InvoiceJobPayload>) => billingJob(job, job.payload.opportunityId, () => invoices.sync(job.payload.opportunityId, { attempt: job.attempts, jobId: job.id })),
+    [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id })),
   };
+  /** Runs an invoicing job; its last failure is written to the Opportunity with the fix. */
+  async function billingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const appError = isAppError(error) ? error : null;
+      const final = !appError?.retryable || job.attempts >= job.maxAttempts;
+      if (final) {
+        const text = appError ? appError.readable : `Unexpected error: ${(error as Error).message}`;
+        await recorder.recordFailure(opportunityId, text).catch((writeError: unknown) => {
+          logger.error({ err: writeError, opportunityId, jobId: job.id }, 'could not write the sync error to Salesforce');
+        });
+      }
+      throw error;
+    }
+  }
 
   let pool: WorkerPool | null = null;
   const sweepers: IntervalTask[] = [];
@@ -334,6 +367,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     writeBack,
     opportunityLoader,
     invoices,
+    subscriptions,
     payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
     onboarding,
     start() {

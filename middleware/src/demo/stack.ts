@@ -40,6 +40,8 @@ export interface StackOptions {
   /** Extra handlers served in front of the middleware's routes (the demo's preview pages). */
   front?: (parts: { sf: SalesforceEmulator; qbo: QboEmulator }) => RequestHandler[];
   /** Point the QBO emulator's signed webhooks at the middleware (default off); an object overrides delivery options. */
+  /** The middleware's clock (default the wall clock); tests pass the QBO emulator's fake clock. */
+  now?: () => number;
   webhooks?: boolean | { format?: 'cloudevents' | 'legacy'; batchWindowMs?: number; maxEventsPerNotification?: number };
 }
 
@@ -96,7 +98,7 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
     QBO_TIMEOUT_MS: '5000',
     ...options.env,
   });
-  const ledgerline = await createLedgerline(config, { logger });
+  const ledgerline = await createLedgerline(config, { logger, ...(options.now ? { now: options.now } : {}) });
   const front = options.front ? express() : null;
   if (front) {
     for (const handler of options.front!({ sf, qbo })) front.use(handler);

@@ -20,8 +20,17 @@ export interface QboInvoice {
   MetaData?: { LastUpdatedTime?: string };
 }
 
+/** Which period of a subscription schedule an invoice bills (`extra.period` on its link). */
+export interface InvoicePeriod {
+  date: string;
+  index: number;
+  count: number;
+}
+
 export interface InvoiceLinks {
   invoicesOf(realmId: string, opportunityId: string): Promise<string[]>;
+  /** The invoice already linked to one period of the Opportunity's schedule, if any. */
+  invoiceForPeriod?(realmId: string, opportunityId: string, periodDate: string): Promise<string | undefined>;
   saveInvoice(realmId: string, opportunityId: string, invoiceId: string, extra: Record<string, unknown>): Promise<void>;
 }
 
@@ -52,14 +61,19 @@ export class InvoiceRecorder {
     return (await this.links.invoicesOf(realmId, opportunityId))[0];
   }
 
+  async periodInvoice(realmId: string, opportunityId: string, periodDate: string): Promise<string | undefined> {
+    if (!this.links.invoiceForPeriod) throw new Error('InvoiceRecorder: the link store cannot look invoices up by period');
+    return this.links.invoiceForPeriod(realmId, opportunityId, periodDate);
+  }
+
   async record(
     opp: SfOpportunity,
     entity: BillingEntity,
     invoice: QboInvoice,
-    info: { action: 'created' | 'adopted' | 'refreshed'; jobId?: string | undefined; customerId?: string; summary?: DraftSummary },
+    info: { action: 'created' | 'adopted' | 'refreshed'; jobId?: string | undefined; customerId?: string; summary?: DraftSummary; period?: InvoicePeriod },
   ): Promise<void> {
     if (info.action !== 'refreshed') {
-      await this.links.saveInvoice(entity.realmId, opp.Id, invoice.Id, { docNumber: invoice.DocNumber ?? null, accountId: opp.AccountId });
+      await this.links.saveInvoice(entity.realmId, opp.Id, invoice.Id, { docNumber: invoice.DocNumber ?? null, accountId: opp.AccountId, ...(info.period ? { period: info.period.date, periodIndex: info.period.index } : {}) });
       const job = info.jobId ? { jobId: info.jobId } : {};
       const customerWrite = entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId;
       await this.audit.append([
@@ -68,17 +82,24 @@ export class InvoiceRecorder {
         ...(customerWrite ? [{ action: 'field.updated', system: 'salesforce' as const, salesforceId: opp.AccountId ?? opp.Account!.Id, qboId: info.customerId!, realmId: entity.realmId, field: 'Account.QuickBooks_Customer_Id__c', newValue: info.customerId!, ...job }] : []),
       ]);
     }
+    // The Opportunity's invoice fields describe the first (or only) invoice; later periods of a schedule
+    // only mark the sync, and the payment roll-ups keep the totals over all of the deal's invoices.
+    const first = !info.period || info.period.index === 0;
     const writes: Array<Promise<true>> = [
       this.writeBack.update('Opportunity', {
         Id: opp.Id,
         Billing_Sync_Status__c: 'Synced',
         Billing_Sync_Error__c: null,
         Last_Billing_Sync__c: this.now().toISOString(),
-        QuickBooks_Invoice_Id__c: invoice.Id,
-        Invoice_Number__c: invoice.DocNumber ?? null,
-        Invoice_Total__c: invoice.TotalAmt,
-        Invoice_Balance__c: invoice.Balance,
-        Invoice_Due_Date__c: invoice.DueDate ?? null,
+        ...(first
+          ? {
+              QuickBooks_Invoice_Id__c: invoice.Id,
+              Invoice_Number__c: invoice.DocNumber ?? null,
+              Invoice_Total__c: invoice.TotalAmt,
+              Invoice_Balance__c: invoice.Balance,
+              Invoice_Due_Date__c: invoice.DueDate ?? null,
+            }
+          : {}),
       }),
       this.writeBack.upsert('QuickBooks_Invoice__c', 'QuickBooks_Key__c', {
         QuickBooks_Key__c: invoiceKey(entity.realmId, invoice.Id),

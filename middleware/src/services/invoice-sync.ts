@@ -3,12 +3,13 @@ import type { Logger } from '../logger';
 import type { QboApi, QboCompany } from '../quickbooks/api';
 import { isQboFaultCode } from '../quickbooks/errors';
 import { qboQuoted } from '../sync/customer-match';
-import { billingEmailOf, buildInvoiceDraft, checkBillable, lineItemsOf, opportunityCurrency, opportunityIdFromPrivateNote, type ResolvedItem } from '../sync/invoice-draft';
+import { isSubscription } from '../sync/billing-schedule';
+import { billingEmailOf, buildInvoiceDraft, checkBillable, lineItemsOf, opportunityCurrency, opportunityIdFromPrivateNote, type CompanyContext, type ResolvedCustomer, type ResolvedItem } from '../sync/invoice-draft';
 import { describeProblems, problem, type Problem } from '../sync/problems';
 import type { SfOpportunity } from '../sync/source';
 import type { CompanyCatalog } from './company-context';
 import { requestIdFor, type CustomerResolver } from './customer-resolver';
-import type { BillingEntities } from './billing-entities';
+import type { BillingEntities, BillingEntity } from './billing-entities';
 import type { InvoiceRecorder, QboInvoice } from './invoice-recorder';
 
 export interface InvoiceSyncDeps {
@@ -19,6 +20,30 @@ export interface InvoiceSyncDeps {
   customers: CustomerResolver;
   recorder: InvoiceRecorder;
   logger: Logger;
+  /** Subscription deals (a line with a Billing Frequency) get a schedule instead of one invoice. */
+  subscriptions?: SubscriptionPlanner;
+}
+
+export interface ScheduleOutcome {
+  opportunityId: string;
+  realmId: string;
+  action: 'scheduled';
+  periods: number;
+  firstDate: string;
+  end: string;
+}
+
+export interface SubscriptionPlanner {
+  /** True when a schedule was already planned for the Opportunity. */
+  has(opportunityId: string): Promise<boolean>;
+  plan(opp: SfOpportunity, entity: BillingEntity, options: { attempt: number; jobId?: string }): Promise<ScheduleOutcome>;
+}
+
+/** What an invoice of a deal needs from QBO: the company's settings, the customer and the items. */
+export interface Prepared {
+  context: CompanyContext;
+  customer: ResolvedCustomer;
+  items: Map<string, ResolvedItem>;
 }
 
 export interface SyncOutcome {
@@ -48,7 +73,7 @@ export function problemsError(opportunityId: string, problems: Problem[]): AppEr
 export class InvoiceSync {
   constructor(private readonly deps: InvoiceSyncDeps) {}
 
-  async sync(opportunityId: string, options: { attempt: number; jobId?: string }): Promise<SyncOutcome> {
+  async sync(opportunityId: string, options: { attempt: number; jobId?: string }): Promise<SyncOutcome | ScheduleOutcome> {
     const opp = await this.deps.loadOpportunity(opportunityId);
     if (!opp) {
       throw new AppError('NOT_FOUND', `Opportunity ${opportunityId} was not found in Salesforce (deleted, or not visible to the integration user).`, {
@@ -59,34 +84,43 @@ export class InvoiceSync {
     const company = this.deps.api.company(entity.realmId);
 
     const linked = await this.deps.recorder.linkedInvoice(entity.realmId, opp.Id);
+    const planner = this.deps.subscriptions;
+    // A deal invoiced once before it had recurring lines keeps its one invoice (no second bill).
+    if (planner && isSubscription(lineItemsOf(opp)) && (!linked || (await planner.has(opp.Id)))) {
+      return planner.plan(opp, entity, options);
+    }
     if (linked) {
       const invoice = await company.read<QboInvoice>('Invoice', linked);
       await this.deps.recorder.record(opp, entity, invoice, { action: 'refreshed', jobId: options.jobId });
       return outcome(opp.Id, entity.realmId, invoice, 'refreshed');
     }
 
-    const context = await this.deps.catalog.context(company);
-    const blocking = checkBillable(opp, context);
-    if (blocking.length > 0) throw problemsError(opp.Id, blocking);
-
-    const account = opp.Account!;
-    const currency = context.multiCurrency ? opportunityCurrency(opp, context) : null;
-    const resolution = await this.deps.customers.resolve(company, account, billingEmailOf(opp), currency);
-    const items = await this.resolveItems(company, opp);
-    const draft = buildInvoiceDraft(opp, context, resolution.customer, items);
+    const { context, customer, items } = await this.prepare(company, opp);
+    const draft = buildInvoiceDraft(opp, context, customer, items);
     if (!draft.ok) throw problemsError(opp.Id, draft.problems);
 
     if (options.attempt > 1) {
-      const earlier = await this.findCreatedEarlier(company, opp, resolution.customer.id);
+      const earlier = await this.findCreatedEarlier(company, opp, customer.id);
       if (earlier) {
         this.deps.logger.warn({ opportunityId: opp.Id, invoiceId: earlier.Id, jobId: options.jobId }, 'adopting the invoice an earlier attempt created');
-        await this.deps.recorder.record(opp, entity, earlier, { action: 'adopted', jobId: options.jobId, customerId: resolution.customer.id });
+        await this.deps.recorder.record(opp, entity, earlier, { action: 'adopted', jobId: options.jobId, customerId: customer.id });
         return outcome(opp.Id, entity.realmId, earlier, 'adopted');
       }
     }
     const created = await company.create<QboInvoice>('Invoice', draft.invoice, requestIdFor('inv', opp.Id));
-    await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: resolution.customer.id, summary: draft.summary });
+    await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: customer.id, summary: draft.summary });
     return outcome(opp.Id, entity.realmId, created, 'created');
+  }
+
+  /** Checks the deal against the company and resolves (finds or creates) its customer and items. */
+  async prepare(company: QboCompany, opp: SfOpportunity): Promise<Prepared> {
+    const context = await this.deps.catalog.context(company);
+    const blocking = checkBillable(opp, context);
+    if (blocking.length > 0) throw problemsError(opp.Id, blocking);
+    const currency = context.multiCurrency ? opportunityCurrency(opp, context) : null;
+    const resolution = await this.deps.customers.resolve(company, opp.Account!, billingEmailOf(opp), currency);
+    const items = await this.resolveItems(company, opp);
+    return { context, customer: resolution.customer, items };
   }
 
   /** Every line's product must map to an active QBO item: by the stored item id, else SKU, else name. */
