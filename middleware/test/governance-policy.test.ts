@@ -3,7 +3,8 @@
  * emulator's schema, custom fields from the metadata), QuickBooks properties in the recorded real samples
  * and the emulator's entity definitions. A policy naming anything else is refused, at start-up too.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config';
@@ -37,10 +38,13 @@ const forceAppCatalogs: FieldCatalogs = {
   declaredOwner: builtInCatalogs().declaredOwner!,
 };
 
-const raw = (): Record<string, any> => JSON.parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8'));
+interface PolicyDoc {
+  pairs: Array<{ name: string; fields: unknown[] }>;
+}
+const raw = (): PolicyDoc => JSON.parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8')) as PolicyDoc;
 const withField = (pairName: string, field: Record<string, unknown>) => {
   const doc = raw();
-  doc.pairs.find((p: { name: string }) => p.name === pairName).fields.push(field);
+  doc.pairs.find((p) => p.name === pairName)!.fields.push(field);
   return doc;
 };
 
@@ -81,10 +85,10 @@ describe('sync policy', () => {
   });
 
   it('stops the middleware at start-up when the policy names an unknown field', async () => {
-    const dir = path.join(require('node:os').tmpdir(), `ledgerline-policy-${randomBytes(4).toString('hex')}`);
-    require('node:fs').mkdirSync(dir, { recursive: true });
+    const dir = path.join(tmpdir(), `ledgerline-policy-${randomBytes(4).toString('hex')}`);
+    mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'sync-policy.json');
-    require('node:fs').writeFileSync(file, JSON.stringify(withField('product-item', { salesforce: 'Colour__c', quickbooks: 'Name', owner: 'quickbooks', direction: 'to-salesforce' })));
+    writeFileSync(file, JSON.stringify(withField('product-item', { salesforce: 'Colour__c', quickbooks: 'Name', owner: 'quickbooks', direction: 'to-salesforce' })));
     const config = loadConfig({
       DATABASE_URL: 'sqlite::memory:',
       LEDGERLINE_API_KEYS: randomBytes(24).toString('base64url'),
