@@ -13,6 +13,7 @@ import { IntuitOAuth } from './quickbooks/oauth';
 import { TokenManager } from './quickbooks/tokens';
 import { connectSalesforce } from './salesforce/auth';
 import { fetchOpportunities } from './salesforce/opportunity-query';
+import { soqlIdList } from './salesforce/records';
 import { BillingEntities } from './services/billing-entities';
 import { CompanyCatalog } from './services/company-context';
 import { CustomerResolver } from './services/customer-resolver';
@@ -233,6 +234,17 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     logger,
     now: () => new Date(now()),
     rollup: (opportunityId, accountId) => rollups.request([opportunityId], accountId ? [accountId] : []),
+    renewalOf: async (opportunityId) => {
+      const result = await (await salesforce()).query<{ Renewal_Of__c: string | null }>(`SELECT Renewal_Of__c FROM Opportunity WHERE Id IN (${soqlIdList([opportunityId])})`);
+      return result.records[0]?.Renewal_Of__c ?? null;
+    },
+    showNext: async (opportunityId, next) => {
+      const record = { Id: opportunityId, Next_Invoice_Date__c: next?.date ?? null, Next_Invoice_Amount__c: next?.amount ?? null };
+      // Written only once config/sync-policy.json approves the two fields (middlewareFields.Opportunity).
+      const allowed = policy.salesforceWritable('Opportunity');
+      if (allowed.has('Next_Invoice_Date__c') && allowed.has('Next_Invoice_Amount__c')) await writeBack.update('Opportunity', record);
+    },
+    markScheduled: (opportunityId) => writeBack.update('Opportunity', { Id: opportunityId, Billing_Sync_Status__c: 'Synced', Billing_Sync_Error__c: null, Last_Billing_Sync__c: new Date(now()).toISOString() }).then(() => undefined),
   });
   const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions });
   const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers);

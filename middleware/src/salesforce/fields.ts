@@ -94,7 +94,10 @@ export const OPPORTUNITY_FIELDS = {
   invoiceBalance: 'Invoice_Balance__c',
   invoiceDueDate: 'Invoice_Due_Date__c',
   lastPaymentDate: 'Last_Payment_Date__c',
-  paymentStatus: 'Payment_Status__c'
+  paymentStatus: 'Payment_Status__c',
+  renewalOf: 'Renewal_Of__c',
+  nextInvoiceDate: 'Next_Invoice_Date__c',
+  nextInvoiceAmount: 'Next_Invoice_Amount__c'
 } as const;
 
 /** Relationship names used in SOQL paths (e.g. `Billing_Contact__r.Email`). */
@@ -194,7 +197,10 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [OPPORTUNITY_FIELDS.invoiceBalance, QBO, true],
     [OPPORTUNITY_FIELDS.invoiceDueDate, QBO, true],
     [OPPORTUNITY_FIELDS.lastPaymentDate, QBO, true],
-    [OPPORTUNITY_FIELDS.paymentStatus, DERIVED, false]
+    [OPPORTUNITY_FIELDS.paymentStatus, DERIVED, false],
+    [OPPORTUNITY_FIELDS.renewalOf, SF, true],
+    [OPPORTUNITY_FIELDS.nextInvoiceDate, MW, true],
+    [OPPORTUNITY_FIELDS.nextInvoiceAmount, MW, true]
   ],
   QuickBooks_Invoice__c: [
     [INVOICE_FIELDS.quickBooksKey, QBO, true],

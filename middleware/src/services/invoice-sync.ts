@@ -27,7 +27,7 @@ export interface InvoiceSyncDeps {
 export interface ScheduleOutcome {
   opportunityId: string;
   realmId: string;
-  action: 'scheduled';
+  action: 'scheduled' | 'cancelled';
   periods: number;
   firstDate: string;
   end: string;

@@ -2,7 +2,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { QboApi, QboCompany } from '../quickbooks/api';
 import { isQboFaultCode } from '../quickbooks/errors';
-import { buildBillingSchedule, scheduleProblems, type BillingPeriod, type BillingSchedule } from '../sync/billing-schedule';
+import { buildBillingSchedule, nextPeriodAfter, scheduleProblems, type BillingPeriod, type BillingSchedule } from '../sync/billing-schedule';
 import { qboQuoted } from '../sync/customer-match';
 import { buildInvoiceDraft, lineItemsOf, opportunityIdFromPrivateNote, privateNoteFor } from '../sync/invoice-draft';
 import { fromCents, roundUnitPrice } from '../sync/money';
@@ -29,6 +29,13 @@ import { problemsError, type Prepared, type ScheduleOutcome, type SubscriptionPl
  *
  * The stored schedule, not the Opportunity's current lines, fixes the amounts: editing a won deal does
  * not change what later periods bill. Lines, customer, e-mail and tax treatment are read fresh.
+ *
+ * Renewals: an Opportunity whose `Renewal_Of__c` names a deal with a stored schedule starts its own
+ * schedule where that one ends (the day after the renewed term), at the renewal's own prices; a renewal
+ * won after the old term lapsed still starts there, and the periods already due are invoiced at once.
+ * Cancellation: a scheduled deal that is no longer won (Closed Lost, e.g. a lost renewal reopened and
+ * lost) or is marked Excluded stops billing: the next sync request or the next due period job cancels
+ * the queued period jobs; invoices already issued stay (crediting them is a person's decision).
  */
 export const SUBSCRIPTION_JOB = 'subscription.invoice';
 
@@ -72,6 +79,12 @@ export interface SubscriptionDeps {
   now: () => Date;
   /** Recomputes the Opportunity's invoice roll-ups (totals over all of its invoices). */
   rollup?: (opportunityId: string, accountId: string | null) => Promise<void>;
+  /** The deal an Opportunity renews (`Renewal_Of__c`), or null. */
+  renewalOf?: (opportunityId: string) => Promise<string | null>;
+  /** Shows the next invoice of the schedule on the Opportunity (null: none left). */
+  showNext?: (opportunityId: string, next: { date: string; amount: number } | null) => Promise<void>;
+  /** Marks a deal whose schedule is planned as synced (its first invoice may be months away). */
+  markScheduled?: (opportunityId: string) => Promise<void>;
 }
 
 export type PeriodOutcome = SyncOutcome | { opportunityId: string; action: 'skipped'; reason: string };
@@ -86,6 +99,11 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
   /** Closed Won: checks the deal, stores its schedule once and enqueues one job per period. */
   async plan(opp: SfOpportunity, entity: BillingEntity, options: { attempt: number; jobId?: string }): Promise<ScheduleOutcome> {
     let stored = await this.deps.schedules.get(opp.Id);
+    const stop = stored ? stopReason(opp) : null;
+    if (stored && stop) {
+      await this.cancel(opp.Id, stop);
+      return { ...scheduleOutcome(stored), action: 'cancelled' };
+    }
     if (!stored) {
       const lines = lineItemsOf(opp);
       const problems = scheduleProblems(lines);
@@ -94,7 +112,7 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
       }
       // Customer and items are resolved now so that a deal that cannot be billed fails when it is won.
       await this.deps.prepare(this.deps.api.company(entity.realmId), opp);
-      const schedule = buildBillingSchedule(lines, opp.CloseDate);
+      const schedule = buildBillingSchedule(lines, await this.startOf(opp));
       stored = { ...schedule, opportunityId: opp.Id, realmId: entity.realmId, entity: entity.name, jobs: {} };
       await this.deps.schedules.save(stored);
     }
@@ -103,8 +121,30 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
       for (const period of stored.periods) stored.jobs[period.date] = await this.deps.jobs.enqueue(opp.Id, period);
       await this.deps.schedules.save(stored);
     }
-    this.deps.logger.info({ opportunityId: opp.Id, periods: stored.periods.length, jobId: options.jobId }, 'subscription schedule planned');
-    return { opportunityId: opp.Id, realmId: stored.realmId, action: 'scheduled', periods: stored.periods.length, firstDate: stored.periods[0]?.date ?? stored.start, end: stored.end };
+    this.deps.logger.info({ opportunityId: opp.Id, periods: stored.periods.length, start: stored.start, jobId: options.jobId }, 'subscription schedule planned');
+    await this.deps.markScheduled?.(opp.Id);
+    await this.showNext(stored);
+    return scheduleOutcome(stored);
+  }
+
+  /** Where a schedule starts: the end of the renewed deal's term, else the Close Date. */
+  private async startOf(opp: SfOpportunity): Promise<string> {
+    const renewed = await this.deps.renewalOf?.(opp.Id);
+    if (!renewed) return opp.CloseDate;
+    const previous = await this.deps.schedules.get(renewed);
+    if (!previous) {
+      this.deps.logger.warn({ opportunityId: opp.Id, renewalOf: renewed }, 'the renewed deal has no Ledgerline schedule: the renewal starts on its Close Date');
+      return opp.CloseDate;
+    }
+    return previous.end;
+  }
+
+  private async showNext(stored: StoredSchedule): Promise<void> {
+    if (!this.deps.showNext) return;
+    const next = stored.cancelled ? undefined : nextPeriodAfter(stored, this.deps.now().toISOString().slice(0, 10));
+    await this.deps.showNext(stored.opportunityId, next ? { date: next.date, amount: fromCents(next.totalCents) } : null).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, opportunityId: stored.opportunityId }, 'could not show the next invoice on the Opportunity');
+    });
   }
 
   /** The job of one period: creates its invoice exactly once. */
@@ -120,6 +160,11 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
     const company = this.deps.api.company(entity.realmId);
     const opp = await this.deps.loadOpportunity(opportunityId);
     if (!opp) throw new AppError('NOT_FOUND', `Opportunity ${opportunityId} was not found in Salesforce.`, { fix: 'Check the Ledgerline_Integration permission set\u2019s access to Opportunities.' });
+    const stop = stopReason(opp);
+    if (stop) {
+      await this.cancel(opportunityId, stop);
+      return { opportunityId, action: 'skipped', reason: `cancelled: ${stop}` };
+    }
     const info = { date, index: period.index, count: stored.periods.length };
 
     const linked = await this.deps.recorder.periodInvoice(entity.realmId, opportunityId, date);
@@ -143,6 +188,7 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
     invoice ??= await company.create<QboInvoice>('Invoice', body, requestIdFor('sub', opp.Id, period.index));
     await this.deps.recorder.record(opp, entity, invoice, { action, jobId: options.jobId, customerId: customer.id, summary: draft.summary, period: info });
     await this.deps.rollup?.(opp.Id, opp.AccountId).catch((error: unknown) => this.deps.logger.warn({ err: error, opportunityId }, 'invoice roll-up after a subscription period failed'));
+    await this.showNext(stored);
     return outcome(opp.Id, entity.realmId, invoice, action);
   }
 
@@ -154,6 +200,7 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
     await this.deps.schedules.save(stored);
     const cancelledJobs = await this.deps.jobs.cancel(Object.values(stored.jobs));
     this.deps.logger.info({ opportunityId, cancelledJobs, reason }, 'subscription schedule cancelled');
+    await this.showNext(stored);
     return { cancelledJobs };
   }
 
@@ -164,6 +211,17 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
     }
     return entity;
   }
+}
+
+/** Why a scheduled deal must stop billing, or null while it stays won and billable. */
+function stopReason(opp: SfOpportunity): string | null {
+  if (opp.Billing_Sync_Status__c === 'Excluded') return 'the Opportunity is Excluded from billing sync';
+  if (!opp.IsWon) return `the Opportunity is no longer won (stage ${opp.StageName})`;
+  return null;
+}
+
+function scheduleOutcome(stored: StoredSchedule): ScheduleOutcome {
+  return { opportunityId: stored.opportunityId, realmId: stored.realmId, action: 'scheduled', periods: stored.periods.length, firstDate: stored.periods[0]?.date ?? stored.start, end: stored.end };
 }
 
 /** The marker in PrivateNote: the Opportunity (as every Ledgerline invoice) and the period. */
