@@ -6,6 +6,9 @@ import type { BillingEntities } from './billing-entities';
 import type { CompanyCatalog } from './company-context';
 import type { CustomerResolver } from './customer-resolver';
 import { AppError } from '../errors';
+import { buildBillingSchedule, isSubscription, scheduleProblems, type ScheduleProblem } from '../sync/billing-schedule';
+import { fromCents } from '../sync/money';
+import { periodOpportunity } from './subscription-invoices';
 
 export interface InvoicePreview {
   opportunityId: string;
@@ -14,7 +17,9 @@ export interface InvoicePreview {
   customer: { id: string | null; name: string | null; how: string } | null;
   invoice: unknown;
   summary: unknown;
-  problems: Problem[];
+  /** Subscription deals: every invoice of the schedule (date and amount before tax); `invoice` is the first. */
+  schedule: { start: string; end: string; total: number; invoices: Array<{ date: string; amount: number }> } | null;
+  problems: Array<Problem | ScheduleProblem>;
 }
 
 /**
@@ -33,7 +38,7 @@ export class InvoicePreviewer {
   async preview(opportunityId: string): Promise<InvoicePreview> {
     const opp = await this.loadOpportunity(opportunityId);
     if (!opp) throw new AppError('NOT_FOUND', `Opportunity ${opportunityId} was not found in Salesforce.`, { fix: 'Check the id.' });
-    const base: InvoicePreview = { opportunityId, billable: false, billingEntity: null, customer: null, invoice: null, summary: null, problems: [] };
+    const base: InvoicePreview = { opportunityId, billable: false, billingEntity: null, customer: null, invoice: null, summary: null, schedule: null, problems: [] };
     let entity;
     try {
       entity = await this.entities.forOpportunity(opp);
@@ -43,7 +48,7 @@ export class InvoicePreviewer {
     }
     const company = this.api.company(entity.realmId);
     const context = await this.catalog.context(company);
-    const problems = checkBillable({ ...opp, IsWon: true }, context);
+    const problems: InvoicePreview['problems'] = checkBillable({ ...opp, IsWon: true }, context);
     const result: InvoicePreview = { ...base, billingEntity: entity.name, problems };
     if (!opp.Account) return result;
     const peek = await this.customers.peek(company, opp.Account, billingEmailOf(opp));
@@ -58,7 +63,19 @@ export class InvoicePreviewer {
       else if (found) items.set(line.Product2Id, { id: found.Id, name: found.Name });
     }
     const customer = peek.customer ?? { id: '(new)', displayName: peek.how, currency: null };
-    const draft = buildInvoiceDraft({ ...opp, IsWon: true, Billing_Sync_Status__c: opp.Billing_Sync_Status__c === 'Excluded' ? 'Excluded' : null }, context, customer, items);
+    let source: SfOpportunity = opp;
+    const lines = lineItemsOf(opp);
+    if (isSubscription(lines)) {
+      // The schedule starts on the Close Date here; a renewal's starts where the renewed term ends.
+      const scheduleIssues = scheduleProblems(lines);
+      problems.push(...scheduleIssues);
+      if (scheduleIssues.length === 0) {
+        const schedule = buildBillingSchedule(lines, opp.CloseDate);
+        result.schedule = { start: schedule.start, end: schedule.end, total: fromCents(schedule.totalCents), invoices: schedule.periods.map((p) => ({ date: p.date, amount: fromCents(p.totalCents) })) };
+        if (schedule.periods[0] && lines.every((l) => l.Quantity > 0)) source = periodOpportunity(opp, schedule.periods[0]);
+      }
+    }
+    const draft = buildInvoiceDraft({ ...source, IsWon: true, Billing_Sync_Status__c: opp.Billing_Sync_Status__c === 'Excluded' ? 'Excluded' : null }, context, customer, items);
     if (draft.ok) {
       result.invoice = draft.invoice;
       result.summary = draft.summary;
