@@ -9,7 +9,23 @@ import { billingSettled, closeWon, invoicesOf, seedAccount, seedCatalog, seedOpp
  */
 const EMEA_REALM = '9341453000000002';
 
-type Rec = Record<string, any>;
+interface QboLine {
+  DetailType: string;
+  Amount: number;
+  Description?: string;
+  SalesItemLineDetail: { ItemRef: { name?: string }; Qty: number; ServiceDate?: string };
+}
+interface QboInv {
+  Id: string;
+  TxnDate: string;
+  TotalAmt: number;
+  Balance: number;
+  PrivateNote?: string;
+  CurrencyRef: { value: string };
+  CustomerRef: { value: string };
+  Line: QboLine[];
+}
+type Rec = Record<string, unknown>;
 
 describe('several QuickBooks companies from one org', () => {
   let stack: Stack;
@@ -50,8 +66,8 @@ describe('several QuickBooks companies from one org', () => {
     expect(invoicesOf(stack.qbo, EMEA_REALM, usDeal)).toHaveLength(0);
     expect(invoicesOf(stack.qbo, EMEA_REALM, ukDeal)).toHaveLength(1);
     expect(invoicesOf(stack.qbo, stack.realmId, ukDeal)).toHaveLength(0);
-    const usInvoice = invoicesOf(stack.qbo, stack.realmId, usDeal)[0]!;
-    const ukInvoice = invoicesOf(stack.qbo, EMEA_REALM, ukDeal)[0]!;
+    const usInvoice = invoicesOf(stack.qbo, stack.realmId, usDeal)[0] as unknown as QboInv;
+    const ukInvoice = invoicesOf(stack.qbo, EMEA_REALM, ukDeal)[0] as unknown as QboInv;
     expect(usInvoice.CurrencyRef.value).toBe('USD');
     expect(ukInvoice.CurrencyRef.value).toBe('GBP');
     expect([usInvoice.TotalAmt, ukInvoice.TotalAmt]).toEqual([1500, 5000]);

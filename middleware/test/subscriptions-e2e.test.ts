@@ -6,6 +6,23 @@ import { addMonths } from '../src/sync/billing-schedule';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 
+interface QboLine {
+  DetailType: string;
+  Amount: number;
+  Description?: string;
+  SalesItemLineDetail: { ItemRef: { name?: string }; Qty: number; ServiceDate?: string };
+}
+interface QboInv {
+  Id: string;
+  TxnDate: string;
+  TotalAmt: number;
+  Balance: number;
+  PrivateNote?: string;
+  CurrencyRef: { value: string };
+  CustomerRef: { value: string };
+  Line: QboLine[];
+}
+
 /**
  * Subscriptions end to end: the middleware and the QBO emulator share the emulator's fake clock, the
  * store is a SQLite file so the middleware can be stopped and started again on the same data.
@@ -33,7 +50,7 @@ describe('subscription schedule → one QuickBooks invoice per period, created o
   });
 
   const invoicesOf = (oppId: string) =>
-    (stack.qbo.control.list(stack.realmId, 'Invoice') as Array<Record<string, any>>).filter((inv) => String(inv.PrivateNote ?? '').includes(oppId)).sort((a, b) => String(a.TxnDate).localeCompare(String(b.TxnDate)));
+    (stack.qbo.control.list(stack.realmId, 'Invoice') as unknown as QboInv[]).filter((inv) => String(inv.PrivateNote ?? '').includes(oppId)).sort((a, b) => String(a.TxnDate).localeCompare(String(b.TxnDate)));
   /** Moves both clocks to one hour past midnight (UTC) of `date`. */
   const advanceTo = (date: string) => stack.qbo.control.clock.advance(Date.parse(`${date}T01:00:00Z`) - clockNow());
   const restart = async (between?: () => void) => {
@@ -59,8 +76,8 @@ describe('subscription schedule → one QuickBooks invoice per period, created o
     const [first] = await waitFor(() => (invoicesOf(oppId).length >= 1 ? invoicesOf(oppId) : undefined), 20_000, 'the first invoice');
     expect(first!.TxnDate).toBe(start);
     expect(first!.TotalAmt).toBe(6000);
-    const sales = first!.Line.filter((l: any) => l.DetailType === 'SalesItemLineDetail');
-    expect(sales.map((l: any) => [l.SalesItemLineDetail.ItemRef.name, l.Amount, l.SalesItemLineDetail.ServiceDate])).toEqual([
+    const sales = first!.Line.filter((l: QboLine) => l.DetailType === 'SalesItemLineDetail');
+    expect(sales.map((l: QboLine) => [l.SalesItemLineDetail.ItemRef.name, l.Amount, l.SalesItemLineDetail.ServiceDate])).toEqual([
       ['Annual Subscription', 1000, start],
       ['Implementation Package', 5000, start],
     ]);
@@ -82,7 +99,7 @@ describe('subscription schedule → one QuickBooks invoice per period, created o
     const [, inv2] = invoicesOf(oppId);
     expect(inv2!.TxnDate).toBe(second);
     expect(inv2!.TotalAmt).toBe(1000);
-    expect(inv2!.Line.find((l: any) => l.DetailType === 'SalesItemLineDetail').SalesItemLineDetail.ServiceDate).toBe(second);
+    expect(inv2!.Line.find((l: QboLine) => l.DetailType === 'SalesItemLineDetail')!.SalesItemLineDetail.ServiceDate).toBe(second);
 
     // Restart on the same SQLite file: nothing already issued is issued again.
     await restart();

@@ -5,7 +5,23 @@ import { addMonths } from '../src/sync/billing-schedule';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, invoicesOf, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 
-type Rec = Record<string, any>;
+interface QboLine {
+  DetailType: string;
+  Amount: number;
+  Description?: string;
+  SalesItemLineDetail: { ItemRef: { name?: string }; Qty: number; ServiceDate?: string };
+}
+interface QboInv {
+  Id: string;
+  TxnDate: string;
+  TotalAmt: number;
+  Balance: number;
+  PrivateNote?: string;
+  CurrencyRef: { value: string };
+  CustomerRef: { value: string };
+  Line: QboLine[];
+}
+type Rec = Record<string, unknown>;
 
 /**
  * Subscriptions under faults, the preview of a schedule, and the next invoice shown on the Opportunity.
@@ -21,7 +37,7 @@ describe('subscriptions: unknown outcomes, preview and the next invoice', () => 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledgerline-policy-'));
-    const policy = JSON.parse(readFileSync(join(__dirname, '../config/sync-policy.json'), 'utf8')) as Rec;
+    const policy = JSON.parse(readFileSync(join(__dirname, '../config/sync-policy.json'), 'utf8')) as { middlewareFields: { Opportunity: string[] } };
     policy.middlewareFields.Opportunity.push('Next_Invoice_Date__c', 'Next_Invoice_Amount__c');
     writeFileSync(join(dir, 'sync-policy.json'), JSON.stringify(policy));
     stack = await startStack({ now: clockNow, env: { SYNC_POLICY_PATH: join(dir, 'sync-policy.json'), JOB_BACKOFF_BASE_MS: '20', JOB_BACKOFF_CAP_MS: '200' } });
@@ -48,7 +64,7 @@ describe('subscriptions: unknown outcomes, preview and the next invoice', () => 
     const id = quarterly('Hooli');
     const answer = await fetch(`${stack.url}/api/v1/opportunities/${id}/preview`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
     expect(answer.status).toBe(200);
-    const preview = (await answer.json()) as Rec;
+    const preview = (await answer.json()) as { schedule: unknown; invoice: { TxnDate: string; Line: QboLine[] } };
     const start = today();
     expect(preview.schedule).toEqual({
       start,
@@ -57,7 +73,7 @@ describe('subscriptions: unknown outcomes, preview and the next invoice', () => 
       invoices: [0, 3, 6, 9].map((m, i) => ({ date: addMonths(start, m), amount: i === 3 ? 250.02 : 250 })),
     });
     expect(preview.invoice.TxnDate).toBe(start);
-    expect(preview.invoice.Line.map((l: Rec) => [l.Amount, l.SalesItemLineDetail.Qty, l.SalesItemLineDetail.ServiceDate])).toEqual([[250, 3, start]]);
+    expect(preview.invoice.Line.map((l) => [l.Amount, l.SalesItemLineDetail.Qty, l.SalesItemLineDetail.ServiceDate])).toEqual([[250, 3, start]]);
     expect(invoicesOf(stack.qbo, stack.realmId, id)).toHaveLength(0); // a preview creates nothing
   });
 
@@ -75,12 +91,12 @@ describe('subscriptions: unknown outcomes, preview and the next invoice', () => 
     advanceTo(addMonths(start, 3));
     await waitFor(() => invoicesOf(stack.qbo, stack.realmId, id).length === 2 || undefined, 15_000, 'the second invoice');
     await settle();
-    expect(invoicesOf(stack.qbo, stack.realmId, id).map((inv) => [inv.TxnDate, inv.TotalAmt])).toEqual([
+    expect((invoicesOf(stack.qbo, stack.realmId, id) as unknown as QboInv[]).map((inv) => [inv.TxnDate, inv.TotalAmt])).toEqual([
       [start, 250],
       [addMonths(start, 3), 250],
     ]);
     const jobs = await stack.ledgerline.queue.list({ type: 'subscription.invoice', limit: 50 });
-    const mine = jobs.filter((j) => (j.payload as Rec).opportunityId === id && j.state === 'completed');
+    const mine = jobs.filter((j) => (j.payload as { opportunityId: string }).opportunityId === id && j.state === 'completed');
     expect(mine).toHaveLength(2);
     expect(mine.every((j) => j.attempts >= 2)).toBe(true); // both periods went through a lost answer and a retry
     await waitFor(() => opp(id).Next_Invoice_Date__c === addMonths(start, 6) || undefined, 10_000, 'the next invoice moving on');
@@ -92,7 +108,7 @@ describe('subscriptions: unknown outcomes, preview and the next invoice', () => 
     }
     await waitFor(() => opp(id).Next_Invoice_Date__c === null || undefined, 10_000, 'no next invoice');
     expect(opp(id).Next_Invoice_Amount__c).toBeNull();
-    const all = invoicesOf(stack.qbo, stack.realmId, id);
+    const all = invoicesOf(stack.qbo, stack.realmId, id) as unknown as QboInv[];
     expect(all.map((inv) => inv.TotalAmt).sort()).toEqual([250, 250, 250, 250.02]);
     await waitFor(() => opp(id).Invoice_Total__c === 1000.02 || undefined, 10_000, 'the roll-up over the four invoices');
   }, 60_000);
