@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { addMonths } from '../src/sync/billing-schedule';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, invoicesOf, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
@@ -25,28 +22,21 @@ type Rec = Record<string, unknown>;
 
 /**
  * Subscriptions under faults, the preview of a schedule, and the next invoice shown on the Opportunity.
- * The two Next_Invoice_* fields are written only when the sync policy approves them; this stack runs with
- * a copy of config/sync-policy.json that lists them as middleware fields.
+ * The two Next_Invoice_* fields are written because config/sync-policy.json approves them as middleware fields.
  */
 describe('subscriptions: unknown outcomes, preview and the next invoice', () => {
   let stack: Stack;
   let catalog: Catalog;
-  let dir: string;
   const clockNow = (): number => stack?.qbo.control.clock.now() ?? Date.now();
   const today = (): string => new Date(clockNow()).toISOString().slice(0, 10);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledgerline-policy-'));
-    const policy = JSON.parse(readFileSync(join(__dirname, '../config/sync-policy.json'), 'utf8')) as { middlewareFields: { Opportunity: string[] } };
-    policy.middlewareFields.Opportunity.push('Next_Invoice_Date__c', 'Next_Invoice_Amount__c');
-    writeFileSync(join(dir, 'sync-policy.json'), JSON.stringify(policy));
-    stack = await startStack({ now: clockNow, env: { SYNC_POLICY_PATH: join(dir, 'sync-policy.json'), JOB_BACKOFF_BASE_MS: '20', JOB_BACKOFF_CAP_MS: '200' } });
+    stack = await startStack({ now: clockNow, env: { JOB_BACKOFF_BASE_MS: '20', JOB_BACKOFF_CAP_MS: '200' } });
     await stack.connectQbo();
     catalog = seedCatalog(stack.sf);
   });
   afterAll(async () => {
     await stack?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const advanceTo = (date: string) => stack.qbo.control.clock.advance(Date.parse(`${date}T01:00:00Z`) - clockNow());

@@ -93,10 +93,9 @@ export class WebhookIntake {
     const ttl = this.deps.realmCacheMs ?? 5_000;
     const fresh = this.realms && this.now() - this.realms.at < ttl;
     if (fresh && this.realms!.ids.has(realmId)) return true;
-    // A miss reloads at most once a second, so a company connected a moment ago is seen at once.
-    if (!this.realms || !fresh || this.now() - this.realms.at >= 1_000) {
-      this.realms = { at: this.now(), ids: new Set(await this.deps.connectedRealms()) };
-    }
+    // A miss always reloads (one small query; the signature was already verified, so only Intuit gets
+    // here): an event of a company connected a moment ago must never be dropped.
+    this.realms = { at: this.now(), ids: new Set(await this.deps.connectedRealms()) };
     return this.realms.ids.has(realmId);
   }
 }
