@@ -164,6 +164,7 @@ export async function runFaultSuite(options: { short: boolean; deals?: number; o
     results.push(r);
     const extra = Object.entries(r.extra).map(([k, v]) => `${k}=${v}`).join(' ');
     print(`${r.name.padEnd(24)} ${String(r.deals).padStart(5)}  ${String(r.invoicesCreated).padStart(8)}  ${String(r.duplicates).padStart(10)}  ${String(r.lost).padStart(4)}  ${String(r.retries).padStart(7)}  ${`${r.paymentRows}/${r.paymentsApplied}`.padStart(8)}  ${String(r.seconds).padStart(7)}  ${extra}${r.ok ? '' : '  FAILED'}`);
+    for (const sample of r.lostSamples) print(`    lost: ${sample}`);
   }
   const total = results.reduce((t, r) => ({ duplicates: t.duplicates + r.duplicates, lost: t.lost + r.lost }), { duplicates: 0, lost: 0 });
   print(`total: duplicates ${total.duplicates}, lost ${total.lost}; ${results.every((r) => r.ok) ? 'PASS' : 'FAIL'}`);

@@ -167,6 +167,8 @@ export interface RunCounts {
   retries: number;
   /** Distinct worker processes that last held a job (proves the work was spread). */
   workers: number;
+  /** Up to five lost deals with their Salesforce status, error and job states, to start an investigation. */
+  lostSamples: string[];
   seconds: number;
 }
 
@@ -213,11 +215,14 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
   let duplicates = 0;
   let lost = 0;
   const payable: Rec[] = [];
+  const lostIds: string[] = [];
   for (const id of ids) {
     const invoices = invoicesByDeal.get(id)!;
     if (invoices.length > 1) duplicates += invoices.length - 1;
-    if (invoices.length === 0 || status(id) !== 'Synced') lost += 1;
-    else payable.push(invoices[0]!);
+    if (invoices.length === 0 || status(id) !== 'Synced') {
+      lost += 1;
+      lostIds.push(id);
+    } else payable.push(invoices[0]!);
   }
 
   // Payments: every invoice is paid, half in one payment, half in two; webhooks go through the proxy.
@@ -246,16 +251,22 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
   const store = await openStore(databaseUrl, { migrate: false });
   let retries = 0;
   const workers = new Set<string>();
+  const lostSamples: string[] = [];
   try {
     retries = (await store.db.query<{ n: number | null }>('select sum(attempts - 1) as n from jobs where attempts > 1')).rows[0]?.n ?? 0;
     const { rows } = await store.db.query<{ locked_by: string }>('select distinct locked_by from jobs where locked_by is not null');
     for (const row of rows) workers.add(row.locked_by.split('#')[0]!);
+    for (const id of lostIds.slice(0, 5)) {
+      const opp = sf.control.record('Opportunity', id) as Rec;
+      const jobs = await store.db.query<{ state: string; attempts: number; last_error_code: string | null }>('select state, attempts, last_error_code from jobs where idempotency_key = $1 order by created_at', [`opportunity:${id}`]);
+      lostSamples.push(`${id} ${opp.Billing_Sync_Status__c} "${String(opp.Billing_Sync_Error__c ?? '').slice(0, 160)}" jobs=${JSON.stringify(jobs.rows)} invoices=${invoicesByDeal.get(id)!.length}`);
+    }
   } finally {
     await store.close();
   }
   let invoicesCreated = 0;
   for (const list of invoicesByDeal.values()) invoicesCreated += list.length;
-  return { deals: ids.length, invoicesCreated, duplicates, lost, paymentsApplied: expectedKeys.size, paymentRows: rows.length, retries: Number(retries), workers: workers.size, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  return { deals: ids.length, invoicesCreated, duplicates, lost, paymentsApplied: expectedKeys.size, paymentRows: rows.length, retries: Number(retries), workers: workers.size, lostSamples, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
 function freePort(): Promise<number> {
