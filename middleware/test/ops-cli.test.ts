@@ -46,6 +46,11 @@ describe('operations CLI (real clients, emulators, shared SQLite store)', () => 
     const invoiced = seedOpportunity(stack.sf, catalog, seedAccount(stack.sf, { Name: 'Invoiced Account' }), [{ code: 'CONS-HR', quantity: 1 }], { Name: 'Invoiced', CloseDate: '2026-03-02' });
     closeWon(stack.sf, invoiced);
     await waitFor(() => opp(invoiced).Billing_Sync_Status__c === 'Synced' || undefined, 20_000, 'invoice');
+    // The write-back lands before the job is marked completed: wait for the queue to settle too.
+    await waitFor(async () => {
+      const counts = await stack.ledgerline.queue.counts();
+      return (counts.running === 0 && counts.queued === 0) || undefined;
+    }, 10_000, 'the queue to settle');
     // Seeded records raise no callout: these are won deals whose notification never reached the middleware.
     const missingA = won('2026-03-05', 'Missing A');
     const missingB = won('2026-04-10', 'Missing B', { Billing_Sync_Status__c: 'Error' });
