@@ -30,8 +30,10 @@ export function createApp(deps: AppDeps): Express {
   });
 
   if (deps.rateLimitPerMinute && deps.rateLimitPerMinute > 0) {
+    const rejected = (status: number): boolean => status === 401 || status === 403;
     for (const prefix of ['/webhooks', '/oauth', '/api']) {
-      app.use(prefix, rateLimit({ perMinute: deps.rateLimitPerMinute, name: prefix.slice(1), logger: deps.logger }));
+      const counts = prefix === '/oauth' ? undefined : rejected;
+      app.use(prefix, rateLimit({ perMinute: deps.rateLimitPerMinute, name: prefix.slice(1), logger: deps.logger, ...(counts ? { counts } : {}) }));
     }
   }
   for (const router of deps.routers ?? []) app.use(router);

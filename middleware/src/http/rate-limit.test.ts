@@ -69,6 +69,8 @@ describe('createApp with rateLimitPerMinute', () => {
   beforeAll(async () => {
     const router = Router();
     for (const path of ['/webhooks/quickbooks', '/api/v1/ping', '/oauth/quickbooks/connect']) router.all(path, (_req, res) => void res.json({ ok: true }));
+    // Stand-ins for callers that fail to prove who they are (wrong key, forged signature).
+    for (const path of ['/webhooks/forged', '/api/v1/wrong-key']) router.all(path, (_req, res) => void res.status(401).json({ ok: false }));
     const app = createApp({ logger: createLogger({ level: 'silent' }), routers: [router], rateLimitPerMinute: 60 });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -83,15 +85,24 @@ describe('createApp with rateLimitPerMinute', () => {
       for (let i = 0; i < n; i++) out.push((await fetch(`${base}${path}`, { method })).status);
       return out;
     };
-    const hooks = await statuses('/webhooks/quickbooks', 12, 'POST');
-    expect(hooks.slice(0, 10)).toEqual(Array(10).fill(200));
-    expect(hooks.slice(10)).toEqual([429, 429]);
+    // Authenticated deliveries and callouts are never turned away, however many: Salesforce and Intuit
+    // send from a few shared addresses. Rejected attempts use up the bucket, and then everything from
+    // that address waits.
+    expect((await statuses('/webhooks/quickbooks', 30, 'POST')).every((s) => s === 200)).toBe(true);
+    expect((await statuses('/api/v1/ping', 30)).every((s) => s === 200)).toBe(true);
+    const forged = await statuses('/webhooks/forged', 12, 'POST');
+    expect(forged.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(forged.slice(10)).toEqual([429, 429]);
     const limited = await fetch(`${base}/webhooks/quickbooks`, { method: 'POST' });
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.headers.get('x-content-type-options')).toBe('nosniff');
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
-    expect((await statuses('/api/v1/ping', 10)).every((s) => s === 200)).toBe(true);
-    expect((await statuses('/oauth/quickbooks/connect', 10)).every((s) => s === 200)).toBe(true);
+    const wrongKey = await statuses('/api/v1/wrong-key', 12);
+    expect(wrongKey.slice(10)).toEqual([429, 429]);
+    // The connect flow is public and rare: every request counts.
+    const oauth = await statuses('/oauth/quickbooks/connect', 12);
+    expect(oauth.slice(0, 10)).toEqual(Array(10).fill(200));
+    expect(oauth.slice(10)).toEqual([429, 429]);
     expect((await statuses('/healthz', 30)).every((s) => s === 200)).toBe(true);
   });
 });

@@ -8,6 +8,12 @@ export interface RateLimitOptions {
   burst?: number;
   /** Name in logs and in the answer ("webhooks", "api", "oauth"). */
   name: string;
+  /**
+   * Which answers use up a token (default: all). Endpoints whose callers prove who they are (the bearer key,
+   * Intuit's signature) count only rejected attempts: Salesforce sends every callout of an org from a few
+   * addresses, and a burst of Closed Won deals must never be turned away; a guesser is.
+   */
+  counts?: (status: number) => boolean;
   /** Most client addresses remembered; the least recently seen are forgotten first. */
   maxClients?: number;
   logger?: Logger;
@@ -47,7 +53,14 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     }
     buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+      if (options.counts) {
+        const spend = bucket;
+        res.once('finish', () => {
+          if (options.counts!(res.statusCode)) spend.tokens -= 1;
+        });
+      } else {
+        bucket.tokens -= 1;
+      }
       next();
       return;
     }
