@@ -145,14 +145,24 @@ describe('Salesforce emulator: Closed Won callout to the middleware', () => {
     expect(received[0]?.body.opportunityIds).toEqual(open);
   });
 
-  it('sets Billing_Sync_Status__c = Error with the reason when the middleware fails', async () => {
+  it('keeps the deal Queued with the reason when the middleware fails briefly (the sweeper retries)', async () => {
     reply = { status: 500, body: { error: { code: 'INTERNAL' } } };
     const deal = seedDeal(emu.control);
     await conn.sobject('Opportunity').update({ Id: deal.opportunityId, StageName: 'Closed Won' });
     await emu.control.waitForCallouts();
     const opp = emu.control.record('Opportunity', deal.opportunityId);
-    expect(opp?.Billing_Sync_Status__c).toBe('Error');
+    expect(opp?.Billing_Sync_Status__c).toBe('Queued');
     expect(opp?.Billing_Sync_Error__c).toContain('HTTP 500');
+  });
+
+  it('sets Billing_Sync_Status__c = Error with the reason when the middleware refuses the request', async () => {
+    reply = { status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'The bearer key is not valid.' } } };
+    const deal = seedDeal(emu.control);
+    await conn.sobject('Opportunity').update({ Id: deal.opportunityId, StageName: 'Closed Won' });
+    await emu.control.waitForCallouts();
+    const opp = emu.control.record('Opportunity', deal.opportunityId);
+    expect(opp?.Billing_Sync_Status__c).toBe('Error');
+    expect(opp?.Billing_Sync_Error__c).toContain('HTTP 401');
   });
 
   it('can be switched off', async () => {

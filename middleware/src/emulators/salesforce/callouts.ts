@@ -98,19 +98,22 @@ export class CalloutService {
       const text = await res.text();
       entry.responseBody = parse(text);
       if (res.status < 200 || res.status >= 300) {
-        this.markError(ids, `Billing sync callout failed: HTTP ${res.status} from the middleware. ${text.slice(0, 500)}`.trim());
+        // As MiddlewareSyncQueueable: a refusal (4xx) needs a person; a brief outage (408/429/5xx) leaves
+        // the deal Queued for the middleware's sweeper.
+        const transient = res.status === 408 || res.status === 429 || res.status >= 500;
+        this.mark(ids, transient ? 'Queued' : 'Error', `Billing sync callout failed: HTTP ${res.status} from the middleware. ${text.slice(0, 500)}`.trim());
         entry.error = `HTTP ${res.status}`;
         return;
       }
-      for (const r of rejected(entry.responseBody)) this.markError([r.opportunityId], `The middleware rejected this deal: ${r.error}`);
+      for (const r of rejected(entry.responseBody)) this.mark([r.opportunityId], 'Error', `The middleware rejected this deal: ${r.error}`);
     } catch (e) {
       entry.error = e instanceof Error ? e.message : String(e);
-      this.markError(ids, `Billing sync callout failed: ${entry.error}. Use Retry on the Opportunity once the middleware is reachable.`);
+      this.mark(ids, 'Queued', `Salesforce could not reach the Ledgerline middleware (${entry.error}). The deal stays Queued: the middleware picks it up again within minutes, or press Retry on the billing card.`);
     }
   }
 
-  /** What the Queueable does on failure: Billing_Sync_Status__c = 'Error' plus the reason. */
-  private markError(ids: string[], message: string): void {
+  /** What the Queueable does on failure: the status (Error, or Queued for a transient failure) plus the reason. */
+  private mark(ids: string[], status: 'Error' | 'Queued', message: string): void {
     const obj = this.state.schema.object('Opportunity');
     if (!obj || !this.state.schema.field(obj, 'Billing_Sync_Status__c')) return;
     const errorField = this.state.schema.field(obj, 'Billing_Sync_Error__c');
@@ -121,7 +124,7 @@ export class CalloutService {
       const limit = errorField?.length ?? 32768;
       this.state.store.put('Opportunity', {
         ...rec,
-        Billing_Sync_Status__c: 'Error',
+        Billing_Sync_Status__c: status,
         ...(errorField ? { [errorField.name]: message.slice(0, limit) } : {}),
         LastModifiedDate: now,
         SystemModstamp: now,
