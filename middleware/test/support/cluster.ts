@@ -104,7 +104,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         JOB_BACKOFF_BASE_MS: '100',
         JOB_BACKOFF_CAP_MS: '2000',
         JOB_MAX_ATTEMPTS: '20',
-        SWEEP_INTERVAL_SECONDS: '0',
+        // The product's safety net stays on, as deployed: a callout lost while an instance is being killed
+        // leaves its deal Queued, and the sweeper re-queues it.
+        SWEEP_INTERVAL_SECONDS: '5',
         CDC_INTERVAL_SECONDS: '0',
         RATE_LIMIT_PER_MINUTE: '0',
         LOG_LEVEL: 'error',
