@@ -6,7 +6,7 @@
  * payments flowing back, and the timings. Then it keeps serving so a person can look around.
  * `DEMO_EXIT=1` stops after the run (used by the smoke test).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
@@ -21,11 +21,18 @@ type Rec = Record<string, unknown>;
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const money = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : String(n));
 
-async function previewHandlers(): Promise<RequestHandler[]> {
+/** The preview of the real components, built on first use (about 15 s). */
+async function previewHandlers(out: (line: string) => void): Promise<RequestHandler[]> {
   try {
+    if (!existsSync(path.join(REPO, 'preview', 'dist', 'app.js'))) {
+      out('Building the local preview of the Lightning components (first run only)…');
+      const build = (await import(pathToFileURL(path.join(REPO, 'preview', 'build.mjs')).href)) as { buildPreview: () => Promise<unknown> };
+      await build.buildPreview();
+    }
     const mod = (await import(pathToFileURL(path.join(REPO, 'preview', 'server.mjs')).href)) as { previewHandler: (o?: object) => RequestHandler };
     return [mod.previewHandler()];
-  } catch {
+  } catch (error) {
+    out(`(The component preview is not available: ${(error as Error).message})`);
     return [];
   }
 }
@@ -36,7 +43,7 @@ export async function runDemo(options: { port?: number; exit?: boolean; out?: (l
   mkdirSync(dataDir, { recursive: true });
   const dbFile = path.join(dataDir, 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
-  const preview = options.exit ? [] : await previewHandlers();
+  const preview = options.exit ? [] : await previewHandlers(out);
   const stack = await startStack({
     port: options.port ?? Number(process.env.PORT ?? 3000),
     webhooks: true,
