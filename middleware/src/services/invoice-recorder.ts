@@ -1,24 +1,12 @@
 import type { Logger } from '../logger';
+import type { InvoiceSnapshot } from '../sync/payment-status';
 import type { DraftSummary } from '../sync/invoice-draft';
 import type { SfOpportunity } from '../sync/source';
 import type { BillingEntity } from './billing-entities';
 import type { SalesforceWriteBack } from './write-back';
 
-/** The part of a QBO invoice the middleware reads. */
-export interface QboInvoice {
-  Id: string;
-  SyncToken?: string;
-  DocNumber?: string;
-  TxnDate?: string;
-  DueDate?: string;
-  TotalAmt: number;
-  Balance: number;
-  PrivateNote?: string;
-  CurrencyRef?: { value: string };
-  CustomerRef?: { value: string; name?: string };
-  LinkedTxn?: Array<{ TxnId: string; TxnType: string }>;
-  MetaData?: { LastUpdatedTime?: string };
-}
+/** The part of a QBO invoice the middleware reads (the same shape payment status works on). */
+export type QboInvoice = InvoiceSnapshot;
 
 /** Which period of a subscription schedule an invoice bills (`extra.period` on its link). */
 export interface InvoicePeriod {
