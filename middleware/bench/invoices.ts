@@ -4,20 +4,23 @@
  * limiter at its defaults: N Closed Won deals are closed in Salesforce (each fires the Named Credential
  * callout), and each is timed until its Opportunity shows `Synced` with the invoice number.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Dialect } from '../src/store';
+import { createTestDatabase } from '../src/store/test-databases';
 import { startStack } from '../src/demo/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../src/demo/deals';
 
 export interface InvoiceBenchOptions {
   deals?: number;
   accounts?: number;
+  /** Where the middleware keeps its jobs and links (PostgreSQL needs LEDGERLINE_TEST_POSTGRES_URL). */
+  store?: Dialect;
   /** Emulated API latency per QBO and Salesforce call (ms). */
   latencyMs?: number;
 }
 
 export interface InvoiceBenchResult {
+  store: Dialect;
+  latencyMs: number;
   deals: number;
   accounts: number;
   invoices: number;
@@ -25,6 +28,9 @@ export interface InvoiceBenchResult {
   seconds: number;
   invoicesPerMinute: number;
   qboCallsPerInvoice: number;
+  /** Against Intuit's per-company ceilings: 500 requests/min one by one, or 40 batch requests × 30 items. */
+  fractionOfRequestCeiling: number;
+  fractionOfBatchCeiling: number;
   salesforceCallsPerInvoice: number;
   p50Ms: number;
   p95Ms: number;
@@ -44,9 +50,10 @@ export function percentile(values: number[], p: number): number {
 export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<InvoiceBenchResult> {
   const deals = options.deals ?? 1000;
   const accountCount = options.accounts ?? Math.max(1, Math.round(deals / 5));
-  const dir = mkdtempSync(join(tmpdir(), 'ledgerline-bench-invoices-'));
+  const storeKind = options.store ?? 'sqlite';
+  const database = await createTestDatabase(storeKind);
   const stack = await startStack({
-    env: { DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, WORKER_CONCURRENCY: '16', WORKER_POLL_MS: '200', CDC_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' },
+    env: { DATABASE_URL: database.url, WORKER_CONCURRENCY: '16', WORKER_POLL_MS: '200', CDC_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' },
     qbo: { latencyMs: options.latencyMs ?? 0 },
     sf: { latencyMs: options.latencyMs ?? 0 },
   });
@@ -93,14 +100,20 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
     const sfCalls = stack.sf.control.counters().apiUsage.used - sfBefore;
     const invoices = deals - errors - pending.size;
     const latencies = ids.filter((id) => doneAt.has(id)).map((id) => doneAt.get(id)! - closedAt.get(id)!);
+    const invoicesPerMinute = round((invoices / seconds) * 60);
+    const callsPerInvoice = (qboAfter.total - qboBefore.total) / Math.max(1, invoices);
     return {
+      store: storeKind,
+      latencyMs: options.latencyMs ?? 0,
       deals,
       accounts: accountCount,
       invoices,
       errors: errors + pending.size,
       seconds: round(seconds),
-      invoicesPerMinute: round((invoices / seconds) * 60),
-      qboCallsPerInvoice: round((qboAfter.total - qboBefore.total) / Math.max(1, invoices)),
+      invoicesPerMinute,
+      qboCallsPerInvoice: round(callsPerInvoice),
+      fractionOfRequestCeiling: round(invoicesPerMinute / (500 / Math.max(1, callsPerInvoice))),
+      fractionOfBatchCeiling: round(invoicesPerMinute / (40 * 30)),
       salesforceCallsPerInvoice: round(sfCalls / Math.max(1, invoices)),
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
@@ -111,7 +124,7 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
     };
   } finally {
     await stack.close();
-    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 
@@ -127,7 +140,9 @@ function round(n: number): number {
 
 if (require.main === module) {
   const deals = Number(process.argv[2] ?? 1000);
-  benchInvoices({ deals })
+  const store = (process.argv[3] ?? 'sqlite') as Dialect;
+  const latencyMs = Number(process.argv[4] ?? 0);
+  benchInvoices({ deals, store, latencyMs })
     .then((r) => console.log(JSON.stringify(r, null, 2)))
     .catch((error: unknown) => {
       console.error(error);

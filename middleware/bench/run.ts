@@ -1,14 +1,19 @@
 /**
  * `npm run bench [-- name …]`: every benchmark, each in its own process (so memory figures are its own),
- * printing figures with the machine they were measured on. Names: queue, invoices, webhooks, matching, onboarding.
+ * printing figures with the machine they were measured on. Names: queue, invoices, invoices-latency, invoices-postgres (with LEDGERLINE_TEST_POSTGRES_URL),
+ * backlog, webhooks, matching, onboarding.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
+const postgres = Boolean(process.env.LEDGERLINE_TEST_POSTGRES_URL);
 const ALL: Record<string, string[]> = {
   queue: ['queue.ts'],
-  invoices: ['invoices.ts', process.env.BENCH_DEALS ?? '1000'],
+  invoices: ['invoices.ts', process.env.BENCH_DEALS ?? '1000', 'sqlite'],
+  'invoices-latency': ['invoices.ts', '200', 'sqlite', '250'],
+  ...(postgres ? { 'invoices-postgres': ['invoices.ts', process.env.BENCH_DEALS ?? '1000', 'postgres'] } : {}),
+  backlog: ['backlog.ts', 'sqlite'],
   webhooks: ['webhooks.ts'],
   matching: ['matching.ts'],
   onboarding: ['onboarding.ts'],
