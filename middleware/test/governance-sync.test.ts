@@ -2,7 +2,7 @@ import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 
 // JSON answers and emulator records are read field by field.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Rec = Record<string, any>;
 
 /**

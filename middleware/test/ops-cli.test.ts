@@ -6,7 +6,7 @@ import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 
 // JSON answers and emulator records are read field by field.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Rec = Record<string, any>;
 
 /** `npm run cli -- backfill|jobs|retry|audit|health` in this process, on the running stack's SQLite file. */

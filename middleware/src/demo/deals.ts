@@ -84,15 +84,21 @@ export function closeWon(sf: SalesforceEmulator, opportunityId: string): void {
   sf.control.update('Opportunity', opportunityId, { StageName: 'Closed Won' });
 }
 
+/**
+ * A record as the emulators hold it: arbitrary wire JSON that tests and the demo read field by field.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON of any shape, read by tests
+export type WireRecord = Record<string, any>;
+
 /** Waits until the Opportunity's billing sync has finished (Synced or Error) and returns the record. */
-export function billingSettled(sf: SalesforceEmulator, opportunityId: string, timeoutMs = 20_000): Promise<Record<string, any>> {
+export function billingSettled(sf: SalesforceEmulator, opportunityId: string, timeoutMs = 20_000): Promise<WireRecord> {
   return waitFor(() => {
-    const record = sf.control.record('Opportunity', opportunityId) as Record<string, any> | null;
+    const record = sf.control.record('Opportunity', opportunityId) as WireRecord | null;
     return record && (record.Billing_Sync_Status__c === 'Synced' || record.Billing_Sync_Status__c === 'Error') ? record : undefined;
   }, timeoutMs, `billing sync of ${opportunityId}`);
 }
 
 /** The QBO invoices whose PrivateNote names the Opportunity (how every invoice is traced back to its deal). */
-export function invoicesOf(qbo: QboEmulator, realmId: string, opportunityId: string): Array<Record<string, any>> {
-  return (qbo.control.list(realmId, 'Invoice') as Array<Record<string, any>>).filter((inv) => String(inv.PrivateNote ?? '').includes(opportunityId));
+export function invoicesOf(qbo: QboEmulator, realmId: string, opportunityId: string): WireRecord[] {
+  return (qbo.control.list(realmId, 'Invoice') as WireRecord[]).filter((inv) => String(inv.PrivateNote ?? '').includes(opportunityId));
 }
