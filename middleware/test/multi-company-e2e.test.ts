@@ -1,5 +1,6 @@
 import { startStack, waitFor, type Stack } from './support/stack';
 import { billingSettled, closeWon, invoicesOf, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+import type { QboInv } from './support/qbo-invoice';
 
 /**
  * Two QuickBooks companies (billing entities) from one Salesforce org: a US company in USD ("Default")
@@ -9,22 +10,6 @@ import { billingSettled, closeWon, invoicesOf, seedAccount, seedCatalog, seedOpp
  */
 const EMEA_REALM = '9341453000000002';
 
-interface QboLine {
-  DetailType: string;
-  Amount: number;
-  Description?: string;
-  SalesItemLineDetail: { ItemRef: { name?: string }; Qty: number; ServiceDate?: string };
-}
-interface QboInv {
-  Id: string;
-  TxnDate: string;
-  TotalAmt: number;
-  Balance: number;
-  PrivateNote?: string;
-  CurrencyRef: { value: string };
-  CustomerRef: { value: string };
-  Line: QboLine[];
-}
 type Rec = Record<string, unknown>;
 
 describe('several QuickBooks companies from one org', () => {

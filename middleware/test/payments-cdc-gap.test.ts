@@ -1,28 +1,13 @@
 import { CDC_CURSOR } from '../src/services/cdc-sweeper';
-import { startStack, waitFor, type Stack } from './support/stack';
-import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+import { startStack, type Stack } from './support/stack';
+import { seedCatalog, type Catalog } from './support/deals';
+import { invoicedDeal, opp } from './support/invoiced-deal';
 
 /**
  * A gap longer than CDC's 30-day look-back (the middleware was away): a full re-read of open invoices.
  * Its own file: node-quickbooks talks to one QBO host per process, so one stack per test file.
  */
 const VERIFIER = 'payments-cdc-verifier';
-
-interface SfOpp {
-  QuickBooks_Invoice_Id__c: string | null;
-  Invoice_Balance__c: number | null;
-  Payment_Status__c: string | null;
-}
-
-async function invoicedDeal(stack: Stack, catalog: Catalog, accountName: string, overrides: Record<string, unknown> = {}) {
-  const accountId = seedAccount(stack.sf, { Name: accountName });
-  const id = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: 1 }], overrides);
-  closeWon(stack.sf, id);
-  const invoiceId = await waitFor(() => (stack.sf.control.record('Opportunity', id) as unknown as SfOpp).QuickBooks_Invoice_Id__c ?? undefined, 20_000, `invoice for ${id}`);
-  return { accountId, opportunityId: id, invoiceId };
-}
-
-const opp = (stack: Stack, id: string) => stack.sf.control.record('Opportunity', id) as unknown as SfOpp;
 
 describe('CDC sweeper after a gap longer than QuickBooks keeps changes (30 days)', () => {
   let stack: Stack;

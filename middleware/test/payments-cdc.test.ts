@@ -1,25 +1,10 @@
 import { CDC_CURSOR } from '../src/services/cdc-sweeper';
 import { startStack, waitFor, type Stack } from './support/stack';
-import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+import { seedCatalog, type Catalog } from './support/deals';
+import { invoicedDeal, opp } from './support/invoiced-deal';
 
 /** The safety net: with every webhook lost, change data capture alone brings payment status across. */
 const VERIFIER = 'payments-cdc-verifier';
-
-interface SfOpp {
-  QuickBooks_Invoice_Id__c: string | null;
-  Invoice_Balance__c: number | null;
-  Payment_Status__c: string | null;
-}
-
-async function invoicedDeal(stack: Stack, catalog: Catalog, accountName: string, overrides: Record<string, unknown> = {}) {
-  const accountId = seedAccount(stack.sf, { Name: accountName });
-  const id = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: 1 }], overrides);
-  closeWon(stack.sf, id);
-  const invoiceId = await waitFor(() => (stack.sf.control.record('Opportunity', id) as unknown as SfOpp).QuickBooks_Invoice_Id__c ?? undefined, 20_000, `invoice for ${id}`);
-  return { accountId, opportunityId: id, invoiceId };
-}
-
-const opp = (stack: Stack, id: string) => stack.sf.control.record('Opportunity', id) as unknown as SfOpp;
 
 describe('CDC sweeper catches up when webhooks are lost', () => {
   const INTERVAL_S = 2;

@@ -5,23 +5,8 @@ import { createLedgerline, type Ledgerline } from '../src/container';
 import { addMonths } from '../src/sync/billing-schedule';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+import type { QboInv, QboLine } from './support/qbo-invoice';
 
-interface QboLine {
-  DetailType: string;
-  Amount: number;
-  Description?: string;
-  SalesItemLineDetail: { ItemRef: { name?: string }; Qty: number; ServiceDate?: string };
-}
-interface QboInv {
-  Id: string;
-  TxnDate: string;
-  TotalAmt: number;
-  Balance: number;
-  PrivateNote?: string;
-  CurrencyRef: { value: string };
-  CustomerRef: { value: string };
-  Line: QboLine[];
-}
 
 /**
  * Subscriptions end to end: the middleware and the QBO emulator share the emulator's fake clock, the

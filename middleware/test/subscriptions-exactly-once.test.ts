@@ -1,23 +1,8 @@
 import { addMonths } from '../src/sync/billing-schedule';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, invoicesOf, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+import type { QboInv, QboLine } from './support/qbo-invoice';
 
-interface QboLine {
-  DetailType: string;
-  Amount: number;
-  Description?: string;
-  SalesItemLineDetail: { ItemRef: { name?: string }; Qty: number; ServiceDate?: string };
-}
-interface QboInv {
-  Id: string;
-  TxnDate: string;
-  TotalAmt: number;
-  Balance: number;
-  PrivateNote?: string;
-  CurrencyRef: { value: string };
-  CustomerRef: { value: string };
-  Line: QboLine[];
-}
 type Rec = Record<string, unknown>;
 
 /**
