@@ -36,6 +36,11 @@ export interface InvoiceBenchResult {
   p95Ms: number;
   maxMs: number;
   qboThrottled: number;
+  /** Batch requests the middleware sent for invoice creates, and the invoices they carried on average. */
+  batchRequests: number;
+  invoicesPerBatch: number;
+  /** Invoices created with a plain create (alone in their batch window). */
+  singleCreates: number;
   qboCallsByOperation: Record<string, number>;
   /** Up to three distinct error texts, when any deal ended in Error. */
   sampleErrors: string[];
@@ -53,7 +58,7 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
   const storeKind = options.store ?? 'sqlite';
   const database = await createTestDatabase(storeKind);
   const stack = await startStack({
-    env: { DATABASE_URL: database.url, WORKER_CONCURRENCY: '16', WORKER_POLL_MS: '200', CDC_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' },
+    env: { DATABASE_URL: database.url, WORKER_POLL_MS: '200', CDC_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' },
     qbo: { latencyMs: options.latencyMs ?? 0 },
     sf: { latencyMs: options.latencyMs ?? 0 },
   });
@@ -119,6 +124,9 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
       p95Ms: percentile(latencies, 95),
       maxMs: Math.max(0, ...latencies),
       qboThrottled: qboAfter.throttled - qboBefore.throttled,
+      batchRequests: stack.ledgerline.creator.stats?.batches ?? 0,
+      invoicesPerBatch: round((stack.ledgerline.creator.stats?.batchedItems ?? 0) / Math.max(1, stack.ledgerline.creator.stats?.batches ?? 0)),
+      singleCreates: stack.ledgerline.creator.stats?.single ?? 0,
       qboCallsByOperation: diff(qboAfter.byOperation, qboBefore.byOperation),
       sampleErrors: [...sampleErrors],
     };

@@ -53,11 +53,13 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'qbo-500-after-commit',
-    what: 'QBO commits the invoice, then answers 500 (a retry with the same requestid replays it)',
+    what: 'QBO commits the invoice (or a batch of them), then answers 500 (a resend with the same requestid replays it)',
     async during({ qbo, short }) {
       const times = short ? 10 : 100;
+      // Invoices go one by one or, in bursts, in batch requests: both lose their answers.
       qbo.control.injectFault({ kind: 'lost-response', mode: '500', entity: 'Invoice', operation: 'create', times });
-      return { injected: times };
+      qbo.control.injectFault({ kind: 'lost-response', mode: '500', operation: 'batch', times: Math.ceil(times / 10) });
+      return { injected: times + Math.ceil(times / 10) };
     },
   },
   {

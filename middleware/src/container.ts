@@ -8,6 +8,7 @@ import { requireApiKey } from './http/auth';
 import { oauthRoutes } from './http/oauth-routes';
 import { syncRoutes, type SyncRequests } from './http/sync-routes';
 import { createJobQueue, every, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
+import { BatchCreator, directCreator, type Creator } from './quickbooks/batch-creator';
 import { QboApi } from './quickbooks/api';
 import { IntuitOAuth } from './quickbooks/oauth';
 import { TokenManager } from './quickbooks/tokens';
@@ -65,6 +66,8 @@ export interface Ledgerline {
   writeBack: SalesforceWriteBack;
   opportunityLoader: Batcher<string, SfOpportunity | null>;
   invoices: InvoiceSync;
+  /** Creates invoices (batches when QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
+  creator: Creator;
   /** Subscription schedules: one invoice per billing period, created on its date by delayed jobs. */
   subscriptions: SubscriptionInvoices;
   /** Payment status back into Salesforce: webhook intake, event workers, CDC safety net, roll-ups. */
@@ -246,7 +249,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     },
     markScheduled: (opportunityId) => writeBack.update('Opportunity', { Id: opportunityId, Billing_Sync_Status__c: 'Synced', Billing_Sync_Error__c: null, Last_Billing_Sync__c: new Date(now()).toISOString() }).then(() => undefined),
   });
-  const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions });
+  const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ windowMs: config.QBO_BATCH_WINDOW_MS, logger }) : directCreator;
+  const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions, creator });
   const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers);
 
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
@@ -379,6 +383,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     writeBack,
     opportunityLoader,
     invoices,
+    creator,
     subscriptions,
     payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
     onboarding,

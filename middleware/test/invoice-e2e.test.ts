@@ -55,4 +55,27 @@ describe('Closed Won → QuickBooks invoice, end to end through the real clients
     expect(account.QuickBooks_Customer_Id__c).toBe(invoice.CustomerRef.value);
     expect(QuickBooks).toBeDefined();
   });
+
+  it('invoices a burst of 40 deals through QBO batch requests: each deal its own invoice, with its own totals', async () => {
+    const before = stack.qbo.control.counters().byOperation;
+    const batchesBefore = stack.ledgerline.creator.stats!.batches;
+    const accounts = Array.from({ length: 4 }, (_v, i) => seedAccount(stack.sf, { Name: `Burst Buyer ${i + 1} Ltd`, Billing_Email__c: `ap@burst${i + 1}.example` }));
+    const ids = Array.from({ length: 40 }, (_v, i) => seedOpportunity(stack.sf, catalog, accounts[i % 4]!, [{ code: 'CONS-HR', quantity: i + 1 }], { Name: `Burst deal ${i + 1}` }));
+    for (const id of ids) closeWon(stack.sf, id);
+    const results = await Promise.all(ids.map((id) => settled(id)));
+    expect(results.map((r) => r.Billing_Sync_Status__c)).toEqual(ids.map(() => 'Synced'));
+    const after = stack.qbo.control.counters().byOperation;
+    const batches = (after['*.batch'] ?? 0) - (before['*.batch'] ?? 0);
+    const singles = (after['Invoice.create'] ?? 0) - (before['Invoice.create'] ?? 0);
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(stack.ledgerline.creator.stats!.batches - batchesBefore).toBe(batches);
+    expect(singles).toBeLessThan(40);
+    ids.forEach((id, i) => {
+      const invoices = qboInvoices().filter((inv) => inv.PrivateNote?.includes(id));
+      expect(invoices).toHaveLength(1);
+      // Consulting Hours: 150.00 each, taxable at 8 %.
+      expect(invoices[0]!.TotalAmt).toBe(Math.round((i + 1) * 150 * 1.08 * 100) / 100);
+      expect(results[i]).toMatchObject({ QuickBooks_Invoice_Id__c: invoices[0]!.Id, Invoice_Total__c: invoices[0]!.TotalAmt });
+    });
+  });
 });

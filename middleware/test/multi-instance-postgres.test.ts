@@ -11,6 +11,8 @@ import { CLUSTER_SF_APP, connectRealm, runDeals, startCluster, type Cluster } fr
  */
 const describePg = process.env[POSTGRES_TEST_URL_VARIABLE] ? describe : describe.skip;
 const DEALS = Number(process.env.MULTI_INSTANCE_DEALS ?? 150);
+/** Generous: about 0.2 s per deal on two cores, five times over. */
+const TIMEOUT_MS = Math.max(150_000, DEALS * 1_000);
 
 describePg('three instances on one PostgreSQL database', () => {
   let db: TestDatabase;
@@ -34,7 +36,7 @@ describePg('three instances on one PostgreSQL database', () => {
   it(`turns ${DEALS} deals into exactly one invoice each and reflects every payment once`, async () => {
     await connectRealm(db.url, qbo);
     cluster = await startCluster({ instances: 3, databaseUrl: db.url, qbo, sf });
-    const counts = await runDeals(cluster, qbo, sf, db.url, { deals: DEALS, duplicateRequests: true, timeoutMs: 150_000 });
+    const counts = await runDeals(cluster, qbo, sf, db.url, { deals: DEALS, duplicateRequests: true, timeoutMs: TIMEOUT_MS });
     console.log(`multi-instance: ${JSON.stringify(counts)}`);
     expect(counts.workers).toBe(3);
     expect(counts.duplicates).toBe(0);
@@ -42,5 +44,5 @@ describePg('three instances on one PostgreSQL database', () => {
     expect(counts.invoicesCreated).toBe(DEALS);
     expect(counts.paymentRows).toBe(counts.paymentsApplied);
     expect(counts.paymentsApplied).toBe(DEALS + Math.floor(DEALS / 2));
-  }, 240_000);
+  }, 2 * TIMEOUT_MS + 60_000);
 });

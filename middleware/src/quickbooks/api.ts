@@ -28,16 +28,31 @@ function apiBase(options: QboApiOptions): string {
   return options.environment === 'sandbox' ? 'https://sandbox-quickbooks.api.intuit.com/v3/company/' : 'https://quickbooks.api.intuit.com/v3/company/';
 }
 
+interface SharedAxios {
+  defaults: { timeout: number };
+  post(url: string, body: unknown, config: { params: Record<string, string>; headers: Record<string, string> }): Promise<{ data: unknown }>;
+}
+
+/** The axios instance node-quickbooks sends its requests with (shared, process-wide). */
+function nodeQuickbooksAxios(): SharedAxios {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(require.resolve('axios', { paths: [require.resolve('node-quickbooks')] })) as SharedAxios;
+}
+
 /** node-quickbooks uses the shared axios instance without a timeout: give it one (process-wide). */
 function configureTimeout(timeoutMs: number): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const axios = require(require.resolve('axios', { paths: [require.resolve('node-quickbooks')] })) as { defaults: { timeout: number } };
-  axios.defaults.timeout = timeoutMs;
+  nodeQuickbooksAxios().defaults.timeout = timeoutMs;
 }
+
+/** Intuit allows 40 batch requests per minute per company; we stay a little under it. */
+export const BATCH_REQUESTS_PER_MINUTE = 36;
+/** Items in one batch request (Intuit's maximum). */
+export const BATCH_MAX_ITEMS = 30;
 
 /** The QBO API for every connected company, with tokens, limits and error classification built in. */
 export class QboApi {
   private readonly limiters = new Map<string, RateLimiter>();
+  private readonly batchLimiters = new Map<string, RateLimiter>();
 
   constructor(
     private readonly options: QboApiOptions,
@@ -53,7 +68,12 @@ export class QboApi {
       limiter = new RateLimiter(this.options.maxConcurrentPerRealm, this.options.requestsPerMinutePerRealm);
       this.limiters.set(realmId, limiter);
     }
-    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId));
+    let batchLimiter = this.batchLimiters.get(realmId);
+    if (!batchLimiter) {
+      batchLimiter = new RateLimiter(BATCH_REQUESTS_PER_MINUTE, BATCH_REQUESTS_PER_MINUTE);
+      this.batchLimiters.set(realmId, batchLimiter);
+    }
+    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId), batchLimiter);
   }
 
   /** Calls made through this process, by realm (for metrics and benchmarks). */
@@ -72,6 +92,8 @@ export class QboApi {
   }
 }
 
+const BATCH_WITH_REQUEST_ID = '#batchWithRequestId';
+
 export class QboCompany {
   constructor(
     readonly realmId: string,
@@ -80,6 +102,7 @@ export class QboCompany {
     private readonly limiter: RateLimiter,
     private readonly logger: Logger,
     private readonly onCall: () => void = () => undefined,
+    private readonly batchLimiter: RateLimiter = new RateLimiter(BATCH_REQUESTS_PER_MINUTE, BATCH_REQUESTS_PER_MINUTE),
   ) {}
 
   create<T>(entity: QboEntity, body: object, requestId?: string): Promise<T> {
@@ -124,9 +147,16 @@ export class QboCompany {
     return this.call<T>('changeDataCapture', [entities, since.toISOString()], `cdc ${entities.join(',')}`);
   }
 
-  batch<T>(items: object[]): Promise<T> {
-    if (items.length > 30) throw new AppError('INTERNAL', 'A QuickBooks batch holds at most 30 items.');
-    return this.call<T>('batch', [items], `batch of ${items.length}`);
+  /**
+   * POST /batch (at most 30 items), within Intuit's 40 batch requests per minute as well as the request
+   * limits. With a `requestId` QBO answers a repeat of the same batch with its first response instead of
+   * running it again; node-quickbooks' batch() cannot send one, so that request is made with the axios
+   * instance node-quickbooks itself uses (same timeout, same error shapes for classifyQboError).
+   */
+  batch<T>(items: object[], requestId?: string): Promise<T> {
+    if (items.length > BATCH_MAX_ITEMS) throw new AppError('INTERNAL', `A QuickBooks batch holds at most ${BATCH_MAX_ITEMS} items.`);
+    const what = `batch of ${items.length}`;
+    return this.batchLimiter.run(() => (requestId ? this.call<T>(BATCH_WITH_REQUEST_ID, [items, requestId], what) : this.call<T>('batch', [items], what)));
   }
 
   private async call<T>(method: string, args: unknown[], what: string): Promise<T> {
@@ -147,6 +177,7 @@ export class QboCompany {
 
   private invoke<T>(accessToken: string, method: string, args: unknown[], what: string): Promise<T> {
     this.onCall();
+    if (method === BATCH_WITH_REQUEST_ID) return this.postBatch<T>(accessToken, args[0] as object[], args[1] as string, what);
     // The constructor copies this static field; setting it right before (synchronously) lets several
     // hosts (e.g. two emulators in one test process) be used side by side.
     (QuickBooks as unknown as { V3_ENDPOINT_BASE_URL: string }).V3_ENDPOINT_BASE_URL = apiBase(this.options);
@@ -176,5 +207,17 @@ export class QboCompany {
         reject(classifyQboError(error, what));
       }
     });
+  }
+
+  private async postBatch<T>(accessToken: string, items: object[], requestId: string, what: string): Promise<T> {
+    try {
+      const { data } = await nodeQuickbooksAxios().post(`${apiBase(this.options)}${this.realmId}/batch`, { BatchItemRequest: items }, {
+        params: { requestid: requestId, minorversion: String(this.options.minorVersion), format: 'json' },
+        headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+      });
+      return data as T;
+    } catch (error) {
+      throw classifyQboError(error, what);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { QboApi, QboCompany } from '../quickbooks/api';
+import { directCreator, type Creator } from '../quickbooks/batch-creator';
 import { isQboFaultCode } from '../quickbooks/errors';
 import { qboQuoted } from '../sync/customer-match';
 import { isSubscription } from '../sync/billing-schedule';
@@ -22,6 +23,8 @@ export interface InvoiceSyncDeps {
   logger: Logger;
   /** Subscription deals (a line with a Billing Frequency) get a schedule instead of one invoice. */
   subscriptions?: SubscriptionPlanner;
+  /** How invoices are created: gathered into batch requests, or one by one (the default). */
+  creator?: Creator;
 }
 
 export interface ScheduleOutcome {
@@ -107,7 +110,7 @@ export class InvoiceSync {
         return outcome(opp.Id, entity.realmId, earlier, 'adopted');
       }
     }
-    const created = await company.create<QboInvoice>('Invoice', draft.invoice, requestIdFor('inv', opp.Id));
+    const created = await (this.deps.creator ?? directCreator).create<QboInvoice>(company, 'Invoice', draft.invoice, requestIdFor('inv', opp.Id));
     await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: customer.id, summary: draft.summary });
     return outcome(opp.Id, entity.realmId, created, 'created');
   }
