@@ -237,6 +237,8 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
       const payment = qbo.control.applyPayment(DEFAULT_REALM, { invoices: [{ id: String(invoice.Id), ...(amount === undefined ? {} : { amount }) }] }) as Rec;
       expectedKeys.add(`${DEFAULT_REALM}:${payment.Id}:${invoice.Id}`);
     }
+    // Payments keep arriving while the instances work (the emulators share this process's event loop).
+    if (i % 20 === 19) await new Promise((r) => setImmediate(r));
   }
   const paymentRows = () => sf.control.records('QuickBooks_Payment__c') as Rec[];
   const dealOf = new Map<string, string>();

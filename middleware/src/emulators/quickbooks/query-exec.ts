@@ -1,6 +1,6 @@
 /** Runs a parsed QBO query against one realm and shapes the QueryResponse as QBO does. */
 import { faults } from './faults';
-import { readPath, type Entity } from './json';
+import { clone, readPath, type Entity } from './json';
 import { findEntity } from './entities/registry';
 import type { EntityContext } from './entities/context';
 import type { EntityDef } from './entities/types';
@@ -66,7 +66,7 @@ export function executeQuery(ctx: EntityContext, text: string): Entity {
   if (!def) throw faults.invalidQuery(`invalid context declaration: ${query.entity}`);
   const where = query.where.map((c) => ({ ...c, field: resolveField(def, c.field) }));
   const ci = ctx.options.caseInsensitiveStringMatch;
-  let rows = ctx.store.list(def.name).filter((r) => where.every((c) => matches(r, c, ci)));
+  let rows: Entity[] = ctx.store.scan(def.name).filter((r) => where.every((c) => matches(r, c, ci)));
   const mentionsActive = where.some((c) => c.field.toLowerCase() === 'active');
   if (def.kind === 'list' && !mentionsActive) rows = rows.filter((r) => r.Active !== false);
   if (query.select.kind === 'count') return { totalCount: rows.length };
@@ -80,7 +80,8 @@ export function executeQuery(ctx: EntityContext, text: string): Entity {
   });
   const start = query.startPosition ?? 1;
   const max = query.maxResults ?? ctx.options.defaultMaxResults;
-  let page = rows.slice(start - 1, start - 1 + max);
+  // Only the page that is answered is copied out of the store.
+  let page = rows.slice(start - 1, start - 1 + max).map((r) => clone(r));
   if (page.length === 0) return {};
   const select = query.select;
   if (select.kind === 'fields') {

@@ -138,6 +138,14 @@ export class RealmStore {
     return [...this.table(entity).values()].map((r) => clone(r.data));
   }
 
+  /**
+   * The stored records themselves, not copies: for look-ups inside the emulator that only read (balances,
+   * uniqueness checks, query filters). Copying every record on each of those made a long run quadratic.
+   */
+  scan(entity: string): ReadonlyArray<Readonly<Entity>> {
+    return [...this.table(entity).values()].map((r) => r.data);
+  }
+
   changedSince(entity: string, since: number): Entity[] {
     return [...this.table(entity).values()].filter((r) => r.updatedAt >= since).map((r) => clone(r.data));
   }

@@ -15,7 +15,7 @@ export interface Application {
 /** Every payment line that links the given transaction. */
 export function applicationsTo(ctx: EntityContext, txnType: string, txnId: string, excludePaymentId?: string): Application[] {
   const result: Application[] = [];
-  for (const payment of ctx.store.list('Payment')) {
+  for (const payment of ctx.store.scan('Payment')) {
     if (payment.Id === excludePaymentId) continue;
     for (const line of asArray(payment.Line)) {
       const l = asObject(line) ?? {};
@@ -50,9 +50,9 @@ export function refreshOpenBalance(ctx: EntityContext, entity: 'Invoice' | 'Cred
 export function refreshCustomerBalance(ctx: EntityContext, customerId: string | undefined): void {
   if (!customerId) return;
   const mine = (e: Entity) => asString(asObject(e.CustomerRef)?.value) === customerId;
-  const open = sumMoney(ctx.store.list('Invoice').filter(mine).map((i) => toNumber(i.Balance) ?? 0));
-  const credits = sumMoney(ctx.store.list('CreditMemo').filter(mine).map((c) => toNumber(c.RemainingCredit) ?? 0));
-  const unapplied = sumMoney(ctx.store.list('Payment').filter(mine).map((p) => toNumber(p.UnappliedAmt) ?? 0));
+  const open = sumMoney(ctx.store.scan('Invoice').filter(mine).map((i) => toNumber(i.Balance) ?? 0));
+  const credits = sumMoney(ctx.store.scan('CreditMemo').filter(mine).map((c) => toNumber(c.RemainingCredit) ?? 0));
+  const unapplied = sumMoney(ctx.store.scan('Payment').filter(mine).map((p) => toNumber(p.UnappliedAmt) ?? 0));
   const balance = roundMoney(open - credits - unapplied);
   ctx.store.patchQuietly('Customer', customerId, { Balance: balance, BalanceWithJobs: balance });
 }

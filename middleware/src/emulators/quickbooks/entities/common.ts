@@ -51,7 +51,7 @@ export function checkUniqueName(
   detail: string,
 ): void {
   for (const entity of entities) {
-    for (const other of ctx.store.list(entity)) {
+    for (const other of ctx.store.scan(entity)) {
       if (entity === self.entity && other.Id === self.id) continue;
       const otherName = asString(other[field]);
       if (otherName !== undefined && sameName(ctx, otherName, name)) throw faults.duplicateName(detail);

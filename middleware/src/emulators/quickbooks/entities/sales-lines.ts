@@ -68,7 +68,7 @@ function discountLine(ctx: EntityContext, raw: Entity, subtotal: number): Entity
 }
 
 function discountAccountId(ctx: EntityContext): string {
-  const account = ctx.store.list('Account').find((a) => a.AccountSubType === 'DiscountsRefundsGiven');
+  const account = ctx.store.scan('Account').find((a) => a.AccountSubType === 'DiscountsRefundsGiven');
   if (!account) throw faults.requiredParam('Line.DiscountLineDetail.DiscountAccountRef');
   return account.Id as string;
 }

@@ -63,7 +63,7 @@ function docNumber(ctx: EntityContext, entity: string, body: Entity, existing: E
   if (given.length > 21) throw faults.stringLength('DocNumber', 21, given.length);
   const allowDup = body.__allowDuplicateDocNum === true;
   if (ctx.options.duplicateDocNumberCheck && !allowDup) {
-    const clash = ctx.store.list(entity).some((o) => o.Id !== existing?.Id && o.DocNumber === given);
+    const clash = ctx.store.scan(entity).some((o) => o.Id !== existing?.Id && o.DocNumber === given);
     if (clash) throw faults.duplicateDocNumber(given);
   }
   return given;
@@ -127,7 +127,7 @@ function prepareSalesTxn(entity: 'Invoice' | 'CreditMemo' | 'SalesReceipt', ctx:
 }
 
 export function undepositedFundsId(ctx: EntityContext): string {
-  return (ctx.store.list('Account').find((a) => a.AccountSubType === 'UndepositedFunds')?.Id as string | undefined) ?? '4';
+  return (ctx.store.scan('Account').find((a) => a.AccountSubType === 'UndepositedFunds')?.Id as string | undefined) ?? '4';
 }
 
 function afterWrite(ctx: EntityContext, record: Entity | undefined, previous: Entity | undefined): void {
