@@ -182,6 +182,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     { maxLength: config.QBO_DISPLAY_NAME_MAX },
     new CustomerLookalikes(config.CATALOG_TTL_SECONDS * 1000, now),
   );
+  const today = (): string => new Date(now()).toISOString().slice(0, 10);
+  const mirror = new PaymentMirror(salesforce, writeBack);
+  const rollups = new PaymentRollups(mirror, writeBack, logger, today);
   const recorder = new InvoiceRecorder(
     {
       invoicesOf: async (realmId, opportunityId) => (await store.links.findBySalesforceId('invoice', opportunityId, realmId)).map((l) => l.qboId),
@@ -210,6 +213,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     writeBack,
     logger,
     () => new Date(now()),
+    rollups,
   );
   const subscriptions: SubscriptionInvoices = new SubscriptionInvoices({
     schedules: {
@@ -253,10 +257,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions, creator });
   const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers);
 
-  const today = (): string => new Date(now()).toISOString().slice(0, 10);
   const connectedRealms = async (): Promise<string[]> => (await store.connections.list()).filter((c) => c.status === 'connected').map((c) => c.realmId);
-  const mirror = new PaymentMirror(salesforce, writeBack);
-  const rollups = new PaymentRollups(mirror, writeBack, logger, today);
   const company = (realmId: string) => qbo.company(realmId);
   const refresher = new InvoiceRefresher({ company, links: store.links, mirror, rollups, audit: store.audit, logger });
   const paymentEvents = new PaymentEventProcessor({

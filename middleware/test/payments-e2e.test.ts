@@ -96,6 +96,24 @@ describe('Payment status → Salesforce through webhooks (QBO and Salesforce emu
     expect(audit.filter((a) => a.action === 'invoice.balance').map((a) => a.newValue)).toEqual(expect.arrayContaining(['3799.5', '0']));
   });
 
+  it('counts a new invoice in the Account at once, and its Create webhook costs no QuickBooks read', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'Fresh Invoice Ltd' });
+    const invoiceReads = () => stack.qbo.control.counters().byOperation['Invoice.read'] ?? 0;
+    const readsBefore = invoiceReads();
+    const deal = await invoicedDeal(accountId);
+    // The invoice job rolls the Account up right after it writes the invoice; it does not wait for a webhook.
+    await waitFor(() => account(accountId).Open_Balance__c === 5000, 5_000, 'the Account roll-up');
+    expect(mirror(deal.invoiceId)).toMatchObject({ Balance__c: 5000, Total__c: 5000, Opportunity__c: deal.opportunityId });
+    await stack.qbo.control.webhooks.flush();
+    await waitFor(async () => {
+      const { rows } = await stack.ledgerline.store.db.query<{ n: number }>("select count(*) as n from webhook_inbox where entity = 'Invoice' and entity_id = $1 and operation = 'Create' and processed_at is not null", [deal.invoiceId]);
+      return Number(rows[0]!.n) === 1;
+    }, 15_000, 'the Create event to be processed');
+    expect(invoiceReads()).toBe(readsBefore);
+    const link = (await stack.ledgerline.store.links.findByQboId('invoice', realm, deal.invoiceId))[0]!;
+    expect(link.extra).toMatchObject({ syncToken: '0', balance: 5000, payments: [], opportunityId: deal.opportunityId });
+  });
+
   it('splits one payment across two invoices of the same customer, one row per invoice with its own amount', async () => {
     const accountId = seedAccount(stack.sf, { Name: 'Two Invoice Co' });
     const a = await invoicedDeal(accountId);

@@ -3,6 +3,7 @@ import type { InvoiceSnapshot } from '../sync/payment-status';
 import type { DraftSummary } from '../sync/invoice-draft';
 import type { SfOpportunity } from '../sync/source';
 import type { BillingEntity } from './billing-entities';
+import type { PaymentRollups } from './payment-rollups';
 import type { SalesforceWriteBack } from './write-back';
 
 /** The part of a QBO invoice the middleware reads (the same shape payment status works on). */
@@ -43,6 +44,8 @@ export class InvoiceRecorder {
     private readonly writeBack: SalesforceWriteBack,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** Account and Opportunity roll-ups, run once a new invoice's mirror record is written. */
+    private readonly rollups?: Pick<PaymentRollups, 'request'>,
   ) {}
 
   async linkedInvoice(realmId: string, opportunityId: string): Promise<string | undefined> {
@@ -61,7 +64,12 @@ export class InvoiceRecorder {
     info: { action: 'created' | 'adopted' | 'refreshed'; jobId?: string | undefined; customerId?: string; summary?: DraftSummary; period?: InvoicePeriod },
   ): Promise<void> {
     if (info.action !== 'refreshed') {
-      await this.links.saveInvoice(entity.realmId, opp.Id, invoice.Id, { docNumber: invoice.DocNumber ?? null, accountId: opp.AccountId, ...(info.period ? { period: info.period.date, periodIndex: info.period.index } : {}) });
+      // A create's answer is the invoice as QBO stored it: keeping its SyncToken lets the webhook of that
+      // create be acknowledged without reading the invoice again (later changes come with their own events).
+      const created = info.action === 'created' && invoice.SyncToken !== undefined
+        ? { opportunityId: opp.Id, syncToken: invoice.SyncToken, ...(invoice.MetaData?.LastUpdatedTime ? { lastUpdated: invoice.MetaData.LastUpdatedTime } : {}), balance: invoice.Balance, payments: [] }
+        : {};
+      await this.links.saveInvoice(entity.realmId, opp.Id, invoice.Id, { docNumber: invoice.DocNumber ?? null, accountId: opp.AccountId, ...created, ...(info.period ? { period: info.period.date, periodIndex: info.period.index } : {}) });
       const job = info.jobId ? { jobId: info.jobId } : {};
       const customerWrite = entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId;
       await this.audit.append([
@@ -107,6 +115,11 @@ export class InvoiceRecorder {
       writes.push(this.writeBack.update('Account', { Id: opp.Account.Id, QuickBooks_Customer_Id__c: info.customerId }));
     }
     await Promise.all(writes);
+    if (this.rollups && info.action !== 'refreshed') {
+      // The Account's open balance now counts the new invoice. A failure here is logged, not retried: the
+      // invoice exists and is recorded, and the next payment event or CDC sweep rolls up again.
+      await this.rollups.request([opp.Id], opp.AccountId ? [opp.AccountId] : []).catch((error: unknown) => this.logger.warn({ err: error, opportunityId: opp.Id }, 'roll-ups after a new invoice failed; the next payment event or sweep redoes them'));
+    }
     this.logger.info({ opportunityId: opp.Id, invoiceId: invoice.Id, docNumber: invoice.DocNumber, action: info.action, jobId: info.jobId }, 'invoice recorded in Salesforce');
   }
 

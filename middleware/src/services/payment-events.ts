@@ -22,7 +22,7 @@ export interface PaymentEventDeps {
   inbox: Pick<WebhookInbox, 'get' | 'markProcessed'>;
   company: (realmId: string) => Pick<QboCompany, 'read'>;
   links: Pick<RecordLinkRepository, 'findByQboId'>;
-  refresher: Pick<InvoiceRefresher, 'refresh'>;
+  refresher: Pick<InvoiceRefresher, 'refresh' | 'acknowledgeCreated'>;
   isConnected: (realmId: string) => Promise<boolean>;
   logger: Logger;
 }
@@ -30,7 +30,7 @@ export interface PaymentEventDeps {
 export class PaymentEventProcessor {
   constructor(private readonly deps: PaymentEventDeps) {}
 
-  async process(inboxId: number): Promise<{ invoices: Record<string, RefreshOutcome> } | { skipped: string }> {
+  async process(inboxId: number): Promise<{ invoices: Record<string, RefreshOutcome | 'recorded'> } | { skipped: string }> {
     const event = await this.deps.inbox.get(inboxId);
     if (!event) return { skipped: 'not in the inbox' };
     if (event.processedAt) return { skipped: 'already processed' };
@@ -40,8 +40,15 @@ export class PaymentEventProcessor {
       return { skipped: 'company not connected' };
     }
     const source = `webhook:${inboxId}`;
-    const invoiceIds = await this.invoicesAffected(event.realmId, event.entity, event.entityId, event.operation);
-    const outcomes = await Promise.all(invoiceIds.map(async (id) => [id, await this.deps.refresher.refresh(event.realmId, id, source)] as const));
+    if (event.entity === 'Invoice' && event.operation === 'Create' && (await this.deps.refresher.acknowledgeCreated(event.realmId, event.entityId))) {
+      await this.deps.inbox.markProcessed([inboxId]);
+      return { invoices: { [event.entityId]: 'recorded' } };
+    }
+    // A Payment is read once here, to find its invoices, and handed to their refreshes.
+    const payment = event.entity === 'Payment' && event.operation !== 'Delete' ? await this.read<PaymentSnapshot>(event.realmId, 'Payment', event.entityId) : undefined;
+    const invoiceIds = await this.invoicesAffected(event.realmId, event.entity, event.entityId, event.operation, payment);
+    const known = payment ? [payment] : [];
+    const outcomes = await Promise.all(invoiceIds.map(async (id) => [id, await this.deps.refresher.refresh(event.realmId, id, source, known)] as const));
     await this.deps.inbox.markProcessed([inboxId]);
     return { invoices: Object.fromEntries(outcomes) };
   }

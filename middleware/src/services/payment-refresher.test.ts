@@ -130,4 +130,36 @@ describe('InvoiceRefresher', () => {
     expect(writes.map((w) => w.balance)).toEqual([10, 10]);
     expect(refresher.reads).toBe(2);
   });
+
+  it('uses the payments its caller has just read instead of reading them again', async () => {
+    const reads: string[] = [];
+    const company = qbo.company();
+    const read = company.read;
+    const spying = new InvoiceRefresher({
+      company: () => ({ read: async <T,>(entity: string, id: string) => (reads.push(`${entity}:${id}`), read<T>(entity, id)) }),
+      links: store.links,
+      mirror: { upsertInvoice: async () => true, upsertPayment: async () => true, deleteByKeys: async (_s, keys) => keys.length },
+      rollups: { request: async () => undefined },
+      audit: store.audit,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const payment9: PaymentSnapshot = { Id: '9', SyncToken: '0', TxnDate: '2026-11-25', TotalAmt: 600, Line: [{ Amount: 600, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] }] };
+    const payment10: PaymentSnapshot = { Id: '10', SyncToken: '0', TxnDate: '2026-11-26', TotalAmt: 100, Line: [{ Amount: 100, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] }] };
+    qbo.records.set('Invoice:130', invoice({ SyncToken: '2', Balance: 300, LinkedTxn: [{ TxnId: '9', TxnType: 'Payment' }, { TxnId: '10', TxnType: 'Payment' }] }));
+    qbo.records.set('Payment:9', payment9);
+    qbo.records.set('Payment:10', payment10);
+    expect(await spying.refresh(REALM, '130', 'test', [payment10])).toBe('updated');
+    expect(reads.sort()).toEqual(['Invoice:130', 'Payment:9']);
+    const link = (await store.links.findByQboId('invoice', REALM, '130'))[0]!;
+    expect(link.extra).toMatchObject({ balance: 300, payments: ['9', '10'] });
+  });
+
+  it('acknowledges the Create event only of an invoice recorded with the SyncToken of its create', async () => {
+    expect(await refresher.acknowledgeCreated(REALM, '130')).toBe(false);
+    await store.links.put({ kind: 'invoice', realmId: REALM, salesforceId: OPP, qboId: '131', extra: { docNumber: '1002', accountId: ACCOUNT, opportunityId: OPP, syncToken: '0', balance: 50, payments: [] } });
+    expect(await refresher.acknowledgeCreated(REALM, '131')).toBe(true);
+    await store.links.put({ kind: 'invoice', realmId: REALM, salesforceId: OPP, qboId: '132', extra: { syncToken: '4', deleted: true } });
+    expect(await refresher.acknowledgeCreated(REALM, '132')).toBe(false);
+    expect(await refresher.acknowledgeCreated(REALM, '999')).toBe(false);
+  });
 });

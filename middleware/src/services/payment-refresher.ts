@@ -48,16 +48,30 @@ export class InvoiceRefresher {
 
   constructor(private readonly deps: RefresherDeps) {}
 
-  refresh(realmId: string, invoiceId: string, source: string): Promise<RefreshOutcome> {
+  /**
+   * `known` holds payments the caller has just read from QBO (a Payment event reads its payment to find
+   * its invoices): a run started by this call uses them instead of reading them again.
+   */
+  refresh(realmId: string, invoiceId: string, source: string, known: PaymentSnapshot[] = []): Promise<RefreshOutcome> {
     const key = `${realmId}:${invoiceId}`;
     const slot = this.inFlight.get(key);
     if (!slot) {
-      const current = this.run(realmId, invoiceId, source).finally(() => this.advance(key));
+      const current = this.run(realmId, invoiceId, source, known).finally(() => this.advance(key));
       this.inFlight.set(key, { current, next: null });
       return current;
     }
-    slot.next ??= slot.current.catch(() => undefined).then(() => this.run(realmId, invoiceId, source));
+    slot.next ??= slot.current.catch(() => undefined).then(() => this.run(realmId, invoiceId, source, known));
     return slot.next;
+  }
+
+  /**
+   * True for the Create event of an invoice this middleware created and recorded (its link holds the
+   * SyncToken of QBO's answer to the create; the recorder wrote the mirror and ran the roll-ups): nothing in
+   * QBO is newer than that, because every later change comes with its own Update event.
+   */
+  async acknowledgeCreated(realmId: string, invoiceId: string): Promise<boolean> {
+    const link = (await this.deps.links.findByQboId<InvoiceLinkState>('invoice', realmId, invoiceId))[0];
+    return Boolean(link?.extra && link.extra.syncToken !== undefined && !link.extra.deleted);
   }
 
   /** The last state applied for an invoice, to skip CDC entries that bring nothing new. */
@@ -78,7 +92,7 @@ export class InvoiceRefresher {
     void next.catch(() => undefined).finally(() => this.advance(key));
   }
 
-  private async run(realmId: string, invoiceId: string, source: string): Promise<RefreshOutcome> {
+  private async run(realmId: string, invoiceId: string, source: string, justRead: PaymentSnapshot[] = []): Promise<RefreshOutcome> {
     const company = this.deps.company(realmId);
     const known = (await this.deps.links.findByQboId<InvoiceLinkState>('invoice', realmId, invoiceId))[0];
     const invoice = await this.read<InvoiceSnapshot>(company, 'Invoice', invoiceId);
@@ -91,7 +105,8 @@ export class InvoiceRefresher {
       return 'stale';
     }
 
-    const payments = (await Promise.all(linkedPaymentIds(invoice).map((id) => this.read<PaymentSnapshot>(company, 'Payment', id)))).filter((p): p is PaymentSnapshot => p !== null);
+    const given = new Map(justRead.map((p) => [p.Id, p]));
+    const payments = (await Promise.all(linkedPaymentIds(invoice).map((id) => given.get(id) ?? this.read<PaymentSnapshot>(company, 'Payment', id)))).filter((p): p is PaymentSnapshot => p !== null);
     const applications = applicationsFor(invoice, payments);
     const figures = figuresOf(invoice, applications);
     const { opportunityId, accountId } = parentsOf(link);
