@@ -13,6 +13,7 @@ export interface ConnectStore {
   connections: {
     connect(input: QboTokens & { realmId: string; billingEntity: string; companyName?: string | null }): Promise<unknown>;
     list(): Promise<Array<{ realmId: string; billingEntity: string }>>;
+    setCompanyName(realmId: string, companyName: string): Promise<void>;
   };
 }
 
@@ -53,7 +54,8 @@ export class QboConnectService implements QboConnectFlow {
     }
     await this.store.connections.connect({ realmId, billingEntity: saved.billingEntity, ...tokens });
     const companyName = await this.companyName(realmId).catch(() => null);
-    if (companyName) await this.store.connections.connect({ realmId, billingEntity: saved.billingEntity, companyName, ...tokens });
+    // Only the name is written: reading CompanyInfo may already have refreshed (and rotated) the tokens.
+    if (companyName) await this.store.connections.setCompanyName(realmId, companyName);
     this.logger.info({ realmId, billingEntity: saved.billingEntity }, 'quickbooks company connected');
     return { realmId, billingEntity: saved.billingEntity, companyName };
   }

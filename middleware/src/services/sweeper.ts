@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce';
 import type { SyncRequests } from '../http/sync-routes';
+import { OPPORTUNITY_FIELDS, SOBJECTS } from '../salesforce/fields';
 import { classifySalesforceError } from '../salesforce/records';
 
 /**
@@ -8,9 +9,10 @@ import { classifySalesforceError } from '../salesforce/records';
  * job per Opportunity), so an overlap with the normal path does nothing.
  */
 export async function sweepUninvoiced(conn: Connection, requests: Pick<SyncRequests, 'request'>, days: number): Promise<number> {
+  const f = OPPORTUNITY_FIELDS;
   const soql =
-    'SELECT Id FROM Opportunity WHERE IsWon = true AND QuickBooks_Invoice_Id__c = null ' +
-    `AND Billing_Sync_Status__c NOT IN ('Excluded', 'Error', 'Synced') AND CloseDate = LAST_N_DAYS:${Math.max(1, Math.floor(days))} ORDER BY CloseDate LIMIT 2000`;
+    `SELECT ${f.id} FROM ${SOBJECTS.opportunity} WHERE ${f.isWon} = true AND ${f.quickBooksInvoiceId} = null ` +
+    `AND ${f.billingSyncStatus} NOT IN ('Excluded', 'Error', 'Synced') AND ${f.closeDate} = LAST_N_DAYS:${Math.max(1, Math.floor(days))} ORDER BY ${f.closeDate} LIMIT 2000`;
   let ids: string[];
   try {
     ids = (await conn.query<{ Id: string }>(soql)).records.map((r) => r.Id);

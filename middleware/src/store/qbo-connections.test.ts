@@ -95,6 +95,14 @@ describe.each(testDialects())('QBO connections on %s', (dialect) => {
     await expect(store.connections.saveTokens('nope', rotated, 1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('names a company without touching its tokens or their version', async () => {
+    const before = await store.connections.get('9341453145470955');
+    if (!before) throw new Error('connection missing');
+    await store.connections.setCompanyName(before.realmId, "O'Brien & Co (US)");
+    const after = await store.connections.get(before.realmId);
+    expect(after).toMatchObject({ companyName: "O'Brien & Co (US)", refreshToken: before.refreshToken, accessToken: before.accessToken, version: before.version });
+  });
+
   it('records refresh failures and reconnects back to connected', async () => {
     const failed = await store.connections.setStatus('9341453145470955', 'refresh_failed', 'invalid_grant');
     expect(failed).toMatchObject({ status: 'refresh_failed', lastError: 'invalid_grant' });

@@ -114,6 +114,11 @@ export class QboConnectionRepository {
     });
   }
 
+  /** Names the company (from QBO's CompanyInfo) without touching its tokens or their version. */
+  async setCompanyName(realmId: string, companyName: string): Promise<void> {
+    await this.db.query('update qbo_connections set company_name = $2, updated_at = $3 where realm_id = $1', [realmId, companyName, iso(this.now())]);
+  }
+
   /** Records a refresh failure or a revocation; the tokens stay, the status blocks their use. */
   async setStatus(realmId: string, status: ConnectionStatus, lastError: string | null = null): Promise<QboConnectionSummary> {
     const { rows } = await this.db.query<QboConnectionsRow>(
