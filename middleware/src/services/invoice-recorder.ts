@@ -115,9 +115,9 @@ export class InvoiceRecorder {
       writes.push(this.writeBack.update('Account', { Id: opp.Account.Id, QuickBooks_Customer_Id__c: info.customerId }));
     }
     await Promise.all(writes);
-    if (this.rollups && info.action !== 'refreshed') {
-      // The Account's open balance now counts the new invoice. A failure here is logged, not retried: the
-      // invoice exists and is recorded, and the next payment event or CDC sweep rolls up again.
+    if (this.rollups) {
+      // The Account's open balance counts the invoice. A failure here is logged and does not fail the job:
+      // the invoice exists and is recorded; the next payment event or a Retry of the deal rolls up again.
       await this.rollups.request([opp.Id], opp.AccountId ? [opp.AccountId] : []).catch((error: unknown) => this.logger.warn({ err: error, opportunityId: opp.Id }, 'roll-ups after a new invoice failed; the next payment event or sweep redoes them'));
     }
     this.logger.info({ opportunityId: opp.Id, invoiceId: invoice.Id, docNumber: invoice.DocNumber, action: info.action, jobId: info.jobId }, 'invoice recorded in Salesforce');

@@ -126,9 +126,34 @@ describe('InvoiceRefresher', () => {
     expect(third).toBe(second);
     qbo.records.set('Invoice:130', invoice({ SyncToken: '2', Balance: 10 }));
     release();
-    await Promise.all([first, second, third]);
-    expect(writes.map((w) => w.balance)).toEqual([10, 10]);
+    expect(await Promise.all([first, second, third])).toEqual(['updated', 'unchanged', 'unchanged']);
+    // The second run read the invoice, found the version the first had applied, and wrote nothing.
+    expect(writes.map((w) => w.balance)).toEqual([10]);
     expect(refresher.reads).toBe(2);
+  });
+
+  it('redoes in full a run whose roll-ups failed, instead of taking the same version as unchanged', async () => {
+    let failRollups = true;
+    const flaky = new InvoiceRefresher({
+      company: qbo.company,
+      links: store.links,
+      mirror: { upsertInvoice: async (inv) => (writes.push({ kind: 'invoice', key: inv.key, balance: inv.balance }), true), upsertPayment: async () => true, deleteByKeys: async (_s, keys) => keys.length },
+      rollups: {
+        request: async (opps) => {
+          if (failRollups) throw new Error('UNABLE_TO_LOCK_ROW');
+          rollups.push([...opps]);
+        },
+      },
+      audit: store.audit,
+      logger: createLogger({ level: 'silent' }),
+    });
+    qbo.records.set('Invoice:130', invoice({ SyncToken: '5', Balance: 250 }));
+    await expect(flaky.refresh(REALM, '130', 'first')).rejects.toThrow('UNABLE_TO_LOCK_ROW');
+    failRollups = false;
+    expect(await flaky.refresh(REALM, '130', 'retry')).toBe('updated');
+    expect(rollups).toEqual([[OPP]]);
+    expect(await flaky.refresh(REALM, '130', 'again')).toBe('unchanged');
+    expect(writes.map((w) => w.balance)).toEqual([250, 250]);
   });
 
   it('uses the payments its caller has just read instead of reading them again', async () => {

@@ -30,7 +30,7 @@ export interface InvoiceLinkState {
   [key: string]: unknown;
 }
 
-export type RefreshOutcome = 'updated' | 'deleted' | 'stale' | 'not-ours';
+export type RefreshOutcome = 'updated' | 'unchanged' | 'deleted' | 'stale' | 'not-ours';
 
 export interface RefresherDeps {
   company: (realmId: string) => Pick<QboCompany, 'read'>;
@@ -100,10 +100,15 @@ export class InvoiceRefresher {
     const link = known ?? (await this.attach(realmId, invoice));
     if (!link) return 'not-ours';
     const state = link.extra ?? {};
-    if (compareVersions({ SyncToken: invoice.SyncToken, lastUpdated: invoice.MetaData?.LastUpdatedTime }, { SyncToken: state.syncToken, lastUpdated: state.lastUpdated }) < 0) {
+    const order = compareVersions({ SyncToken: invoice.SyncToken, lastUpdated: invoice.MetaData?.LastUpdatedTime }, { SyncToken: state.syncToken, lastUpdated: state.lastUpdated });
+    if (order < 0) {
       this.deps.logger.info({ realmId, invoiceId, read: invoice.SyncToken, applied: state.syncToken }, 'ignored an invoice read older than the state already applied');
       return 'stale';
     }
+    // The invoice is the version already applied (an Invoice event that an earlier run has caught up with).
+    // Its payments are not read again: a change to a payment comes with that payment's own event, whose
+    // run is given the payment (`justRead`) and so does not stop here.
+    if (order === 0 && invoice.SyncToken !== undefined && invoice.SyncToken === state.syncToken && !state.deleted && justRead.length === 0) return 'unchanged';
 
     const given = new Map(justRead.map((p) => [p.Id, p]));
     const payments = (await Promise.all(linkedPaymentIds(invoice).map((id) => given.get(id) ?? this.read<PaymentSnapshot>(company, 'Payment', id)))).filter((p): p is PaymentSnapshot => p !== null);
@@ -132,7 +137,6 @@ export class InvoiceRefresher {
       payments: current,
       deleted: false,
     };
-    await this.deps.links.put({ kind: 'invoice', realmId, salesforceId: link.salesforceId, qboId: invoiceId, extra: next });
     await Promise.all([
       ...payments.filter((p) => current.includes(p.Id)).map((p) =>
         this.deps.links.put({ kind: 'payment', realmId, salesforceId: link.salesforceId, qboId: p.Id, linkKey: `${p.Id}:${invoiceId}`, extra: { invoiceId, syncToken: p.SyncToken ?? null } }),
@@ -143,6 +147,8 @@ export class InvoiceRefresher {
       await this.deps.audit.append({ actor: 'ledgerline', action: 'invoice.balance', system: 'salesforce', realmId, qboId: invoiceId, salesforceId: opportunityId ?? accountId, field: 'Balance__c', oldValue: state.balance === undefined ? null : String(state.balance), newValue: String(invoice.Balance), sourceEvent: source });
     }
     await this.deps.rollups.request(opportunityId ? [opportunityId] : [], accountId ? [accountId] : []);
+    // Stored last: a run that failed part-way is redone in full by the retry, not taken as 'unchanged'.
+    await this.deps.links.put({ kind: 'invoice', realmId, salesforceId: link.salesforceId, qboId: invoiceId, extra: next });
     return 'updated';
   }
 
