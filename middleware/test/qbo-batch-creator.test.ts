@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../src/config';
 import { createLedgerline, type Ledgerline } from '../src/container';
-import { startQboEmulator, DEFAULT_CLIENT, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
 import { AppError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { BatchCreator, batchRequestId } from '../src/quickbooks/batch-creator';
 import { tokensFromIntuit } from '../src/quickbooks/tokens';
 import { createTestDatabase, type TestDatabase } from '../src/store/test-databases';
+import { qboOnlyConfig } from './support/qbo-only-config';
 
 /**
  * Invoices gathered into QBO batch requests, through the product's QboApi (real HTTP, real tokens) against
@@ -27,18 +27,7 @@ describe('BatchCreator against the QBO emulator', () => {
     db = await createTestDatabase('sqlite');
     qbo = await startQboEmulator({ port: 0 });
     app = await createLedgerline(
-      loadConfig({
-        DATABASE_URL: db.url,
-        LEDGERLINE_API_KEYS: `batch-test-key-${'b'.repeat(32)}`,
-        LEDGERLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        QBO_CLIENT_ID: DEFAULT_CLIENT.clientId,
-        QBO_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
-        QBO_REDIRECT_URI: 'http://127.0.0.1:1/oauth/quickbooks/callback',
-        QBO_API_BASE_URL: qbo.url,
-        QBO_OAUTH_BASE_URL: qbo.oauthUrl,
-        SWEEP_INTERVAL_SECONDS: '0',
-        CDC_INTERVAL_SECONDS: '0',
-      }),
+      qboOnlyConfig({ databaseUrl: db.url, qbo, encryptionKey: randomBytes(32).toString('base64'), apiKeyPrefix: 'batch-test-key' }),
       { logger },
     );
     await app.store.connections.connect({ realmId: DEFAULT_REALM, billingEntity: 'Default', ...tokensFromIntuit(qbo.control.issueTokens(DEFAULT_REALM), Date.now()) });

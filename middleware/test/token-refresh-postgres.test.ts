@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../src/config';
 import { createLedgerline, type Ledgerline } from '../src/container';
 import { startQboEmulator, DEFAULT_CLIENT, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
 import { createLogger } from '../src/logger';
@@ -8,6 +7,7 @@ import { IntuitOAuth } from '../src/quickbooks/oauth';
 import { TokenManager, tokensFromIntuit, type TokenRepository } from '../src/quickbooks/tokens';
 import { openStore, type Store } from '../src/store';
 import { createTestDatabase, POSTGRES_TEST_URL_VARIABLE, type TestDatabase } from '../src/store/test-databases';
+import { qboOnlyConfig } from './support/qbo-only-config';
 
 /**
  * Two middleware instances on one PostgreSQL database, ten concurrent QuickBooks calls spread across them,
@@ -35,20 +35,7 @@ describePg('token refresh across instances on PostgreSQL', () => {
     await db.drop();
   });
 
-  function config() {
-    return loadConfig({
-      DATABASE_URL: db.url,
-      LEDGERLINE_API_KEYS: `token-test-key-${'t'.repeat(32)}`,
-      LEDGERLINE_ENCRYPTION_KEY: ENCRYPTION_KEY,
-      QBO_CLIENT_ID: DEFAULT_CLIENT.clientId,
-      QBO_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
-      QBO_REDIRECT_URI: 'http://127.0.0.1:1/oauth/quickbooks/callback',
-      QBO_API_BASE_URL: qbo.url,
-      QBO_OAUTH_BASE_URL: qbo.oauthUrl,
-      SWEEP_INTERVAL_SECONDS: '0',
-      CDC_INTERVAL_SECONDS: '0',
-    });
-  }
+  const config = () => qboOnlyConfig({ databaseUrl: db.url, qbo, encryptionKey: ENCRYPTION_KEY, apiKeyPrefix: 'token-test-key' });
 
   async function connect(store: Store, accessExpiresInMs?: number): Promise<void> {
     const tokens = tokensFromIntuit(qbo.control.issueTokens(DEFAULT_REALM), Date.now());
