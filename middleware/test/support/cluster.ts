@@ -167,7 +167,7 @@ export interface RunCounts {
   paymentRows: number;
   /** Job attempts beyond the first, over every job in the database. */
   retries: number;
-  /** Distinct worker processes that last held a job (proves the work was spread). */
+  /** Distinct worker processes seen holding a job while the run went on (proves the work was spread). */
   workers: number;
   /** Up to five lost deals with their Salesforce status, error and job states, to start an investigation. */
   lostSamples: string[];
@@ -193,6 +193,17 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
   const ids = Array.from({ length: options.deals }, (_v, i) =>
     seedOpportunity(sf, catalog, accounts[i % accountCount]!, [{ code: 'CONS-HR', quantity: 1 + (i % 5) }, { code: 'HW-KIT', quantity: 1 }], { Name: `Cluster deal ${i + 1}` }),
   );
+  // Completed jobs keep no worker id, so the harness samples which processes hold jobs while they run.
+  const sampler = await openStore(databaseUrl, { migrate: false });
+  const workers = new Set<string>();
+  let sampling = true;
+  const sampled = (async () => {
+    while (sampling) {
+      const { rows } = await sampler.db.query<{ locked_by: string }>("select distinct locked_by from jobs where state = 'running' and locked_by is not null").catch(() => ({ rows: [] as Array<{ locked_by: string }> }));
+      for (const row of rows) workers.add(row.locked_by.split('#')[0]!);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
   for (const id of ids) closeWon(sf, id);
   if (options.duplicateRequests) {
     for (let i = 0; i < ids.length; i += 100) {
@@ -252,14 +263,14 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
   lost += [...expectedKeys].filter((k) => !distinct.has(k)).length;
   lost += payable.length - paidOpportunities();
 
+  sampling = false;
+  await sampled;
+  await sampler.close();
   const store = await openStore(databaseUrl, { migrate: false });
   let retries = 0;
-  const workers = new Set<string>();
   const lostSamples: string[] = [];
   try {
     retries = (await store.db.query<{ n: number | null }>('select sum(attempts - 1) as n from jobs where attempts > 1')).rows[0]?.n ?? 0;
-    const { rows } = await store.db.query<{ locked_by: string }>('select distinct locked_by from jobs where locked_by is not null');
-    for (const row of rows) workers.add(row.locked_by.split('#')[0]!);
     for (const id of lostIds.slice(0, 5)) {
       const opp = sf.control.record('Opportunity', id) as Rec;
       const jobs = await store.db.query<{ state: string; attempts: number; last_error_code: string | null }>('select state, attempts, last_error_code from jobs where idempotency_key = $1 order by created_at', [`opportunity:${id}`]);
