@@ -104,14 +104,16 @@ export interface RecordFailure {
   error: string;
   errorCode: string | null;
   now: string;
+  /** Give the attempt back (a throttled attempt on the last allowed one: the job must not die of it). */
+  refund?: boolean;
 }
 
 export async function recordFailure(db: SqlExecutor, failure: RecordFailure): Promise<boolean> {
   const { rowCount } = await db.query(
     `update jobs set state = $3, run_at = $4, last_error = $5, last_error_code = $6, locked_by = null, locked_until = null,
-       updated_at = $7, finished_at = case when $3 = 'queued' then null else $7 end
+       updated_at = $7, finished_at = case when $3 = 'queued' then null else $7 end, attempts = attempts - $9
      where id = $1 and ${LEASE_GUARD} and attempts = $8`,
-    [failure.id, failure.lease, failure.state, failure.runAt, failure.error, failure.errorCode, failure.now, failure.attempts],
+    [failure.id, failure.lease, failure.state, failure.runAt, failure.error, failure.errorCode, failure.now, failure.attempts, failure.refund ? 1 : 0],
   );
   return rowCount > 0;
 }

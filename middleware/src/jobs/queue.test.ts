@@ -130,14 +130,39 @@ describe.each(testDialects())('job queue on %s', (dialect) => {
     expect(waits).toEqual([1000, 2000, 4000]);
 
     const [last] = await queue.claim('w1', ['t'], LEASE, 1);
-    const outcome = await queue.fail(job.id, new AppError('QBO_THROTTLED', 'Too many requests', { retryable: true }), { lease: last?.lease as string });
+    const outcome = await queue.fail(job.id, new AppError('QBO_ERROR', 'QuickBooks failed with HTTP 503', { retryable: true }), { lease: last?.lease as string });
     expect(outcome).toEqual({ state: 'dead', runAt: null });
-    expect(await queue.get(job.id)).toMatchObject({ state: 'dead', attempts: 4, lastError: 'Too many requests', lastErrorCode: 'QBO_THROTTLED' });
+    expect(await queue.get(job.id)).toMatchObject({ state: 'dead', attempts: 4, lastError: 'QuickBooks failed with HTTP 503', lastErrorCode: 'QBO_ERROR' });
 
     const throttled = await queue.enqueue({ type: 't', payload: null });
     const [c] = await queue.claim('w1', ['t'], LEASE, 1);
     const retryLater = await queue.fail(throttled.job.id, new AppError('QBO_THROTTLED', '429', { retryable: true, details: { retryAfterMs: 45_000 } }), { lease: c?.lease as string });
     expect((retryLater?.runAt as Date).getTime() - clock().getTime()).toBe(45_000);
+  });
+
+  it('never lets throttling kill a job: on its last attempt a 429 waits out the minute and keeps the attempt', async () => {
+    const { job } = await queue.enqueue({ type: 't', payload: null, maxAttempts: 2 });
+    const throttled = () => new AppError('QBO_THROTTLED', 'QuickBooks throttled create Invoice.', { retryable: true });
+    const [first] = await queue.claim('w1', ['t'], LEASE, 1);
+    expect(await queue.fail(job.id, throttled(), { lease: first?.lease as string })).toMatchObject({ state: 'queued' });
+    for (let storm = 0; storm < 5; storm += 1) {
+      clock.advance(60_000);
+      const [again] = await queue.claim('w1', ['t'], LEASE, 1);
+      expect(again).toMatchObject({ id: job.id, attempts: 2 });
+      const outcome = await queue.fail(job.id, throttled(), { lease: again?.lease as string });
+      expect(outcome?.state).toBe('queued');
+      const wait = (outcome?.runAt as Date).getTime() - clock().getTime();
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(60_000);
+      expect(await queue.get(job.id)).toMatchObject({ state: 'queued', attempts: 1, lastErrorCode: 'QBO_THROTTLED' });
+    }
+    clock.advance(60_000);
+    const [last] = await queue.claim('w1', ['t'], LEASE, 1);
+    expect(await queue.complete(job.id, 'done', last?.lease)).toBe(true);
+    // Any other retryable failure on the last attempt still ends the job.
+    const other = await queue.enqueue({ type: 't', payload: null, maxAttempts: 1 });
+    const [only] = await queue.claim('w1', ['t'], LEASE, 1);
+    expect(await queue.fail(other.job.id, new AppError('SALESFORCE_ERROR', 'REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.', { retryable: true }), { lease: only?.lease as string })).toEqual({ state: 'dead', runAt: null });
   });
 
   it('fails a permanent error at once, with the readable message and fix', async () => {

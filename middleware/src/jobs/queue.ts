@@ -123,8 +123,15 @@ export class JobQueue {
     const retryable = options.retryable ?? (isAppError(error) ? error.retryable : true);
     const now = this.now();
     let outcome: FailOutcome;
+    let refund = false;
     if (!retryable) outcome = { state: 'failed', runAt: null };
-    else if (row.attempts >= row.max_attempts) outcome = { state: 'dead', runAt: null };
+    else if (row.attempts >= row.max_attempts && isThrottled(error)) {
+      // Throttling says "later", not "broken": a job never dies of it. On its last attempt it waits out
+      // the API's window (a minute at most, or what Retry-After asks) and keeps that attempt.
+      refund = true;
+      const window = backoffDelay(row.attempts, { ...this.backoff, capMs: Math.min(this.backoff.capMs, THROTTLE_WINDOW_MS) });
+      outcome = { state: 'queued', runAt: new Date(now.getTime() + Math.max(window, options.retryAfterMs ?? retryAfterOf(error))) };
+    } else if (row.attempts >= row.max_attempts) outcome = { state: 'dead', runAt: null };
     else {
       const delay = Math.max(backoffDelay(row.attempts, this.backoff), options.retryAfterMs ?? retryAfterOf(error));
       outcome = { state: 'queued', runAt: new Date(now.getTime() + delay) };
@@ -138,6 +145,7 @@ export class JobQueue {
       error: describe(error),
       errorCode: isAppError(error) ? error.code : null,
       now: iso(now),
+      refund,
     });
     if (!recorded) return null;
     const log = this.jobLogger(row);
@@ -254,6 +262,18 @@ export class JobQueue {
   private jobLogger(job: { id: string; type: string }): Logger | undefined {
     return this.logger?.child({ jobId: job.id, jobType: job.type });
   }
+}
+
+/** Intuit's rate window is a minute long. */
+const THROTTLE_WINDOW_MS = 60_000;
+
+/**
+ * A per-minute rate limit answer (HTTP 429, QBO 3001). Salesforce's REQUEST_LIMIT_EXCEEDED is not one: it
+ * is the org's 24-hour API allowance, which waiting a minute does not restore, so it stays an ordinary
+ * retryable failure that ends with the job dead and an operator told.
+ */
+function isThrottled(error: unknown): boolean {
+  return isAppError(error) && error.retryable && (error.status === 429 || error.code === 'QBO_THROTTLED');
 }
 
 function retryAfterOf(error: unknown): number {
