@@ -34,6 +34,7 @@ import { sweepUninvoiced } from './services/sweeper';
 import { webhookRoutes } from './http/webhook-routes';
 import { CdcSweeper } from './services/cdc-sweeper';
 import { PaymentEventProcessor, QBO_EVENT_JOB, type QboEventJobPayload } from './services/payment-events';
+import { OrgCurrencies } from './services/org-currencies';
 import { PaymentMirror } from './services/payment-mirror';
 import { InvoiceRefresher } from './services/payment-refresher';
 import { PaymentRollups } from './services/payment-rollups';
@@ -183,8 +184,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     new CustomerLookalikes(config.CATALOG_TTL_SECONDS * 1000, now),
   );
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
-  const mirror = new PaymentMirror(salesforce, writeBack);
-  const rollups = new PaymentRollups(mirror, writeBack, logger, today);
+  const mirror = new PaymentMirror(salesforce, writeBack, { multiCurrency });
+  const rollups = new PaymentRollups(mirror, writeBack, logger, today, new OrgCurrencies(salesforce, { multiCurrency, now }));
   const recorder = new InvoiceRecorder(
     {
       invoicesOf: async (realmId, opportunityId) => (await store.links.findBySalesforceId('invoice', opportunityId, realmId)).map((l) => l.qboId),

@@ -13,7 +13,7 @@ const OBJECTS_DIR = path.resolve(__dirname, '../../force-app/main/default/object
 
 /** Standard fields the middleware may name; anything else without `__c` is a typo. */
 const STANDARD_FIELDS: Record<string, readonly string[]> = {
-  Account: ['Id', 'Name', 'BillingStreet', 'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry'],
+  Account: ['Id', 'Name', 'BillingStreet', 'BillingCity', 'BillingState', 'BillingPostalCode', 'BillingCountry', 'CurrencyIsoCode'],
   Contact: ['Id', 'Name', 'Email'],
   Product2: ['Id', 'Name', 'ProductCode', 'Description'],
   OpportunityLineItem: [

@@ -39,7 +39,9 @@ export const ACCOUNT_FIELDS = {
   paymentTerms: 'Payment_Terms__c',
   taxExempt: 'Tax_Exempt__c',
   openBalance: 'Open_Balance__c',
-  overdueBalance: 'Overdue_Balance__c'
+  overdueBalance: 'Overdue_Balance__c',
+  /** Multi-currency orgs only: the currency of the Account's amounts (its roll-ups are converted into it). */
+  currencyIsoCode: 'CurrencyIsoCode'
 } as const;
 
 export const CONTACT_FIELDS = {
@@ -105,6 +107,7 @@ export const RELATIONSHIPS = {
   opportunityBillingContact: 'Billing_Contact__r',
   opportunityInvoices: 'QuickBooks_Invoices__r',
   invoiceOpportunity: 'Opportunity__r',
+  invoiceAccount: 'Account__r',
   invoicePayments: 'Payments__r',
   paymentInvoice: 'Invoice__r'
 } as const;
@@ -138,6 +141,29 @@ export const PAYMENT_FIELDS = {
   amount: 'Amount__c',
   paymentDate: 'Payment_Date__c',
   method: 'Method__c'
+} as const;
+
+/**
+ * Setup objects the middleware only reads, for the org's currencies. Standard objects with standard fields,
+ * nothing to check against force-app or the sync policy, so they stay out of SOBJECTS and the field catalog.
+ * `CurrencyType` exists only in multi-currency orgs.
+ */
+export const SETUP_OBJECTS = {
+  currencyType: 'CurrencyType',
+  organization: 'Organization'
+} as const;
+
+export const CURRENCY_TYPE_FIELDS = {
+  isoCode: 'IsoCode',
+  /** Units of this currency per one unit of the corporate currency. */
+  conversionRate: 'ConversionRate',
+  isActive: 'IsActive',
+  isCorporate: 'IsCorporate'
+} as const;
+
+export const ORGANIZATION_FIELDS = {
+  /** The currency of a single-currency org. */
+  defaultCurrencyIsoCode: 'DefaultCurrencyIsoCode'
 } as const;
 
 /** Picklist values the middleware writes or compares (restricted picklists in force-app). */

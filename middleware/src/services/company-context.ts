@@ -1,5 +1,6 @@
 import type { QboCompany } from '../quickbooks/api';
 import type { CompanyContext } from '../sync/invoice-draft';
+import { TtlCache } from '../util/ttl-cache';
 
 interface QboPreferences {
   CurrencyPrefs?: { MultiCurrencyEnabled?: boolean; HomeCurrency?: { value?: string } };
@@ -31,36 +32,30 @@ export type TaxCodeSettings = Map<string, { taxable: string; nonTaxable: string 
  * once and kept for `ttlMs`: a burst of 1,000 invoices costs a handful of QBO reads, not thousands.
  */
 export class CompanyCatalog {
-  private readonly contexts = new Map<string, { at: number; value: Promise<CompanyContext> }>();
-  private readonly items = new Map<string, { at: number; value: Promise<ItemIndex> }>();
+  private readonly contexts: TtlCache<string, CompanyContext>;
+  private readonly items: TtlCache<string, ItemIndex>;
 
   constructor(
     private readonly taxCodes: TaxCodeSettings,
-    private readonly ttlMs = 10 * 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    ttlMs = 10 * 60_000,
+    now: () => number = Date.now,
+  ) {
+    this.contexts = new TtlCache(ttlMs, now);
+    this.items = new TtlCache(ttlMs, now);
+  }
 
   context(company: QboCompany): Promise<CompanyContext> {
-    return this.cached(this.contexts, company.realmId, () => loadContext(company, this.taxCodes.get(company.realmId)));
+    return this.contexts.get(company.realmId, () => loadContext(company, this.taxCodes.get(company.realmId)));
   }
 
   itemIndex(company: QboCompany): Promise<ItemIndex> {
-    return this.cached(this.items, company.realmId, async () => new ItemIndex(await company.query<QboItem>('Item', '')));
+    return this.items.get(company.realmId, async () => new ItemIndex(await company.query<QboItem>('Item', '')));
   }
 
   /** Forget a company's catalog (after an item was created or a term changed). */
   invalidate(realmId: string): void {
     this.contexts.delete(realmId);
     this.items.delete(realmId);
-  }
-
-  private cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
-    const hit = map.get(key);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
-    const value = load();
-    map.set(key, { at: this.now(), value });
-    value.catch(() => map.delete(key));
-    return value;
   }
 }
 

@@ -6,8 +6,8 @@
 import type { Connection } from 'jsforce';
 import { AppError } from '../errors';
 import { classifySalesforceError, soqlIdList, type SaveResult } from '../salesforce/records';
-import { INVOICE_FIELDS, PAYMENT_FIELDS, SOBJECTS } from '../salesforce/fields';
-import type { InvoiceFigures } from '../sync/payment-status';
+import { ACCOUNT_FIELDS, INVOICE_FIELDS, PAYMENT_FIELDS, RELATIONSHIPS, SOBJECTS } from '../salesforce/fields';
+import type { AccountInvoice } from '../sync/payment-status';
 import { Batcher } from '../util/batcher';
 import type { SalesforceWriteBack } from './write-back';
 
@@ -19,11 +19,18 @@ export function soqlKeyList(keys: string[]): string {
   return keys.map((k) => `'${k}'`).join(',');
 }
 
-export interface MirrorInvoice extends InvoiceFigures {
+export interface MirrorInvoice extends AccountInvoice {
+  /** `Currency__c`: QBO's CurrencyRef of the invoice. */
+  currency: string | null;
   key: string;
   realmId: string;
   opportunityId: string | null;
   accountId: string | null;
+}
+
+/** A mirror row as the roll-ups read it, with the currency of its Account (null in a single-currency org). */
+export interface RollupInvoice extends MirrorInvoice {
+  accountCurrency: string | null;
 }
 
 interface InvoiceRow extends Record<string, unknown> {
@@ -37,12 +44,22 @@ interface InvoiceRow extends Record<string, unknown> {
   Due_Date__c: string | null;
   Last_Payment_Date__c: string | null;
   Voided__c: boolean | null;
+  Currency__c: string | null;
+  Account__r?: { CurrencyIsoCode?: string | null } | null;
 }
 
 const ROW_FIELDS = [
   INVOICE_FIELDS.id, INVOICE_FIELDS.quickBooksKey, INVOICE_FIELDS.opportunity, INVOICE_FIELDS.account, INVOICE_FIELDS.docNumber,
   INVOICE_FIELDS.total, INVOICE_FIELDS.balance, INVOICE_FIELDS.dueDate, INVOICE_FIELDS.lastPaymentDate, INVOICE_FIELDS.voided,
+  INVOICE_FIELDS.currency,
 ].join(', ');
+/** Read with the rows in a multi-currency org (the field does not exist in a single-currency one). */
+const ACCOUNT_CURRENCY = `${RELATIONSHIPS.invoiceAccount}.${ACCOUNT_FIELDS.currencyIsoCode}`;
+
+export interface PaymentMirrorOptions {
+  /** `SALESFORCE_MULTICURRENCY`: the roll-up rows carry their Account's CurrencyIsoCode. */
+  multiCurrency?: boolean;
+}
 
 export class PaymentMirror {
   private readonly invoiceIds: Batcher<string, string | null>;
@@ -50,6 +67,7 @@ export class PaymentMirror {
   constructor(
     private readonly conn: () => Promise<Connection>,
     private readonly writeBack: SalesforceWriteBack,
+    private readonly options: PaymentMirrorOptions = {},
   ) {
     this.invoiceIds = new Batcher<string, string | null>(async (keys) => {
       const rows = await this.query<{ Id: string; QuickBooks_Key__c: string }>(
@@ -62,7 +80,7 @@ export class PaymentMirror {
     }, { maxBatch: 200, windowMs: 10 });
   }
 
-  upsertInvoice(invoice: MirrorInvoice & { txnDate: string | null; currency: string | null }): Promise<true> {
+  upsertInvoice(invoice: MirrorInvoice & { txnDate: string | null }): Promise<true> {
     return this.writeBack.upsert(SOBJECTS.invoice, INVOICE_FIELDS.quickBooksKey, {
       [INVOICE_FIELDS.quickBooksKey]: invoice.key,
       ...(invoice.opportunityId ? { [INVOICE_FIELDS.opportunity]: invoice.opportunityId } : {}),
@@ -133,14 +151,18 @@ export class PaymentMirror {
     return rows.length - failed.length;
   }
 
-  /** Mirror rows of these deals and Accounts, oldest first (the roll-ups' source). */
-  async invoicesOf(opportunityIds: string[], accountIds: string[]): Promise<MirrorInvoice[]> {
+  /**
+   * Mirror rows of these deals and Accounts, oldest first (the roll-ups' source). In a multi-currency org
+   * each row brings its Account's currency through the lookup: no second query for the Accounts.
+   */
+  async invoicesOf(opportunityIds: string[], accountIds: string[]): Promise<RollupInvoice[]> {
     const conditions = [
       ...(opportunityIds.length > 0 ? [`${INVOICE_FIELDS.opportunity} IN (${soqlIdList(opportunityIds)})`] : []),
       ...(accountIds.length > 0 ? [`${INVOICE_FIELDS.account} IN (${soqlIdList(accountIds)})`] : []),
     ];
     if (conditions.length === 0) return [];
-    const rows = await this.query<InvoiceRow>(`SELECT ${ROW_FIELDS} FROM ${SOBJECTS.invoice} WHERE ${conditions.join(' OR ')} ORDER BY CreatedDate, ${INVOICE_FIELDS.quickBooksKey}`, 'the invoice roll-up query');
+    const fields = this.options.multiCurrency ? `${ROW_FIELDS}, ${ACCOUNT_CURRENCY}` : ROW_FIELDS;
+    const rows = await this.query<InvoiceRow>(`SELECT ${fields} FROM ${SOBJECTS.invoice} WHERE ${conditions.join(' OR ')} ORDER BY CreatedDate, ${INVOICE_FIELDS.quickBooksKey}`, 'the invoice roll-up query');
     return rows.map(toMirrorInvoice);
   }
 
@@ -176,7 +198,7 @@ function date(value: string): string {
   return value;
 }
 
-function toMirrorInvoice(row: InvoiceRow): MirrorInvoice {
+function toMirrorInvoice(row: InvoiceRow): RollupInvoice {
   const [realmId = '', invoiceId = ''] = row.QuickBooks_Key__c.split(':');
   return {
     key: row.QuickBooks_Key__c,
@@ -190,5 +212,7 @@ function toMirrorInvoice(row: InvoiceRow): MirrorInvoice {
     dueDate: row.Due_Date__c,
     lastPaymentDate: row.Last_Payment_Date__c,
     voided: row.Voided__c === true,
+    currency: row.Currency__c,
+    accountCurrency: row.Account__r?.CurrencyIsoCode ?? null,
   };
 }

@@ -1,13 +1,16 @@
 import { createLogger } from '../logger';
 import { openStore } from '../store';
-import type { MirrorInvoice } from './payment-mirror';
+import { singleCurrency, type CurrencyRates } from '../sync/currency';
+import type { RollupInvoice } from './payment-mirror';
 import { PaymentRollups } from './payment-rollups';
 import { OVERDUE_CURSOR, refreshNewlyOverdue } from './receivables-overdue';
 import { NO_REALM } from '../store/sync-cursors';
 
 const OPP = '006000000000001AAA';
 const ACC = '001000000000001AAA';
-const row = (over: Partial<MirrorInvoice>): MirrorInvoice => ({ key: 'r:1', realmId: 'r', invoiceId: '1', opportunityId: OPP, accountId: ACC, docNumber: '1001', total: 100, balance: 100, dueDate: '2026-12-01', lastPaymentDate: null, voided: false, ...over });
+const row = (over: Partial<RollupInvoice>): RollupInvoice => ({ key: 'r:1', realmId: 'r', invoiceId: '1', opportunityId: OPP, accountId: ACC, docNumber: '1001', total: 100, balance: 100, dueDate: '2026-12-01', lastPaymentDate: null, voided: false, currency: 'USD', accountCurrency: null, ...over });
+/** A single-currency USD org. */
+const usdOrg = { multiCurrency: false, rates: async (): Promise<CurrencyRates> => singleCurrency('USD') };
 
 describe('PaymentRollups', () => {
   it('merges requests made during a run into one later run that reads the newer mirror', async () => {
@@ -32,6 +35,7 @@ describe('PaymentRollups', () => {
       },
       createLogger({ level: 'silent' }),
       () => '2026-11-26',
+      usdOrg,
     );
     const first = rollups.request([OPP], [ACC]);
     await new Promise((r) => setTimeout(r, 10));
@@ -60,10 +64,67 @@ describe('PaymentRollups', () => {
       { update: async () => true as const },
       createLogger({ level: 'silent' }),
       () => '2026-11-26',
+      usdOrg,
     );
     await expect(rollups.request([OPP], [])).rejects.toThrow('salesforce down');
     fail = false;
     await expect(rollups.request([OPP], [])).resolves.toBeUndefined();
+  });
+});
+
+describe('PaymentRollups across currencies', () => {
+  const ACC2 = '001000000000002AAA';
+  /** Roll-ups over fixed mirror rows; returns the Account writes and the warnings logged. */
+  async function rollUp(rows: RollupInvoice[], currencies: ConstructorParameters<typeof PaymentRollups>[4], request: { opps?: string[]; accounts?: string[] } = {}) {
+    const writes: Array<Record<string, unknown>> = [];
+    const lines: string[] = [];
+    const rollups = new PaymentRollups(
+      { invoicesOf: async () => rows },
+      { update: async (_sobject, record) => (writes.push(record), true as const) },
+      createLogger({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
+      () => '2026-11-26',
+      currencies,
+    );
+    await rollups.request(request.opps ?? [], request.accounts ?? [ACC, ACC2]);
+    return { writes: writes.filter((w) => String(w.Id).startsWith('001')), warnings: lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  }
+
+  it('writes each Account’s totals in its own currency and warns about an invoice in an inactive currency', async () => {
+    let reads = 0;
+    const org = { multiCurrency: true, rates: async (): Promise<CurrencyRates> => (reads++, { corporate: 'USD', rates: new Map([['USD', 1], ['EUR', 0.92], ['GBP', 0.79]]) }) };
+    const { writes, warnings } = await rollUp(
+      [
+        row({ key: 'us:1', currency: 'USD', balance: 1500, dueDate: '2026-11-01', accountCurrency: 'EUR' }),
+        row({ key: 'uk:1', currency: 'GBP', balance: 5000, accountCurrency: 'EUR' }),
+        row({ key: 'jp:1', currency: 'JPY', balance: 90000, accountCurrency: 'EUR' }),
+        row({ key: 'uk:2', accountId: ACC2, currency: 'GBP', balance: 79, accountCurrency: 'USD' }),
+      ],
+      org,
+    );
+    // ACC (EUR): 1500 × 0.92 = 1380 (overdue) + 5000 × 0.92 / 0.79 = 5822.7848… → 7202.78. ACC2 (USD): 79 / 0.79 = 100.
+    expect(writes).toEqual([
+      { Id: ACC, Open_Balance__c: 7202.78, Overdue_Balance__c: 1380 },
+      { Id: ACC2, Open_Balance__c: 100, Overdue_Balance__c: 0 },
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, accountId: ACC, invoiceKey: 'jp:1', currency: 'JPY', accountCurrency: 'EUR' });
+    expect(warnings[0]!.msg).toContain(`Invoice jp:1 in JPY is left out of the Open and Overdue Balance of Account ${ACC} (EUR): JPY is not an active currency in Salesforce`);
+    expect(warnings[0]!.fix).toContain('Activate JPY with its conversion rate in Setup > Manage Currencies');
+    expect(reads).toBe(1);
+  });
+
+  it('in a single-currency org, leaves foreign invoices out and says to enable multi-currency', async () => {
+    const { writes, warnings } = await rollUp([row({ key: 'us:1', currency: 'USD', balance: 1500 }), row({ key: 'uk:1', currency: 'GBP', balance: 5000, accountCurrency: 'GBP' })], usdOrg, { accounts: [ACC] });
+    expect(writes).toEqual([{ Id: ACC, Open_Balance__c: 1500, Overdue_Balance__c: 0 }]);
+    expect(warnings).toEqual([expect.objectContaining({ accountId: ACC, invoiceKey: 'uk:1', currency: 'GBP', accountCurrency: 'USD' })]);
+    expect(warnings[0]!.msg).toContain('the Salesforce org has the single currency USD');
+    expect(warnings[0]!.fix).toBe('Enable multiple currencies in Salesforce, activate GBP in Setup > Manage Currencies and set SALESFORCE_MULTICURRENCY=true.');
+  });
+
+  it('does not read the rates for deals alone', async () => {
+    const rates = jest.fn(async (): Promise<CurrencyRates> => singleCurrency('USD'));
+    await rollUp([row({})], { multiCurrency: true, rates }, { opps: [OPP], accounts: [] });
+    expect(rates).not.toHaveBeenCalled();
   });
 });
 

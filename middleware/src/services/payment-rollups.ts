@@ -3,11 +3,15 @@
  * Runs are serial and coalesced: requests that arrive while a run is in progress are merged into the next
  * run, which starts after the current one ends. So a roll-up always reads mirror rows written before it
  * was asked for, and an older run can never overwrite a newer one (within this process).
+ * Account totals are in the Account's currency (see rollupAccount); an invoice that cannot be converted is
+ * left out with a warning that says how to fix it.
  */
 import type { Logger } from '../logger';
 import { ACCOUNT_FIELDS, OPPORTUNITY_FIELDS, SOBJECTS } from '../salesforce/fields';
+import type { CurrencyRates } from '../sync/currency';
 import { rollupAccount, rollupOpportunity } from '../sync/payment-status';
-import type { MirrorInvoice, PaymentMirror } from './payment-mirror';
+import type { OrgCurrencies } from './org-currencies';
+import type { MirrorInvoice, PaymentMirror, RollupInvoice } from './payment-mirror';
 import type { SalesforceWriteBack } from './write-back';
 
 const CHUNK = 100;
@@ -30,6 +34,7 @@ export class PaymentRollups {
     private readonly writeBack: Pick<SalesforceWriteBack, 'update'>,
     private readonly logger: Logger,
     private readonly today: () => string,
+    private readonly currencies: Pick<OrgCurrencies, 'rates' | 'multiCurrency'>,
   ) {}
 
   /** Resolves when a run that started after this call has written these records. */
@@ -61,19 +66,44 @@ export class PaymentRollups {
   private async run(opportunityIds: string[], accountIds: string[]): Promise<void> {
     this.runs += 1;
     const today = this.today();
+    const org = accountIds.length > 0 ? await this.currencies.rates() : null;
     const writes: Array<Promise<true>> = [];
     for (let i = 0; i < Math.max(opportunityIds.length, accountIds.length); i += CHUNK) {
       const opps = opportunityIds.slice(i, i + CHUNK);
       const accounts = accountIds.slice(i, i + CHUNK);
       const invoices = await this.mirror.invoicesOf(opps, accounts);
       for (const id of opps) writes.push(this.writeOpportunity(id, invoices.filter((inv) => sameId(inv.opportunityId, id))));
-      for (const id of accounts) {
-        const totals = rollupAccount(invoices.filter((inv) => sameId(inv.accountId, id)), today);
-        writes.push(this.writeBack.update(SOBJECTS.account, { Id: id, [ACCOUNT_FIELDS.openBalance]: totals.openBalance, [ACCOUNT_FIELDS.overdueBalance]: totals.overdueBalance }));
-      }
+      for (const id of accounts) writes.push(this.writeAccount(id, invoices.filter((inv) => sameId(inv.accountId, id)), today, org!));
     }
     await Promise.all(writes);
     this.logger.debug({ opportunities: opportunityIds.length, accounts: accountIds.length }, 'payment roll-ups written');
+  }
+
+  private writeAccount(id: string, invoices: RollupInvoice[], today: string, org: CurrencyRates): Promise<true> {
+    // A single-currency org has one currency for all; a multi-currency org converts into the Account's.
+    const accountCurrency = (this.currencies.multiCurrency ? invoices[0]?.accountCurrency : null) ?? org.corporate;
+    const totals = rollupAccount(invoices, today, org, accountCurrency);
+    for (const { invoice, currency, missing } of totals.unconverted) {
+      const { reason, fix } = this.unconvertible(missing, org);
+      this.logger.warn(
+        { accountId: id, invoiceKey: invoice.key, currency, accountCurrency, fix },
+        `Invoice ${invoice.key} in ${currency} is left out of the Open and Overdue Balance of Account ${id} (${accountCurrency}): ${reason}. Fix: ${fix}`,
+      );
+    }
+    return this.writeBack.update(SOBJECTS.account, { Id: id, [ACCOUNT_FIELDS.openBalance]: totals.openBalance, [ACCOUNT_FIELDS.overdueBalance]: totals.overdueBalance });
+  }
+
+  /** Why Salesforce cannot convert `missing`, and what an admin does about it. */
+  private unconvertible(missing: string, org: CurrencyRates): { reason: string; fix: string } {
+    return this.currencies.multiCurrency
+      ? {
+          reason: `${missing} is not an active currency in Salesforce`,
+          fix: `Activate ${missing} with its conversion rate in Setup > Manage Currencies; the Account's next roll-up includes the invoice.`,
+        }
+      : {
+          reason: `the Salesforce org has the single currency ${org.corporate}`,
+          fix: `Enable multiple currencies in Salesforce, activate ${missing} in Setup > Manage Currencies and set SALESFORCE_MULTICURRENCY=true.`,
+        };
   }
 
   private writeOpportunity(id: string, invoices: MirrorInvoice[]): Promise<true> {

@@ -4,9 +4,16 @@
  */
 export function toCents(amount: number): number {
   if (!Number.isFinite(amount)) throw new RangeError(`Not a finite amount: ${amount}`);
-  // Round half away from zero, as accounting does, after removing binary noise (1.005 → 100.49999…).
-  const scaled = Number((Math.abs(amount) * 100).toPrecision(15));
-  return Math.sign(amount) * Math.round(scaled);
+  return roundCents(amount * 100);
+}
+
+/**
+ * Whole cents from a fractional number of cents (a converted amount): half away from zero, as accounting
+ * rounds, after removing binary noise (1.005 × 100 is 100.49999…).
+ */
+export function roundCents(cents: number): number {
+  if (!Number.isFinite(cents)) throw new RangeError(`Not a finite amount of cents: ${cents}`);
+  return Math.sign(cents) * Math.round(Number(Math.abs(cents).toPrecision(15)));
 }
 
 export function fromCents(cents: number): number {

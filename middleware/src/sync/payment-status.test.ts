@@ -15,6 +15,7 @@ import {
   type InvoiceSnapshot,
   type PaymentSnapshot,
 } from './payment-status';
+import { singleCurrency, type CurrencyRates } from './currency';
 
 const invoice = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot => ({ Id: '130', SyncToken: '0', TotalAmt: 1000, Balance: 1000, DueDate: '2026-12-20', DocNumber: '1001', ...over });
 const pay = (id: string, lines: Array<[string, string, number]>, over: Partial<PaymentSnapshot> = {}): PaymentSnapshot => ({
@@ -24,6 +25,7 @@ const pay = (id: string, lines: Array<[string, string, number]>, over: Partial<P
   Line: lines.map(([TxnType, TxnId, Amount]) => ({ Amount, LinkedTxn: [{ TxnId, TxnType }] })),
   ...over,
 });
+const usd = singleCurrency('USD');
 const fig = (over: Partial<InvoiceFigures> = {}): InvoiceFigures => ({ invoiceId: '1', docNumber: '1001', total: 100, balance: 100, dueDate: '2026-12-01', lastPaymentDate: null, voided: false, ...over });
 
 describe('payment applications', () => {
@@ -119,8 +121,61 @@ describe('roll-ups', () => {
       fig({ balance: 0, total: 0, voided: true, dueDate: '2026-01-01' }),
       fig({ balance: 30.25, dueDate: null }),
     ];
-    expect(rollupAccount(invoices, '2026-06-01')).toEqual({ openBalance: 330.75, overdueBalance: 100 });
-    expect(rollupAccount([], '2026-06-01')).toEqual({ openBalance: 0, overdueBalance: 0 });
+    expect(rollupAccount(invoices, '2026-06-01', usd, 'USD')).toEqual({ openBalance: 330.75, overdueBalance: 100, unconverted: [] });
+    expect(rollupAccount([], '2026-06-01', usd, 'USD')).toEqual({ openBalance: 0, overdueBalance: 0, unconverted: [] });
+  });
+});
+
+describe('Account roll-ups across currencies', () => {
+  // A USD-corporate org: ConversionRate = units per 1 USD.
+  const org: CurrencyRates = { corporate: 'USD', rates: new Map([['USD', 1], ['EUR', 0.92], ['GBP', 0.79], ['CAD', 1.37]]) };
+  const inv = (key: string, currency: string | null, balance: number, dueDate: string | null, over: Partial<InvoiceFigures> = {}) => ({ ...fig({ invoiceId: key, balance, total: balance, dueDate, ...over }), currency });
+
+  it('converts each balance into the Account’s currency through the corporate rate (amount × rate(account) / rate(invoice))', () => {
+    const jpy = inv('5', 'JPY', 10000, '2026-05-01');
+    const rollup = rollupAccount(
+      [
+        inv('1', 'USD', 1000, '2026-05-01'), // 1000 × 0.92 / 1 = 920.00 EUR, overdue
+        inv('2', 'GBP', 500, '2026-07-01'), // 500 × 0.92 / 0.79 = 582.2784810… EUR
+        inv('3', 'EUR', 250.5, null), // 250.50 EUR as is
+        inv('4', 'CAD', 100, '2026-05-31'), // 100 × 0.92 / 1.37 = 67.1532846… EUR, overdue
+        jpy, // JPY is not active in the org: no rate
+        inv('6', 'GBP', 0, '2026-01-01', { total: 300 }), // paid
+        inv('7', 'GBP', 0, '2026-01-01', { total: 0, voided: true }),
+      ],
+      '2026-06-01',
+      org,
+      'EUR',
+    );
+    // open: 920 + 582.2784810 + 250.50 + 67.1532847 = 1819.9317657; overdue: 920 + 67.1532847 = 987.1532847
+    expect(rollup.openBalance).toBe(1819.93);
+    expect(rollup.overdueBalance).toBe(987.15);
+    expect(rollup.unconverted).toEqual([{ invoice: jpy, currency: 'JPY', missing: 'JPY' }]);
+  });
+
+  it('rounds to cents once, after adding, not per invoice', () => {
+    // Each 1.00 GBP is 1 / 0.79 = 1.2658228 USD: rounded first, three would make 3 × 1.27 = 3.81.
+    const rollup = rollupAccount([inv('1', 'GBP', 1, null), inv('2', 'GBP', 1, null), inv('3', 'GBP', 1, '2026-05-01')], '2026-06-01', org, 'USD');
+    expect(rollup.openBalance).toBe(3.8); // 3.7974684
+    expect(rollup.overdueBalance).toBe(1.27); // 1.2658228
+  });
+
+  it('takes an invoice without a currency, and an Account without one, to be in the corporate currency; codes in any case', () => {
+    const rollup = rollupAccount([inv('1', null, 100, null), inv('2', 'gbp', 79, null), inv('3', ' eur ', 92, null)], '2026-06-01', org, null);
+    // 100 + 79 / 0.79 + 92 / 0.92 = 100 + 100 + 100
+    expect(rollup).toEqual({ openBalance: 300, overdueBalance: 0, unconverted: [] });
+  });
+
+  it('keeps an Account in a currency without a rate to the invoices in that same currency', () => {
+    const usdInvoice = inv('2', 'USD', 40, null);
+    const rollup = rollupAccount([inv('1', 'CHF', 125.4, '2026-05-01'), usdInvoice], '2026-06-01', org, 'CHF');
+    expect(rollup).toEqual({ openBalance: 125.4, overdueBalance: 125.4, unconverted: [{ invoice: usdInvoice, currency: 'USD', missing: 'CHF' }] });
+  });
+
+  it('leaves every foreign invoice out in a single-currency org, and counts invoices without a currency', () => {
+    const gbp = inv('2', 'GBP', 5000, '2026-05-01');
+    const rollup = rollupAccount([inv('1', 'USD', 1500, '2026-05-01'), gbp, inv('3', null, 20.25, null)], '2026-06-01', usd, 'USD');
+    expect(rollup).toEqual({ openBalance: 1520.25, overdueBalance: 1500, unconverted: [{ invoice: gbp, currency: 'GBP', missing: 'GBP' }] });
   });
 });
 

@@ -3,7 +3,8 @@
  * fields and payment rows; a deal's or an Account's invoices → their roll-ups. No I/O.
  * Money is summed in cents (see money.ts); dates are QBO's `YYYY-MM-DD` strings, compared as text.
  */
-import { fromCents, sumCents, toCents } from './money';
+import { convertCents, currencyOf, type CurrencyRates } from './currency';
+import { fromCents, roundCents, sumCents, toCents } from './money';
 
 export interface QboTxnLink {
   TxnId: string;
@@ -162,18 +163,44 @@ export function rollupOpportunity(invoices: InvoiceFigures[]): OpportunityRollup
   };
 }
 
-export interface AccountRollup {
-  openBalance: number;
-  overdueBalance: number;
+/** An invoice as an Account's roll-up sees it: its figures and the currency they are in. */
+export interface AccountInvoice extends InvoiceFigures {
+  /** ISO code; none (null or absent) = the org's corporate currency. */
+  currency?: string | null;
 }
 
-/** Receivables of an Account: open = balances of its live invoices; overdue = those due before today. */
-export function rollupAccount(invoices: InvoiceFigures[], today: string): AccountRollup {
-  const open = invoices.filter((i) => !i.voided && toCents(i.balance) > 0);
-  const overdue = open.filter((i) => i.dueDate !== null && i.dueDate < today);
+export interface AccountRollup<T extends AccountInvoice = AccountInvoice> {
+  openBalance: number;
+  overdueBalance: number;
+  /**
+   * Open invoices left out of both totals because their balance cannot be converted into the Account's
+   * currency; `missing` is the currency the org has no rate for. Never added unconverted: that is wrong money.
+   */
+  unconverted: Array<{ invoice: T; currency: string; missing: string }>;
+}
+
+/**
+ * Receivables of an Account in its own currency (`accountCurrency`; null = the corporate currency): open =
+ * balances of its live invoices, overdue = those due before today. Like a Salesforce roll-up summary in a
+ * multi-currency org, each balance is converted with the org's rates and the sums are rounded to cents
+ * once, at the end.
+ */
+export function rollupAccount<T extends AccountInvoice>(invoices: T[], today: string, org: CurrencyRates, accountCurrency: string | null): AccountRollup<T> {
+  const target = currencyOf(accountCurrency, org);
+  const open = invoices
+    .filter((i) => !i.voided && toCents(i.balance) > 0)
+    .map((invoice) => {
+      const currency = currencyOf(invoice.currency, org);
+      return { invoice, currency, cents: convertCents(toCents(invoice.balance), currency, target, org) };
+    });
+  const counted = open.filter((o): o is typeof o & { cents: number } => o.cents !== null);
+  const overdue = counted.filter((o) => o.invoice.dueDate !== null && o.invoice.dueDate < today);
   return {
-    openBalance: fromCents(sumCents(open.map((i) => toCents(i.balance)))),
-    overdueBalance: fromCents(sumCents(overdue.map((i) => toCents(i.balance)))),
+    openBalance: fromCents(roundCents(sumCents(counted.map((o) => o.cents)))),
+    overdueBalance: fromCents(roundCents(sumCents(overdue.map((o) => o.cents)))),
+    unconverted: open
+      .filter((o) => o.cents === null)
+      .map(({ invoice, currency }) => ({ invoice, currency, missing: org.rates.has(currency) ? target : currency })),
   };
 }
 

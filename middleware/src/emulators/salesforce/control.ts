@@ -3,6 +3,7 @@ import type { CalloutConfig, CalloutRecord, CalloutService } from './callouts';
 import { DmlError, SfApiError } from './errors';
 import type { ActiveFault, FaultInjector, FaultSpec } from './faults';
 import { toId18 } from './ids';
+import { decimalPlacesOf } from './org-setup';
 import type { SessionStore } from './sessions';
 import { runQuery } from './soql/execute';
 import { recordBody } from './sobjects';
@@ -11,6 +12,14 @@ import type { EmulatorState } from './state';
 /** Test/demo control of the emulator, in process and over HTTP under /__control. */
 
 export type SeedInput = Record<string, Record<string, unknown>[]>;
+
+/** A change to one currency of the org (control.setCurrency). */
+export interface CurrencyChange {
+  /** Units of this currency per one unit of the corporate currency. */
+  conversionRate?: number;
+  active?: boolean;
+  decimalPlaces?: number;
+}
 
 interface ControlDeps {
   state: EmulatorState;
@@ -84,6 +93,33 @@ export class EmulatorControl {
     const obj = state.dml.requireObject(type);
     const ctx = state.context(this.integrationUserId);
     state.transaction(ctx, () => state.dml.delete(obj, id, ctx));
+  }
+
+  /**
+   * A currency of a multi-currency org as an admin sets it in Setup > Manage Currencies: added when new
+   * (active, unless `active` is false), else its rate, active flag or decimal places changed. The corporate
+   * currency keeps rate 1 and stays active. Returns the CurrencyType id.
+   */
+  setCurrency(isoCode: string, change: CurrencyChange): string {
+    const { state } = this.deps;
+    const obj = state.schema.object('CurrencyType');
+    if (!obj) throw new Error('This org has a single currency: it has no CurrencyType (start the emulator with `currencies`).');
+    const existing = state.store.all(obj.name).find((r) => r.IsoCode === isoCode);
+    if (existing?.IsCorporate === true && ((change.conversionRate ?? 1) !== 1 || change.active === false)) {
+      throw new Error(`${isoCode} is the corporate currency: its rate is 1 and it stays active.`);
+    }
+    const ctx = state.context(this.integrationUserId, { seeding: true });
+    return state.transaction(ctx, () => {
+      // Every field is sent: an update without IsActive would deactivate the currency (see derived.ts).
+      const fields = {
+        ConversionRate: change.conversionRate ?? existing?.ConversionRate,
+        DecimalPlaces: change.decimalPlaces ?? existing?.DecimalPlaces ?? decimalPlacesOf(isoCode),
+        IsActive: change.active ?? existing?.IsActive ?? true,
+      };
+      if (!existing) return state.dml.insert(obj, { IsoCode: isoCode, ...fields }, ctx);
+      state.dml.update(obj, existing.Id, fields, ctx);
+      return existing.Id;
+    });
   }
 
   /** All live records of a type, as the REST API would show them. */
@@ -193,6 +229,7 @@ export function controlRouter(control: EmulatorControl): Router {
     control.delete(req.params.type, req.params.id);
     res.status(204).end();
   });
+  r.put('/currencies/:code', (req, res) => void res.json({ id: control.setCurrency(req.params.code, body(req) as CurrencyChange) }));
   r.get('/counters', (_req, res) => void res.json(control.counters()));
   r.put('/api-usage', (req, res) => {
     control.setApiUsage(body(req) as { used?: number; limit?: number });

@@ -1,8 +1,9 @@
 import type { DmlContext, DmlEngine } from './dml';
 import { DmlError } from './errors';
+import type { Schema } from './schema/schema';
 import type { ObjectDef } from './schema/types';
 import { STAGE_PROBABILITY } from './schema/standard-objects';
-import type { SfRecord } from './store';
+import type { RecordStore, SfRecord } from './store';
 import { formatDateTime } from './values';
 
 /** What the platform computes on save for the standard objects (the "before/after trigger" part). */
@@ -25,6 +26,8 @@ export function beforeWrite(engine: DmlEngine, obj: ObjectDef, rec: SfRecord, ol
       return lineItemBefore(engine, rec, old, given);
     case 'PricebookEntry':
       return pricebookEntryBefore(engine, rec, old);
+    case 'CurrencyType':
+      return currencyTypeBefore(rec, old, given);
     case 'Contact':
     case 'User':
       rec.Name = [rec.FirstName, rec.LastName].filter(Boolean).join(' ');
@@ -115,6 +118,24 @@ function pricebookEntryBefore(engine: DmlEngine, rec: SfRecord, old: SfRecord | 
   if (!hasStandardPrice) throw DmlError.of('STANDARD_PRICE_NOT_DEFINED', 'No standard price defined for this product', []);
 }
 
+/**
+ * IsoCode must be a three-letter code. IsActive is "defaulted on create" and, as the object reference
+ * warns, an update that leaves it out sets it to false (the currency is deactivated).
+ */
+function currencyTypeBefore(rec: SfRecord, old: SfRecord | undefined, given: Set<string>): void {
+  if (!/^[A-Z]{3}$/.test(String(rec.IsoCode ?? ''))) {
+    throw DmlError.of('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Currency ISO Code: bad value for restricted picklist field: ${String(rec.IsoCode)}`, ['IsoCode']);
+  }
+  if (old && !given.has('IsActive')) rec.IsActive = false;
+}
+
+/** CurrencyIsoCode picklists follow the CurrencyType records (added, activated, deactivated, rolled back). */
+export function syncCurrencyPicklists(schema: Schema, store: RecordStore): void {
+  const types = store.all('CurrencyType');
+  const corporate = types.find((t) => t.IsCorporate === true)?.IsoCode;
+  schema.setCurrencyValues(types.map((t) => ({ code: String(t.IsoCode), active: t.IsActive === true })), String(corporate ?? ''));
+}
+
 function lineTotal(engine: DmlEngine, oppId: string): number {
   return round2(
     engine.store
@@ -125,6 +146,7 @@ function lineTotal(engine: DmlEngine, oppId: string): number {
 }
 
 export function afterWrite(engine: DmlEngine, obj: ObjectDef, rec: SfRecord | undefined, old: SfRecord | undefined, ctx: DmlContext): void {
+  if (obj.name === 'CurrencyType') return syncCurrencyPicklists(engine.schema, engine.store);
   if (obj.name !== 'OpportunityLineItem') return;
   const oppId = String(rec?.OpportunityId ?? old?.OpportunityId);
   const opp = engine.store.get('Opportunity', oppId);

@@ -59,6 +59,7 @@ export class DmlEngine {
   }
 
   insert(obj: ObjectDef, input: Record<string, unknown>, ctx: DmlContext): string {
+    if (obj.createable === false && !ctx.seeding) throw invalidOperation('inserted', obj);
     this.checkColumns(obj, input);
     const values = this.prepare(obj, input, 'insert', ctx);
     const rec: SfRecord = { Id: this.ids.next(obj.keyPrefix) };
@@ -120,6 +121,7 @@ export class DmlEngine {
   }
 
   delete(obj: ObjectDef, id: string, ctx: DmlContext): void {
+    if (obj.deletable === false && !ctx.seeding) throw invalidOperation('deleted', obj);
     const rec = this.existing(obj, id);
     beforeDelete(this, obj, rec, ctx);
     this.store.put(obj.name, { ...rec, IsDeleted: true, SystemModstamp: formatDateTime(ctx.now) });
@@ -237,4 +239,9 @@ export class DmlEngine {
   resetCounters(): void {
     this.autoNumbers.clear();
   }
+}
+
+/** An operation the object does not support (describe says createable/deletable false). */
+function invalidOperation(done: 'inserted' | 'deleted', obj: ObjectDef): DmlError {
+  return DmlError.of('INVALID_TYPE_FOR_OPERATION', `entity type cannot be ${done}: ${obj.label}`, []);
 }

@@ -70,6 +70,7 @@ export const STANDARD_KEY_PREFIXES: Readonly<Record<string, string>> = {
   Product2: '01t',
   PricebookEntry: '01u',
   Organization: '00D',
+  CurrencyType: '01L',
   QueryLocator: '01g',
 };
 

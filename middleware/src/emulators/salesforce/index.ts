@@ -1,7 +1,7 @@
 /** Local Salesforce REST API emulator: see README.md in this folder. */
 export { startSalesforceEmulator, DEFAULT_METADATA_DIR } from './server';
 export type { SalesforceEmulator, SalesforceEmulatorOptions } from './server';
-export type { EmulatorControl, SeedInput } from './control';
+export type { CurrencyChange, EmulatorControl, SeedInput } from './control';
 export type { FaultSpec, FaultKind, ActiveFault } from './faults';
 export type { CalloutConfig, CalloutRecord } from './callouts';
 export type { ValidationRule, ValidationInput } from './dml';

@@ -14,6 +14,7 @@ import { registerMiscRoutes, versionsList } from './misc-routes';
 import { registerQueryRoutes } from './query-routes';
 import type { SchemaExtension } from './schema/types';
 import { type Session, SessionStore } from './sessions';
+import { seedOrganization } from './org-setup';
 import { registerSObjectRoutes } from './sobjects';
 import { EmulatorState } from './state';
 
@@ -27,6 +28,10 @@ export interface SalesforceEmulatorOptions {
   schemaExtensions?: SchemaExtension;
   /** Multi-currency org currencies (first = corporate); null = single currency. */
   currencies?: string[] | null;
+  /** A single-currency org's currency (Organization.DefaultCurrencyIsoCode), default USD. */
+  orgCurrency?: string;
+  /** Multi-currency orgs: CurrencyType.ConversionRate per code at start (units per one corporate unit). */
+  conversionRates?: Record<string, number>;
   auth?: AuthOptions;
   /** Username of the integration user (JWT `sub`); created at start. */
   integrationUsername?: string;
@@ -75,6 +80,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     metadataDir: options.metadataDir === null ? undefined : (options.metadataDir ?? DEFAULT_METADATA_DIR),
     ...(options.schemaExtensions ? { extensions: options.schemaExtensions } : {}),
     ...(options.currencies !== undefined ? { currencies: options.currencies } : {}),
+    ...(options.orgCurrency ? { orgCurrency: options.orgCurrency } : {}),
+    ...(options.conversionRates ? { conversionRates: options.conversionRates } : {}),
     ...(options.validationRules ? { validationRules: options.validationRules } : {}),
     ...(options.dailyApiLimit ? { dailyApiLimit: options.dailyApiLimit } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -93,7 +100,10 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     state.addUser(integrationUsername, 'Integration');
     for (const u of options.usernames ?? []) state.addUser(u);
     const ctx = state.context(state.usersByName.get(integrationUsername.toLowerCase()) as string, { seeding: true });
-    state.transaction(ctx, () => state.dml.insert(state.schema.object('Pricebook2')!, { Name: 'Standard Price Book', IsActive: true, IsStandard: true }, ctx));
+    state.transaction(ctx, () => {
+      state.dml.insert(state.schema.object('Pricebook2')!, { Name: 'Standard Price Book', IsActive: true, IsStandard: true }, ctx);
+      seedOrganization(state, ctx);
+    });
   };
   bootstrap();
   const control = new EmulatorControl({ state, faults, sessions, callouts, baseUrl: () => baseUrl, version: latestVersion, integrationUsername, bootstrap, latency });

@@ -1,6 +1,7 @@
 import type { CalloutService } from './callouts';
 import { CursorStore } from './cursors';
 import { type DmlContext, DmlEngine, type ValidationRule } from './dml';
+import { syncCurrencyPicklists } from './derived';
 import { FieldReader } from './field-values';
 import { IdFactory } from './ids';
 import { Schema, type SchemaOptions } from './schema/schema';
@@ -10,6 +11,8 @@ import { UsageCounters } from './usage';
 
 export interface StateOptions extends SchemaOptions {
   orgId?: string;
+  /** Multi-currency orgs: ConversionRate per currency at start (units per one corporate unit). */
+  conversionRates?: Record<string, number>;
   validationRules?: Record<string, ValidationRule[]>;
   dailyApiLimit?: number;
   batchSize?: number;
@@ -43,6 +46,9 @@ export class EmulatorState {
     this.usage = new UsageCounters(options.dailyApiLimit ?? 100_000);
     this.orgId = options.orgId ?? this.ids.next('00D');
     this.batchSize = options.batchSize ?? 2000;
+    this.store.onRollback = (types) => {
+      if (types.has('CurrencyType')) syncCurrencyPicklists(this.schema, this.store);
+    };
   }
 
   queryEnv(version: string): QueryEnv {

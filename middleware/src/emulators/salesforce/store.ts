@@ -12,6 +12,8 @@ export class RecordStore {
   private readonly tables = new Map<string, Map<string, SfRecord>>();
   private readonly journal: JournalEntry[] = [];
   private depth = 0;
+  /** Told which types a rollback touched, so state kept outside the store (picklists) can follow. */
+  onRollback: (types: Set<string>) => void = () => undefined;
 
   private table(type: string): Map<string, SfRecord> {
     let t = this.tables.get(type);
@@ -47,13 +49,16 @@ export class RecordStore {
   }
 
   rollbackTo(marker: number): void {
+    const undone = new Set<string>();
     while (this.journal.length > marker) {
       const e = this.journal.pop() as JournalEntry;
       const t = this.table(e.type);
       if (e.before) t.set(e.id, e.before);
       else t.delete(e.id);
+      undone.add(e.type);
     }
     this.release();
+    if (undone.size > 0) this.onRollback(undone);
   }
 
   release(): void {

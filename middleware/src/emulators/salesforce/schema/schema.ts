@@ -10,6 +10,8 @@ export interface SchemaOptions {
   extensions?: SchemaExtension;
   /** Currencies of a multi-currency org (first = corporate); null = single currency, no CurrencyIsoCode. */
   currencies?: string[] | null;
+  /** The currency of a single-currency org (default USD). */
+  orgCurrency?: string;
 }
 
 /** Case-insensitive access to objects, fields and relationships. */
@@ -17,10 +19,16 @@ export class Schema {
   private readonly objects = new Map<string, ObjectDef>();
   private readonly byPrefix = new Map<string, ObjectDef>();
   private readonly fieldIndex = new Map<ObjectDef, Map<string, FieldDef>>();
+  /** The org's currencies at start (first = corporate), or null for a single-currency org. */
+  readonly currencies: string[] | null;
+  /** A single-currency org's currency, or the corporate currency. */
+  readonly orgCurrency: string;
 
   constructor(options: SchemaOptions = {}) {
     const currencies = options.currencies === undefined ? ['USD', 'EUR', 'GBP', 'CAD', 'AUD'] : options.currencies;
-    const std = standardObjects(currencies);
+    this.currencies = currencies;
+    this.orgCurrency = currencies?.[0] ?? options.orgCurrency ?? 'USD';
+    const std = standardObjects(currencies, this.orgCurrency);
     const loaded = options.metadataDir ? loadMetadata(options.metadataDir) : { customObjects: [], standardObjectFields: {} };
     for (const obj of std) this.add(obj);
     loaded.customObjects.forEach((obj, i) => {
@@ -80,6 +88,17 @@ export class Schema {
 
   field(obj: ObjectDef, name: string): FieldDef | undefined {
     return this.fieldIndex.get(obj)?.get(name.toLowerCase());
+  }
+
+  /**
+   * Every CurrencyIsoCode picklist lists the org's currencies (CurrencyType records); only active ones can
+   * be given to a record, as in Setup > Manage Currencies. The corporate currency is the default.
+   */
+  setCurrencyValues(values: Array<{ code: string; active: boolean }>, corporate: string): void {
+    for (const obj of this.objects.values()) {
+      const f = this.field(obj, 'CurrencyIsoCode');
+      if (f) f.picklistValues = values.map((v) => ({ value: v.code, label: v.code, active: v.active, defaultValue: v.code === corporate }));
+    }
   }
 
   /** A parent relationship (`Account`, `Owner`, `Foo__r`) → its reference field and target object. */

@@ -111,11 +111,56 @@ interface StdSpec {
   plural: string;
   owned: boolean;
   multiCurrency: boolean;
+  createable?: boolean;
+  deletable?: boolean;
   fields: FieldDef[];
 }
 
-/** Builds the standard objects. `currencies` null = a single-currency org (no CurrencyIsoCode). */
-export function standardObjects(currencies: string[] | null): ObjectDef[] {
+/**
+ * The org's currency set-up objects. Organization is read-only here (the API never inserts or deletes it).
+ * CurrencyType exists only in a multi-currency org; the API may insert and update it, never delete it.
+ * Its records are seeded at start (org-setup.ts).
+ */
+function setupObjects(currencies: string[] | null, orgCurrency: string): StdSpec[] {
+  const organization: StdSpec = {
+    name: 'Organization',
+    label: 'Organization',
+    plural: 'Organizations',
+    owned: false,
+    multiCurrency: false,
+    createable: false,
+    deletable: false,
+    fields: [
+      field('Name', 'string', { length: 80, ...readOnly }),
+      // A multi-currency org's default is its corporate currency.
+      field('DefaultCurrencyIsoCode', 'picklist', { label: 'Locale Currency', length: 3, picklistValues: picklist(currencies ?? [orgCurrency]), restrictedPicklist: true, ...readOnly }),
+    ],
+  };
+  if (!currencies) return [organization];
+  const currencyType: StdSpec = {
+    name: 'CurrencyType',
+    label: 'Currency Type',
+    plural: 'Currency Types',
+    owned: false,
+    multiCurrency: false,
+    deletable: false,
+    fields: [
+      // Any three-letter code (ISO 4217) is accepted: checked on save (derived.ts), not by a value list.
+      field('IsoCode', 'picklist', { label: 'Currency ISO Code', length: 40, required: true, updateable: false, unique: true, picklistValues: picklist(currencies) }),
+      field('ConversionRate', 'double', { precision: 18, scale: 6, required: true }),
+      field('DecimalPlaces', 'int', { precision: 9, scale: 0, required: true }),
+      field('IsActive', 'boolean', { label: 'Active', defaultValue: false }),
+      field('IsCorporate', 'boolean', { label: 'Corporate Currency', ...readOnly }),
+    ],
+  };
+  return [organization, currencyType];
+}
+
+/**
+ * Builds the standard objects. `currencies` null = a single-currency org (no CurrencyIsoCode, no
+ * CurrencyType) whose currency is `orgCurrency`.
+ */
+export function standardObjects(currencies: string[] | null, orgCurrency = 'USD'): ObjectDef[] {
   const specs: StdSpec[] = [
     {
       name: 'Account',
@@ -259,6 +304,7 @@ export function standardObjects(currencies: string[] | null): ObjectDef[] {
         field('IsActive', 'boolean', { label: 'Active', defaultValue: true }),
       ],
     },
+    ...setupObjects(currencies, orgCurrency),
   ];
   return specs.map((s) => ({
     name: s.name,
@@ -266,6 +312,8 @@ export function standardObjects(currencies: string[] | null): ObjectDef[] {
     labelPlural: s.plural,
     keyPrefix: STANDARD_KEY_PREFIXES[s.name] as string,
     custom: false,
+    ...(s.createable === false ? { createable: false } : {}),
+    ...(s.deletable === false ? { deletable: false } : {}),
     fields: [...systemFields(s.owned), ...s.fields, ...(s.multiCurrency ? currencyField(currencies) : [])],
     childRelationships: [],
   }));

@@ -80,6 +80,9 @@ export interface ObjectDef {
   labelPlural: string;
   keyPrefix: string;
   custom: boolean;
+  /** False for setup objects the API cannot insert (Organization) or delete (Organization, CurrencyType). */
+  createable?: boolean;
+  deletable?: boolean;
   fields: FieldDef[];
   childRelationships: ChildRelationship[];
 }
