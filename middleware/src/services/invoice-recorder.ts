@@ -81,22 +81,10 @@ export class InvoiceRecorder {
     // The Opportunity's invoice fields describe the first (or only) invoice; later periods of a schedule
     // only mark the sync, and the payment roll-ups keep the totals over all of the deal's invoices.
     const first = !info.period || info.period.index === 0;
-    const writes: Array<Promise<true>> = [
-      this.writeBack.update('Opportunity', {
-        Id: opp.Id,
-        Billing_Sync_Status__c: 'Synced',
-        Billing_Sync_Error__c: null,
-        Last_Billing_Sync__c: this.now().toISOString(),
-        ...(first
-          ? {
-              QuickBooks_Invoice_Id__c: invoice.Id,
-              Invoice_Number__c: invoice.DocNumber ?? null,
-              Invoice_Total__c: invoice.TotalAmt,
-              Invoice_Balance__c: invoice.Balance,
-              Invoice_Due_Date__c: invoice.DueDate ?? null,
-            }
-          : {}),
-      }),
+    // In this order, so that a deal showing Synced always has its invoice record, its Account link and
+    // roll-ups in place: the invoice record and the Account's customer id, then the roll-ups (which read
+    // the invoice records), then the Opportunity itself.
+    const records: Array<Promise<true>> = [
       this.writeBack.upsert('QuickBooks_Invoice__c', 'QuickBooks_Key__c', {
         QuickBooks_Key__c: invoiceKey(entity.realmId, invoice.Id),
         Opportunity__c: opp.Id,
@@ -112,14 +100,29 @@ export class InvoiceRecorder {
       }),
     ];
     if (entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId) {
-      writes.push(this.writeBack.update('Account', { Id: opp.Account.Id, QuickBooks_Customer_Id__c: info.customerId }));
+      records.push(this.writeBack.update('Account', { Id: opp.Account.Id, QuickBooks_Customer_Id__c: info.customerId }));
     }
-    await Promise.all(writes);
+    await Promise.all(records);
     if (this.rollups) {
       // The Account's open balance counts the invoice. A failure here is logged and does not fail the job:
       // the invoice exists and is recorded; the next payment event or a Retry of the deal rolls up again.
       await this.rollups.request([opp.Id], opp.AccountId ? [opp.AccountId] : []).catch((error: unknown) => this.logger.warn({ err: error, opportunityId: opp.Id }, 'roll-ups after a new invoice failed; the next payment event or sweep redoes them'));
     }
+    await this.writeBack.update('Opportunity', {
+      Id: opp.Id,
+      Billing_Sync_Status__c: 'Synced',
+      Billing_Sync_Error__c: null,
+      Last_Billing_Sync__c: this.now().toISOString(),
+      ...(first
+        ? {
+            QuickBooks_Invoice_Id__c: invoice.Id,
+            Invoice_Number__c: invoice.DocNumber ?? null,
+            Invoice_Total__c: invoice.TotalAmt,
+            Invoice_Balance__c: invoice.Balance,
+            Invoice_Due_Date__c: invoice.DueDate ?? null,
+          }
+        : {}),
+    });
     this.logger.info({ opportunityId: opp.Id, invoiceId: invoice.Id, docNumber: invoice.DocNumber, action: info.action, jobId: info.jobId }, 'invoice recorded in Salesforce');
   }
 
