@@ -92,8 +92,6 @@ export class QboApi {
   }
 }
 
-const BATCH_WITH_REQUEST_ID = '#batchWithRequestId';
-
 export class QboCompany {
   constructor(
     readonly realmId: string,
@@ -101,8 +99,8 @@ export class QboCompany {
     private readonly tokens: TokenManager,
     private readonly limiter: RateLimiter,
     private readonly logger: Logger,
-    private readonly onCall: () => void = () => undefined,
-    private readonly batchLimiter: RateLimiter = new RateLimiter(BATCH_REQUESTS_PER_MINUTE, BATCH_REQUESTS_PER_MINUTE),
+    private readonly onCall: () => void,
+    private readonly batchLimiter: RateLimiter,
   ) {}
 
   create<T>(entity: QboEntity, body: object, requestId?: string): Promise<T> {
@@ -156,19 +154,28 @@ export class QboCompany {
   batch<T>(items: object[], requestId?: string): Promise<T> {
     if (items.length > BATCH_MAX_ITEMS) throw new AppError('INTERNAL', `A QuickBooks batch holds at most ${BATCH_MAX_ITEMS} items.`);
     const what = `batch of ${items.length}`;
-    return this.batchLimiter.run(() => (requestId ? this.call<T>(BATCH_WITH_REQUEST_ID, [items, requestId], what) : this.call<T>('batch', [items], what)));
+    return this.batchLimiter.run(() => (requestId ? this.withToken<T>(what, (token) => this.postBatch<T>(token, items, requestId, what)) : this.call<T>('batch', [items], what)));
   }
 
-  private async call<T>(method: string, args: unknown[], what: string): Promise<T> {
+  private call<T>(method: string, args: unknown[], what: string): Promise<T> {
+    return this.withToken<T>(what, (token) => this.invoke<T>(token, method, args, what));
+  }
+
+  /** One request within the company's limits, with its access token; a rejected token is refreshed once. */
+  private withToken<T>(what: string, send: (accessToken: string) => Promise<T>): Promise<T> {
+    const attempt = (token: string): Promise<T> => {
+      this.onCall();
+      return send(token);
+    };
     return this.limiter.run(async () => {
       let token = await this.tokens.accessToken(this.realmId);
       try {
-        return await this.invoke<T>(token, method, args, what);
+        return await attempt(token);
       } catch (error) {
         if (error instanceof AppError && error.code === 'QBO_AUTH' && error.status === 401) {
           this.logger.warn({ realmId: this.realmId, operation: what }, 'quickbooks rejected the access token; refreshing once');
           token = await this.tokens.afterRejected(this.realmId, token);
-          return this.invoke<T>(token, method, args, what);
+          return attempt(token);
         }
         throw error;
       }
@@ -176,8 +183,6 @@ export class QboCompany {
   }
 
   private invoke<T>(accessToken: string, method: string, args: unknown[], what: string): Promise<T> {
-    this.onCall();
-    if (method === BATCH_WITH_REQUEST_ID) return this.postBatch<T>(accessToken, args[0] as object[], args[1] as string, what);
     // The constructor copies this static field; setting it right before (synchronously) lets several
     // hosts (e.g. two emulators in one test process) be used side by side.
     (QuickBooks as unknown as { V3_ENDPOINT_BASE_URL: string }).V3_ENDPOINT_BASE_URL = apiBase(this.options);
