@@ -70,8 +70,8 @@ export class InvoiceRefresher {
    * QBO is newer than that, because every later change comes with its own Update event.
    */
   async acknowledgeCreated(realmId: string, invoiceId: string): Promise<boolean> {
-    const link = (await this.deps.links.findByQboId<InvoiceLinkState>('invoice', realmId, invoiceId))[0];
-    return Boolean(link?.extra && link.extra.syncToken !== undefined && !link.extra.deleted);
+    const state = await this.appliedState(realmId, invoiceId);
+    return Boolean(state && state.syncToken !== undefined && !state.deleted);
   }
 
   /** The last state applied for an invoice, to skip CDC entries that bring nothing new. */
