@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { idChecksum } from '../salesforce/ids';
 
 /** Parses a request part with a zod schema; a failure is a 400 that names each bad field. */
 export function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
@@ -21,21 +22,3 @@ export const salesforceId = z
   .string()
   .regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'must be a 15- or 18-character Salesforce id')
   .refine((id) => id.length === 15 || idChecksum(id.slice(0, 15)) === id.slice(15), 'the last 3 characters are not the checksum of the first 15 (copy the whole id again)');
-
-/**
- * The 18-character id's suffix: a character per 5-character chunk, a bit per upper-case letter.
- * Salesforce refuses a whole query with one wrong suffix in it, so a bad one is stopped here.
- */
-export function idChecksum(id15: string): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charCodeAt(chunk * 5 + i);
-      if (c >= 65 && c <= 90) bits |= 1 << i;
-    }
-    suffix += alphabet[bits];
-  }
-  return suffix;
-}
