@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startQboEmulator, DEFAULT_CLIENT, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
-import { waitFor } from './support/stack';
+import { emulatorSettings, waitFor } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from './support/deals';
 
 type Rec = Record<string, any>;
@@ -50,14 +50,7 @@ describe('a worker killed mid-job', () => {
         DATABASE_URL: `sqlite:${path.join(dir, 'ledgerline.db')}`,
         LEDGERLINE_API_KEYS: API_KEY,
         LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
-        QBO_CLIENT_ID: DEFAULT_CLIENT.clientId,
-        QBO_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
-        QBO_REDIRECT_URI: `${url}/oauth/quickbooks/callback`,
-        QBO_API_BASE_URL: qbo.url,
-        QBO_OAUTH_BASE_URL: qbo.oauthUrl,
-        SALESFORCE_LOGIN_URL: sf.url,
-        SALESFORCE_CLIENT_ID: 'crash-app',
-        SALESFORCE_CLIENT_SECRET: 'crash-app-secret',
+        ...emulatorSettings({ qbo, publicUrl: url, sf: { emulator: sf, clientId: 'crash-app', clientSecret: 'crash-app-secret' } }),
         JOB_LEASE_MS: '1500',
         WORKER_POLL_MS: '100',
         JOB_BACKOFF_BASE_MS: '50',

@@ -66,6 +66,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
+/**
+ * The settings that point a middleware at the emulators: QBO's API and OAuth (as the default client app, with
+ * the OAuth redirect on `publicUrl`) and, when given, Salesforce's login as the connected app `sfApp`.
+ */
+export function emulatorSettings(options: { qbo: QboEmulator; publicUrl: string; sf?: { emulator: SalesforceEmulator; clientId: string; clientSecret: string } }): Record<string, string> {
+  return {
+    QBO_CLIENT_ID: DEFAULT_CLIENT.clientId,
+    QBO_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
+    QBO_REDIRECT_URI: `${options.publicUrl}/oauth/quickbooks/callback`,
+    QBO_API_BASE_URL: options.qbo.url,
+    QBO_OAUTH_BASE_URL: options.qbo.oauthUrl,
+    ...(options.sf
+      ? { SALESFORCE_LOGIN_URL: options.sf.emulator.url, SALESFORCE_CLIENT_ID: options.sf.clientId, SALESFORCE_CLIENT_SECRET: options.sf.clientSecret }
+      : {}),
+  };
+}
+
 async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator, sf: SalesforceEmulator): Promise<Stack> {
   // Fresh random keys for every stack: nothing secret is written into the code.
   const apiKey = randomBytes(24).toString('base64url');
@@ -83,14 +100,7 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
     LEDGERLINE_API_KEYS: apiKey,
     LEDGERLINE_ADMIN_KEYS: adminKey,
     LEDGERLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    QBO_CLIENT_ID: DEFAULT_CLIENT.clientId,
-    QBO_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
-    QBO_REDIRECT_URI: `${url}/oauth/quickbooks/callback`,
-    QBO_API_BASE_URL: qbo.url,
-    QBO_OAUTH_BASE_URL: qbo.oauthUrl,
-    SALESFORCE_LOGIN_URL: sf.url,
-    SALESFORCE_CLIENT_ID: SF_CLIENT_ID,
-    SALESFORCE_CLIENT_SECRET: SF_CLIENT_SECRET,
+    ...emulatorSettings({ qbo, publicUrl: url, sf: { emulator: sf, clientId: SF_CLIENT_ID, clientSecret: SF_CLIENT_SECRET } }),
     WORKER_POLL_MS: '100',
     SWEEP_INTERVAL_SECONDS: '0',
     CDC_INTERVAL_SECONDS: '0',

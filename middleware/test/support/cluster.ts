@@ -8,11 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { DEFAULT_CLIENT, DEFAULT_REALM, type QboEmulator } from '../../src/emulators/quickbooks';
+import { DEFAULT_REALM, type QboEmulator } from '../../src/emulators/quickbooks';
 import type { SalesforceEmulator } from '../../src/emulators/salesforce';
 import { tokensFromIntuit } from '../../src/quickbooks/tokens';
 import { openStore } from '../../src/store';
-import { waitFor } from '../../src/demo/stack';
+import { emulatorSettings, waitFor } from '../../src/demo/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../../src/demo/deals';
 
 type Rec = Record<string, any>;
@@ -90,15 +90,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         DATABASE_URL: options.databaseUrl,
         LEDGERLINE_API_KEYS: CLUSTER_API_KEY,
         LEDGERLINE_ENCRYPTION_KEY: CLUSTER_ENCRYPTION_KEY,
-        QBO_CLIENT_ID: DEFAULT_CLIENT.clientId,
-        QBO_CLIENT_SECRET: DEFAULT_CLIENT.clientSecret,
-        QBO_REDIRECT_URI: `${url}/oauth/quickbooks/callback`,
-        QBO_API_BASE_URL: options.qbo.url,
-        QBO_OAUTH_BASE_URL: options.qbo.oauthUrl,
+        ...emulatorSettings({ qbo: options.qbo, publicUrl: url, sf: { emulator: options.sf, ...CLUSTER_SF_APP } }),
         QBO_WEBHOOK_VERIFIER_TOKEN: CLUSTER_VERIFIER,
-        SALESFORCE_LOGIN_URL: options.sf.url,
-        SALESFORCE_CLIENT_ID: CLUSTER_SF_APP.clientId,
-        SALESFORCE_CLIENT_SECRET: CLUSTER_SF_APP.clientSecret,
         JOB_LEASE_MS: '3000',
         WORKER_POLL_MS: '100',
         JOB_BACKOFF_BASE_MS: '100',
