@@ -1,3 +1,3 @@
-trigger AccountTrigger on Account(after update) {
+trigger AccountTrigger on Account(before update, after update) {
     new AccountTriggerHandler().run();
 }

@@ -1,0 +1,3 @@
+trigger Product2Trigger on Product2(before insert, before update) {
+    new Product2TriggerHandler().run();
+}
