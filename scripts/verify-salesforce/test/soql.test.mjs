@@ -280,3 +280,42 @@ test('soql: a query built at run time is counted as not checked, never as a prob
   assert.equal(code, 0, out);
   assert.match(out, /1 dynamic queries built at run time not checked/);
 });
+
+const MORE_CLASS = `/**
+ * Fixture: less common query shapes.
+ */
+public with sharing class BillingReports {
+    /**
+     * Rows for a report.
+     * @param names account names
+     * @return the rows
+     */
+    public static List<SObject> rows(Set<String> names) {
+        List<SObject> rows = new List<SObject>();
+        rows.addAll(
+            [
+                SELECT FIELDS(STANDARD), (SELECT Name FROM Contacts)
+                FROM Account a // the alias prefixes fields below
+                WHERE
+                    a.Name IN :names
+                    AND (NOT Industry = 'Retail')
+                    AND Id NOT IN (SELECT AccountId FROM Opportunity WHERE IsWon = TRUE)
+            ]
+        );
+        rows.addAll([SELECT Status__c, COUNT(Id) n FROM Invoice__c GROUP BY ROLLUP(Status__c)]);
+        rows.addAll([SELECT Id FROM Opportunity WHERE CALENDAR_YEAR(CloseDate) = 2026 AND CloseDate = LAST_N_DAYS:30]);
+        return rows;
+    }
+}
+`;
+
+test('soql: aliases, comments, FIELDS(STANDARD), semi-joins, NOT, ROLLUP and date literals are understood', (t) => {
+  const root = makeProject(t, {
+    ...NEW_FIELDS,
+    [`${DEFAULT}/classes/BillingReports.cls`]: MORE_CLASS,
+    [`${DEFAULT}/classes/BillingReports.cls-meta.xml`]: CLASS_META
+  });
+  const { code, out } = verify(root, 'soql', 'apex-syntax');
+  assert.equal(code, 0, out);
+  assert.match(out, /soql\s.*4 queries in 3 Apex files/);
+});

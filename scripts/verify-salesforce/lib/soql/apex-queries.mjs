@@ -6,7 +6,7 @@
 const DYNAMIC = /^(query|queryWithBinds|countQuery|countQueryWithBinds|getQueryLocator|getQueryLocatorWithBinds)$/i;
 
 /** Apex source with comments and string contents blanked (same length, same line breaks). */
-export function blankCommentsAndStrings(src) {
+export function blankCommentsAndStrings(src, { keepStrings = false } = {}) {
   let out = '';
   let i = 0;
   const keepBreaks = (s) => s.replace(/[^\n]/g, ' ');
@@ -25,7 +25,7 @@ export function blankCommentsAndStrings(src) {
       i = stop;
     } else if (c === "'") {
       const stop = stringEnd(src, i);
-      out += `'${keepBreaks(src.slice(i + 1, stop - 1))}'`;
+      out += keepStrings ? src.slice(i, stop) : `'${keepBreaks(src.slice(i + 1, stop - 1))}'`;
       i = stop;
     } else {
       out += c;
@@ -118,6 +118,7 @@ export function stringConstants(src, blank) {
  */
 export function findQueries(src, className, projectConstants = new Map()) {
   const blank = blankCommentsAndStrings(src);
+  const withoutComments = blankCommentsAndStrings(src, { keepStrings: true });
   const result = { static: [], dynamic: [], unresolved: [] };
 
   for (const match of blank.matchAll(/\[\s*(select)\b/gi)) {
@@ -125,7 +126,7 @@ export function findQueries(src, className, projectConstants = new Map()) {
     const close = closing(blank, open);
     if (close < 0) continue;
     const offset = match.index + match[0].length - match[1].length;
-    result.static.push({ text: src.slice(offset, close), offset, line: lineAt(src, offset) });
+    result.static.push({ text: withoutComments.slice(offset, close), offset, line: lineAt(src, offset) });
   }
 
   const own = projectConstants.get(className.toLowerCase()) ?? new Map();

@@ -230,13 +230,21 @@ function walkCondition(node, clause, ctx) {
 
 function checkFunction(fn, ctx, clause) {
   const name = String(fn.functionName ?? fn.fn ?? '');
+  // FIELDS(STANDARD) names no field; DISTANCE/GEOLOCATION take coordinates and units (not checked).
+  if (/^(FIELDS|DISTANCE|GEOLOCATION)$/i.test(name)) return;
   const params = (fn.parameters ?? []).filter((p) => p !== undefined);
+  // ROLLUP(f)/CUBE(f) group by f itself; a date function in GROUP BY groups a date/time, which is allowed.
+  const paramClause = AGGREGATES.test(name)
+    ? 'aggregate'
+    : clause === 'groupBy' && !/^(ROLLUP|CUBE)$/i.test(name)
+      ? 'groupByFunction'
+      : clause;
   for (const p of params) {
     if (typeof p === 'object') {
       checkFunction(p, ctx, clause);
       continue;
     }
-    const field = use(ctx, p, AGGREGATES.test(name) ? 'aggregate' : clause === 'groupBy' ? 'groupByFunction' : clause);
+    const field = use(ctx, p, paramClause);
     if (!field) continue;
     const where = `${name}(${p})`;
     const kind = unfilterableKind(field);
@@ -266,10 +274,7 @@ function checkFunction(fn, ctx, clause) {
   }
 }
 
-const describe = (ctx, token) => {
-  const parts = stripAlias(ctx, token).split('.');
-  return parts.length === 1 ? `${ctx.obj.name}.${parts[0]}` : `${ctx.obj.name}.${parts.join('.')}`;
-};
+const describe = (ctx, token) => `${ctx.obj.name}.${stripAlias(ctx, token)}`;
 
 function stripAlias(ctx, token) {
   const parts = token.split('.');

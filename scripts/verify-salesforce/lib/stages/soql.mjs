@@ -17,8 +17,8 @@ const CLAUSE_KEYWORDS = {
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Line of `token` in a static query: its first use after the clause keyword, else its first use, else the start. */
-function lineOf(src, query, token, clause) {
-  const blank = blankCommentsAndStrings(src).slice(query.offset, query.offset + query.text.length);
+function lineOf(src, blankSrc, query, token, clause) {
+  const blank = blankSrc.slice(query.offset, query.offset + query.text.length);
   const pattern = new RegExp(`(?<![\\w.])${escape(token)}(?!\\w)`, 'ig');
   const from = CLAUSE_KEYWORDS[clause]?.exec(blank)?.index ?? 0;
   const hits = [...blank.matchAll(pattern)].map((m) => m.index);
@@ -45,6 +45,7 @@ export async function runSoql(ctx) {
   let unresolved = 0;
   for (const [file, src] of sources) {
     const found = findQueries(src, path.basename(file).replace(APEX, ''), constants);
+    const blankSrc = blankCommentsAndStrings(src);
     const queries = [
       ...found.static.map((q) => ({ ...q, dynamic: false })),
       ...found.dynamic.map((q) => ({ ...q, dynamic: true }))
@@ -57,7 +58,7 @@ export async function runSoql(ctx) {
         problems.push({ file, line: query.line, message: `${prefix} not understood: ${result.parseError}` });
       }
       for (const p of result.problems) {
-        const line = query.dynamic ? query.line : lineOf(src, query, p.token, p.clause);
+        const line = query.dynamic ? query.line : lineOf(src, blankSrc, query, p.token, p.clause);
         problems.push({ file, line, message: `${prefix}: ${p.message}` });
       }
     }
