@@ -4,8 +4,10 @@
 import { createRequire } from 'node:module';
 import { REPO_ROOT } from '../paths.mjs';
 import path from 'node:path';
+import { STANDARD_OBJECTS_FILE } from './catalogue.mjs';
 
 const { parseQuery } = createRequire(path.join(REPO_ROOT, 'package.json'))('@jetstreamapp/soql-parser-js');
+const STANDARD_FILE = path.relative(REPO_ROOT, STANDARD_OBJECTS_FILE);
 
 const NUMERIC = new Set(['int', 'double', 'currency', 'percent']);
 /** Types with no aggregate function at all (besides the long/rich text areas). */
@@ -155,11 +157,14 @@ function checkSelect(query, parent, catalogue, problems) {
   } else {
     obj = catalogue.object(query.sObject);
     if (!obj) {
-      problems.push({ token: query.sObject, message: `unknown object "${query.sObject}" in FROM` });
+      const fix = query.sObject.endsWith('__c')
+        ? `objects/${query.sObject}/${query.sObject}.object-meta.xml defines it`
+        : `if it is a standard object, add it to ${STANDARD_FILE}`;
+      problems.push({ token: query.sObject, message: `unknown object "${query.sObject}" in FROM (${fix})` });
       return;
     }
   }
-  const ctx = { obj, alias: query.sObjectAlias, catalogue, problems, grouped: Boolean(query.groupBy) };
+  const ctx = { obj, alias: query.sObjectAlias, catalogue, problems };
   for (const item of query.fields ?? []) checkSelectItem(item, ctx, catalogue, problems);
   walkCondition(query.where, 'where', ctx);
   walkCondition(query.having, 'having', ctx);
@@ -309,7 +314,7 @@ function use(ctx, token, clause) {
       ctx.problems.push({
         token,
         clause,
-        message: `relationship ${obj.name}.${rel} points at ${found.field.referenceTo?.[0]}, which is not in the catalogue`
+        message: `relationship ${obj.name}.${rel} points at ${found.field.referenceTo?.[0]}, which is not in the catalogue (add it to ${STANDARD_FILE})`
       });
       return undefined;
     }
@@ -321,7 +326,11 @@ function use(ctx, token, clause) {
     const elsewhere = ctx.catalogue
       .objectsWithField(name, obj)
       .filter((o) => name.endsWith('__c') || ctx.catalogue.object(o)?.custom);
-    const hint = elsewhere.length ? ` (${name} is a field of ${elsewhere.slice(0, 3).join(', ')})` : '';
+    const hint = elsewhere.length
+      ? ` (${name} is a field of ${elsewhere.slice(0, 3).join(', ')})`
+      : name.endsWith('__c')
+        ? ` (objects/${obj.name}/fields/${name}.field-meta.xml defines it)`
+        : ` (if it is a standard field, add it to ${STANDARD_FILE})`;
     ctx.problems.push({
       token,
       clause,
