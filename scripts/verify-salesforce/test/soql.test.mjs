@@ -319,3 +319,53 @@ test('soql: aliases, comments, FIELDS(STANDARD), semi-joins, NOT, ROLLUP and dat
   assert.equal(code, 0, out);
   assert.match(out, /soql\s.*4 queries in 3 Apex files/);
 });
+
+for (const [type, words] of [
+  ['Html', 'a rich text area'],
+  ['EncryptedText', 'an encrypted field']
+]) {
+  test(`soql: ${words} in WHERE fails`, (t) => {
+    const notes = `${FIELDS}/Notes__c.field-meta.xml`;
+    const root = makeProject(t, {
+      ...NEW_FIELDS,
+      [notes]: NEW_FIELDS[notes].replace('<type>LongTextArea</type>', `<type>${type}</type>`),
+      [CLASS_FILE]: VALID_CLASS.replace("WHERE Status__c = 'Open'", 'WHERE Notes__c != NULL'),
+      [`${CLASS_FILE}-meta.xml`]: CLASS_META
+    });
+    const { code, out } = verify(root, 'soql');
+    assert.equal(code, 1, out);
+    const line = lineOf(VALID_CLASS, "WHERE Status__c = 'Open'");
+    const expected = `BillingQueries.cls:${line}: SOQL: Invoice__c.Notes__c is ${words} and cannot be used in WHERE`;
+    assert.ok(
+      problemLines(out, 'BillingQueries.cls').some((l) => l.includes(expected)),
+      out
+    );
+  });
+}
+
+test('soql: a dynamic query built from another class constant is checked', (t) => {
+  const edited = VALID_CLASS.replace(
+    "Database.countQuery('SELECT COUNT() FROM Invoice__c WHERE Status__c = \\'Paid\\'')",
+    'Database.countQuery(InvoiceSyncService.PAID)'
+  );
+  assert.notEqual(edited, VALID_CLASS);
+  const root = makeProject(t, {
+    ...NEW_FIELDS,
+    [CLASS_FILE]: edited,
+    [`${CLASS_FILE}-meta.xml`]: CLASS_META,
+    [`${DEFAULT}/classes/InvoiceSyncService.cls`]: (src) =>
+      src.replace(
+        'public with sharing class InvoiceSyncService {',
+        "public with sharing class InvoiceSyncService {\n    public static final String PAID = 'SELECT COUNT() FROM Invoice__c WHERE Stat__c = \\'Paid\\'';"
+      )
+  });
+  const { code, out } = verify(root, 'soql');
+  assert.equal(code, 1, out);
+  const line = lineOf(edited, 'Database.countQuery(InvoiceSyncService.PAID)');
+  assert.ok(
+    problemLines(out, 'BillingQueries.cls').some((l) =>
+      l.includes(`BillingQueries.cls:${line}: dynamic SOQL (Database.countQuery): no field "Stat__c" on Invoice__c`)
+    ),
+    out
+  );
+});
