@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Offline verification of the Salesforce source (force-app): structure, Metadata API schema, Apex syntax,
-// formatting, Apex static analysis, LWC lint and LWC unit tests. Every stage runs, each problem is printed
-// with its file, a summary table ends the run, and the exit code is 1 when any stage failed.
+// formatting, SOQL against the field catalogue, Apex static analysis, LWC lint and LWC unit tests. Every
+// stage runs, each problem is printed with its file, a summary table ends the run, and the exit code is 1
+// when any stage failed.
 //
 //   node scripts/verify-salesforce/index.mjs [--root <dir>] [--only a,b] [--skip a,b] [--verbose]
 import { existsSync, statSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { findMalformedXml, runStructure } from './lib/stages/structure.mjs';
 import { runSchema } from './lib/stages/schema.mjs';
 import { runApexSyntax, runFormat } from './lib/stages/prettier.mjs';
 import { runPmd } from './lib/stages/pmd.mjs';
+import { runSoql } from './lib/stages/soql.mjs';
 import { runLwcLint } from './lib/stages/lwc-lint.mjs';
 import { runLwcTest } from './lib/stages/lwc-test.mjs';
 
@@ -21,6 +23,7 @@ export const STAGES = [
   { name: 'schema', title: 'Metadata API schema (WSDL v66)', run: runSchema },
   { name: 'apex-syntax', title: 'Apex syntax (prettier-plugin-apex parser)', run: runApexSyntax },
   { name: 'format', title: 'formatting (prettier --check)', run: runFormat },
+  { name: 'soql', title: 'SOQL in Apex against the field catalogue (force-app + standard objects)', run: runSoql },
   { name: 'pmd', title: 'Apex static analysis (Code Analyzer: PMD + regex)', run: runPmd },
   { name: 'lwc-lint', title: 'LWC lint (ESLint, @salesforce/eslint-config-lwc)', run: runLwcLint },
   { name: 'lwc-test', title: 'LWC unit tests (sfdx-lwc-jest, coverage)', run: runLwcTest }

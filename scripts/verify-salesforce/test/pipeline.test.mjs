@@ -5,15 +5,16 @@ import { DEFAULT, makeProject, verify } from './helpers.mjs';
 test('pipeline: every stage passes on the good fixture (the baseline of every broken-fixture test)', (t) => {
   const { code, out } = verify(makeProject(t));
   assert.equal(code, 0, out);
-  for (const stage of ['structure', 'schema', 'apex-syntax', 'format', 'pmd', 'lwc-lint', 'lwc-test']) {
+  for (const stage of ['structure', 'schema', 'apex-syntax', 'format', 'soql', 'pmd', 'lwc-lint', 'lwc-test']) {
     assert.match(out, new RegExp(`^  ${stage}\\s+pass\\s+0\\s+\\d+\\.\\ds`, 'm'), out);
   }
-  assert.match(out, /all 7 stages passed/);
+  assert.match(out, /all 8 stages passed/);
   // Each stage really looked at the fixture (a stage that silently checked nothing would also "pass").
   assert.match(out, /structure\s.*4 components, 9 files/);
   assert.match(out, /schema\s.*5 files validated/); // incl. the LWC bundle with targets + targetConfigs
   assert.match(out, /apex-syntax\s.*2 Apex files parsed/);
   assert.match(out, /format\s.*10 files checked/);
+  assert.match(out, /soql\s.*1 queries in 2 Apex files/);
   assert.match(out, /pmd\s.*2 Apex files, \d+ rules/);
   assert.match(out, /lwc-lint\s.*2 files linted/); // the component and its jest test
   assert.match(out, /lwc-test\s.*tests: 2 passed, 2 total/);
