@@ -42,7 +42,7 @@ function runAll(
   op: (i: number, ctx: DmlContext) => { id: string; created?: boolean },
   withCreated: boolean,
 ): RecordResult[] {
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   const locked = state.pickLocks(req, ids);
   const failure = (i: number, e: unknown): RecordResult => {
     if (!(e instanceof DmlError)) throw e;

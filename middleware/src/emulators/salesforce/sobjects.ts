@@ -34,7 +34,7 @@ function single<T>(work: () => T): T {
 
 const create: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   const id = state.transaction(ctx, () => state.dml.insert(obj, objectBody(req.body), ctx));
   return { status: 201, body: { id, success: true, errors: [] }, headers: { Location: `/services/data/v${req.version}/sobjects/${obj.name}/${id}` } };
 };
@@ -49,21 +49,21 @@ const read: Handler = (state, req, p) => {
 
 const update: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   single(() => state.transaction(ctx, () => state.dml.update(obj, p.id as string, objectBody(req.body), ctx)));
   return { status: 204 };
 };
 
 const destroy: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   single(() => state.transaction(ctx, () => state.dml.delete(obj, p.id as string, ctx)));
   return { status: 204 };
 };
 
 const upsert: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   const field = state.dml.externalIdField(obj, p.field as string);
   const matches = state.dml.findBy(obj, field, p.value);
   if (matches.length > 1) return { status: 300, body: matches.map((m) => `/services/data/v${req.version}/sobjects/${obj.name}/${m.Id}`) };
@@ -91,7 +91,7 @@ const deleteByExternalId: Handler = (state, req, p) => {
   const matches = state.dml.findBy(obj, field, p.value);
   if (matches.length > 1) return { status: 300, body: matches.map((m) => `/services/data/v${req.version}/sobjects/${obj.name}/${m.Id}`) };
   if (!matches[0]) throw notFound();
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   state.transaction(ctx, () => state.dml.delete(obj, matches[0]!.Id, ctx));
   return { status: 204 };
 };
