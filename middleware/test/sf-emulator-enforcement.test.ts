@@ -64,6 +64,12 @@ describe('Salesforce emulator: validation rules and field-level security for API
       errorCode: 'INVALID_FIELD',
       message: expect.stringContaining("No such column 'Invoice_Total__c' on entity 'Opportunity'"),
     });
+    const full = (await conn.sobject('Opportunity').retrieve(deal.opportunityId)) as Record<string, unknown>;
+    expect(full).toHaveProperty('Invoice_Number__c');
+    expect(full).not.toHaveProperty('Invoice_Total__c');
+    const named = await fetch(`${emu.url}/services/data/v${VERSION}/sobjects/Opportunity/${deal.opportunityId}?fields=Invoice_Total__c`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+    expect(named.status).toBe(400);
+    expect(await named.json()).toEqual([expect.objectContaining({ errorCode: 'INVALID_FIELD', message: expect.stringContaining("No such column 'Invoice_Total__c' on entity 'Opportunity'") })]);
     // Still visible to a query that does not name it, and to an integration user with the full set.
     expect((await conn.query(`SELECT Id, Invoice_Number__c FROM Opportunity WHERE Id = '${deal.opportunityId}'`)).totalSize).toBe(1);
     emu.control.assignPermissionSets(['Ledgerline_Integration']);

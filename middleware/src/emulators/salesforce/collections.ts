@@ -152,7 +152,7 @@ const retrieve: Handler = (state, req, p) => {
     body: ids.map((id) => {
       const id18 = toId18(id);
       const rec = id18 ? state.store.get(obj.name, id18) : undefined;
-      return rec ? recordBody(state, req.version, obj, rec, fields) : null;
+      return rec ? recordBody(state, req.version, obj, rec, fields, state.access) : null;
     }),
   };
 };
