@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'jsforce';
@@ -76,28 +76,6 @@ describe('Salesforce emulator: validation rules and field-level security for API
     expect((await conn.query(`SELECT Invoice_Total__c FROM Opportunity WHERE Id = '${deal.opportunityId}'`)).totalSize).toBe(1);
   });
 
-  it('with no permission set, even the integration user meets the readiness rules (cross-object and display field)', async () => {
-    emu.control.assignPermissionSets([]);
-    const bare = seedDeal(emu.control, { lines: 0 });
-    const noEmail = seedDeal(emu.control, { account: { BillingCity: 'Lyon' } });
-    const results = (await conn.sobject('Opportunity').update(
-      [
-        { Id: bare.opportunityId, StageName: 'Closed Won' },
-        { Id: noEmail.opportunityId, StageName: 'Closed Won' },
-      ],
-      { allOrNone: false },
-    )) as unknown as SaveResult[];
-    expect(results[0]).toMatchObject({ success: false, errors: expect.arrayContaining([expect.objectContaining({ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: expect.stringContaining('This deal has no products'), fields: [] })]) });
-    expect(results[1]).toMatchObject({
-      success: false,
-      errors: expect.arrayContaining([
-        { statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: expect.stringContaining('No billing e-mail'), fields: ['Billing_Contact__c'] },
-        expect.objectContaining({ message: expect.stringContaining('no Payment Terms') }),
-      ]),
-    });
-    expect(emu.control.record('Opportunity', bare.opportunityId)).toMatchObject({ StageName: 'Negotiation/Review' });
-  });
-
   it('rolls an allOrNone collection back and reports the rule on the failing record only', async () => {
     emu.control.assignPermissionSets([integrationWithout(emu, { customPermission: 'Ledgerline_Write_QuickBooks_Fields' })]);
     const a = seedDeal(emu.control);
@@ -133,16 +111,6 @@ describe('Salesforce emulator: validation rules and field-level security for API
     expect(emu.control.record('Opportunity', deal.opportunityId)).toMatchObject({ Invoice_Memo__c: null });
   });
 
-  it('reads $Setup from the custom setting\'s org default', async () => {
-    emu.control.assignPermissionSets([integrationWithout(emu, { customPermission: 'Ledgerline_Bypass_Validation' })]);
-    const deal = seedDeal(emu.control, { account: { Billing_Email__c: 'ap@acme.example', Payment_Terms__c: 'Net 30' } });
-    emu.control.seed({ Ledgerline_Settings__c: [{ Name: 'Default', Billing_Entity_Required__c: true }] });
-    await expect(conn.sobject('Opportunity').update({ Id: deal.opportunityId, StageName: 'Closed Won' })).rejects.toMatchObject({
-      errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-      message: expect.stringContaining('Choose the Billing Entity'),
-    });
-  });
-
   it('seeding and control writes are not API writes: no rules, no field-level security', () => {
     emu.control.assignPermissionSets([]);
     const deal = seedDeal(emu.control, { lines: 0 });
@@ -151,25 +119,94 @@ describe('Salesforce emulator: validation rules and field-level security for API
   });
 });
 
-describe('Salesforce emulator: a validation rule it cannot evaluate', () => {
+/** A validation rule file in source format. */
+function ruleXml(name: string, formula: string, message: string, displayField?: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<ValidationRule xmlns="http://soap.sforce.com/2006/04/metadata">
+    <fullName>${name}</fullName>
+    <active>true</active>
+    <errorConditionFormula><![CDATA[${formula}]]></errorConditionFormula>${displayField ? `\n    <errorDisplayField>${displayField}</errorDisplayField>` : ''}
+    <errorMessage>${message}</errorMessage>
+</ValidationRule>`;
+}
+
+/**
+ * force-app's readiness rules may move into the trigger, so the formula features they used are tested on
+ * fixture rules in a copy of force-app: whatever Opportunity rules force-app has, only the fixtures run here.
+ */
+describe('Salesforce emulator: rules read from the metadata folder (fixture rules)', () => {
   let dir: string;
-  beforeAll(() => {
+  let emu: SalesforceEmulator;
+  let conn: Connection;
+  const rulesDir = (): string => join(dir, 'objects/Opportunity/validationRules');
+
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sf-rules-'));
     cpSync(DEFAULT_METADATA_DIR, dir, { recursive: true });
+    rmSync(rulesDir(), { recursive: true, force: true });
+    mkdirSync(rulesDir(), { recursive: true });
+    const readiness = 'AND(IsWon, OR(ISNEW(), ISCHANGED(StageName)), NOT($Permission.Ledgerline_Bypass_Validation), ';
+    const rules: Array<[string, string, string, string?]> = [
+      ['Fixture_Require_Products', `${readiness}NOT(HasOpportunityLineItem))`, 'Add products first.'],
+      ['Fixture_Require_Email', `${readiness}ISBLANK(Account.Billing_Email__c), ISBLANK(Billing_Contact__r.Email))`, 'No billing e-mail.', 'Billing_Contact__c'],
+      ['Fixture_Require_City', `${readiness}ISBLANK(Account.BillingCity))`, 'No billing city.'],
+      ['Fixture_Require_Entity', `${readiness}$Setup.Ledgerline_Settings__c.Billing_Entity_Required__c, ISBLANK(TEXT(Billing_Entity__c)))`, 'Choose the Billing Entity.', 'Billing_Entity__c'],
+    ];
+    for (const [name, formula, message, field] of rules) writeFileSync(join(rulesDir(), `${name}.validationRule-meta.xml`), ruleXml(name, formula, message, field));
+    writeFileSync(join(rulesDir(), 'Fixture_Inactive.validationRule-meta.xml'), ruleXml('Fixture_Inactive', 'true', 'Never.').replace('<active>true</active>', '<active>false</active>'));
+    emu = await startSalesforceEmulator({ metadataDir: dir, permissionSets: [] });
+    conn = new Connection({ instanceUrl: emu.url, accessToken: emu.control.createSession().accessToken, version: VERSION });
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await emu?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => emu.control.reset());
 
-  it('stops the start and names the rule and the function', async () => {
-    writeFileSync(
-      join(dir, 'objects/Opportunity/validationRules/Ledgerline_Regex_Check.validationRule-meta.xml'),
-      `<?xml version="1.0" encoding="UTF-8"?>
-<ValidationRule xmlns="http://soap.sforce.com/2006/04/metadata">
-    <fullName>Ledgerline_Regex_Check</fullName>
-    <active>true</active>
-    <errorConditionFormula>AND(IsWon, NOT(REGEX(PO_Number__c, "[0-9]+")))</errorConditionFormula>
-    <errorMessage>PO numbers are digits.</errorMessage>
-</ValidationRule>`,
-    );
-    await expect(startSalesforceEmulator({ metadataDir: dir })).rejects.toThrow(/Validation rule Opportunity\.Ledgerline_Regex_Check .*unsupported function REGEX/);
+  it('without the bypass permission, evaluates IsWon, HasOpportunityLineItem and cross-object paths, one error per rule, display field included', async () => {
+    const bare = seedDeal(emu.control, { lines: 0 });
+    const noEmail = seedDeal(emu.control, { account: { BillingCity: null } });
+    const ready = seedDeal(emu.control, { account: { Billing_Email__c: 'ap@acme.example' } });
+    const results = (await conn.sobject('Opportunity').update(
+      [bare, noEmail, ready].map((d) => ({ Id: d.opportunityId, StageName: 'Closed Won' })),
+      { allOrNone: false },
+    )) as unknown as SaveResult[];
+    // Rules run in file-name order.
+    expect(results[0]!.errors).toEqual([
+      { statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'No billing e-mail.', fields: ['Billing_Contact__c'] },
+      { statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Add products first.', fields: [] },
+    ]);
+    expect(results[1]!.errors).toEqual([
+      { statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'No billing city.', fields: [] },
+      { statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'No billing e-mail.', fields: ['Billing_Contact__c'] },
+    ]);
+    expect(results[2]).toMatchObject({ success: true });
+    expect(emu.control.record('Opportunity', bare.opportunityId)).toMatchObject({ StageName: 'Negotiation/Review' });
+  });
+
+  it('reads $Setup from the custom setting\'s org default, and $Permission from the assigned sets', async () => {
+    const deal = seedDeal(emu.control, { account: { Billing_Email__c: 'ap@acme.example' } });
+    emu.control.seed({ Ledgerline_Settings__c: [{ Name: 'Default', Billing_Entity_Required__c: true }] });
+    await expect(conn.sobject('Opportunity').update({ Id: deal.opportunityId, StageName: 'Closed Won' })).rejects.toMatchObject({
+      errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      message: 'Choose the Billing Entity.',
+    });
+    emu.control.assignPermissionSets(['Ledgerline_Integration']);
+    await conn.sobject('Opportunity').update({ Id: deal.opportunityId, StageName: 'Closed Won' });
+    expect(emu.control.record('Opportunity', deal.opportunityId)).toMatchObject({ StageName: 'Closed Won' });
+  });
+
+  it('stops the start on a rule it cannot evaluate, naming the rule and the function', async () => {
+    const file = join(rulesDir(), 'Fixture_Regex_Check.validationRule-meta.xml');
+    writeFileSync(file, ruleXml('Fixture_Regex_Check', 'AND(IsWon, NOT(REGEX(PO_Number__c, "[0-9]+")))', 'PO numbers are digits.'));
+    try {
+      await expect(startSalesforceEmulator({ metadataDir: dir })).rejects.toThrow(/Validation rule Opportunity\.Fixture_Regex_Check .*unsupported function REGEX/);
+      writeFileSync(file, ruleXml('Fixture_Regex_Check', 'AND(IsWon, ISBLANK(Account.No_Such_Field__c))', 'Unknown field.'));
+      await expect(startSalesforceEmulator({ metadataDir: dir })).rejects.toThrow(/Fixture_Regex_Check .*Account has no field No_Such_Field__c/);
+      writeFileSync(file, ruleXml('Fixture_Regex_Check', 'AND(IsWon, $Permission.No_Such_Permission)', 'Unknown permission.'));
+      await expect(startSalesforceEmulator({ metadataDir: dir })).rejects.toThrow(/\$Permission\.No_Such_Permission names no custom permission/);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
