@@ -85,7 +85,7 @@ export class EmulatorState {
 
   private policyFor(sets: PermissionSetAssignment[]): AccessPolicy {
     const defs = sets.map((s) => {
-      if (typeof s !== 'string') return s;
+      if (typeof s !== 'string') return { name: s.name, customPermissions: s.customPermissions ?? [], fieldPermissions: s.fieldPermissions ?? [] };
       const def = this.permissionSets.get(s);
       if (!def) throw new Error(`Permission set ${s} is not in force-app/main/default/permissionsets (known: ${[...this.permissionSets.keys()].join(', ') || 'none'}).`);
       return def;
