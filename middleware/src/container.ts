@@ -22,7 +22,7 @@ import { CustomerLookalikes } from './services/customer-lookalikes';
 import { OnboardingService } from './services/onboarding-service';
 import { onboardingRoutes } from './http/onboarding-routes';
 import { InvoicePreviewer } from './services/preview';
-import { InvoiceRecorder } from './services/invoice-recorder';
+import { InvoiceRecorder, unrecordedFailure } from './services/invoice-recorder';
 import { InvoiceSync } from './services/invoice-sync';
 import { SUBSCRIPTION_JOB, SubscriptionInvoices, type StoredSchedule, type SubscriptionJobPayload } from './services/subscription-invoices';
 import { SyncPolicy } from './policy';
@@ -304,9 +304,14 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       const final = !appError?.retryable || job.attempts >= job.maxAttempts;
       if (final) {
         const text = appError ? appError.readable : `Unexpected error: ${(error as Error).message}`;
-        await recorder.recordFailure(opportunityId, text).catch((writeError: unknown) => {
-          logger.error({ err: writeError, opportunityId, jobId: job.id }, 'could not write the sync error to Salesforce');
-        });
+        const unrecorded = await recorder.recordFailure(opportunityId, text).then(
+          () => null,
+          (writeError: unknown) => {
+            logger.error({ err: writeError, opportunityId, jobId: job.id }, 'could not write the sync error to Salesforce');
+            return unrecordedFailure(opportunityId, text, writeError);
+          },
+        );
+        if (unrecorded) throw unrecorded;
       }
       throw error;
     }

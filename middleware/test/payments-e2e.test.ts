@@ -101,6 +101,11 @@ describe('Payment status → Salesforce through webhooks (QBO and Salesforce emu
   it('counts a new invoice in the Account at once, and its Create webhook costs no QuickBooks read', async () => {
     const accountId = seedAccount(stack.sf, { Name: 'Fresh Invoice Ltd' });
     const invoiceReads = () => stack.qbo.control.counters().byOperation['Invoice.read'] ?? 0;
+    // The previous test's last webhook events may still be in the inbox; their reads are not this invoice's.
+    await waitFor(async () => {
+      const { rows } = await stack.ledgerline.store.db.query<{ n: number }>('select count(*) as n from webhook_inbox where processed_at is null', []);
+      return Number(rows[0]!.n) === 0;
+    }, 15_000, 'the earlier webhook events to be processed');
     const readsBefore = invoiceReads();
     const deal = await invoicedDeal(accountId);
     // The invoice job rolls the Account up right after it writes the invoice; it does not wait for a webhook.

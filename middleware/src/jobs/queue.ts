@@ -124,7 +124,8 @@ export class JobQueue {
     const now = this.now();
     let outcome: FailOutcome;
     let refund = false;
-    if (!retryable) outcome = { state: 'failed', runAt: null };
+    // A permanent failure waits for a person on its record; one that could not be written there is dead.
+    if (!retryable) outcome = { state: isUnrecorded(error) ? 'dead' : 'failed', runAt: null };
     else if (row.attempts >= row.max_attempts && isThrottled(error)) {
       // Throttling says "later", not "broken": a job never dies of it. On its last attempt it waits out
       // the API's window (a minute at most, or what Retry-After asks) and keeps that attempt.
@@ -282,6 +283,10 @@ function retryAfterOf(error: unknown): number {
 }
 
 /** The message stored in last_error: readable, with the fix when there is one. */
+function isUnrecorded(error: unknown): boolean {
+  return isAppError(error) && error.details?.unrecorded === true;
+}
+
 function describe(error: unknown): string {
   if (isAppError(error)) return error.readable;
   if (error instanceof Error) return error.message || error.name;

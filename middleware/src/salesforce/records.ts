@@ -19,18 +19,50 @@ export interface SaveResult {
 
 const RETRYABLE_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'REQUEST_LIMIT_EXCEEDED', 'SERVER_UNAVAILABLE', 'API_CURRENTLY_DISABLED', 'TOO_MANY_ENQUEUED_JOBS']);
 
+const INTEGRATION_SET = 'the Ledgerline_Integration permission set';
+
+/**
+ * What a Salesforce admin does about a refusal of the integration user's read or write: the permission
+ * set to assign, the field to grant, or the record to correct. `sobject` is the object written, if known.
+ */
+export function refusalFix(statusCode: string, message: string, sobject?: string, fields: string[] = []): string {
+  switch (statusCode) {
+    case 'FIELD_CUSTOM_VALIDATION_EXCEPTION':
+      return (
+        `A validation rule${sobject ? ` on ${sobject}` : ''} refused the integration user. Assign ${INTEGRATION_SET} to the integration user ` +
+        '(its custom permissions Ledgerline_Write_QuickBooks_Fields and Ledgerline_Bypass_Validation let the Ledgerline rules through); ' +
+        'if it is assigned, correct the record as the rule says. Then press Retry on the deal.'
+      );
+    case 'INVALID_FIELD_FOR_INSERT_UPDATE': {
+      const named = fields.length ? fields : (/fields: ([^.]+)\./.exec(message)?.[1] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+      const list = named.map((f) => (sobject && !f.includes('.') ? `${sobject}.${f}` : f)).join(', ') || 'the field named in the message';
+      return `In Setup, give ${INTEGRATION_SET} Edit access to ${list} (Field-Level Security) and make sure the set is assigned to the integration user. Then press Retry on the deal.`;
+    }
+    case 'INVALID_FIELD': {
+      const m = /No such column '([^']+)' on (?:entity|sobject of type) '?([A-Za-z0-9_]+)/.exec(message);
+      const field = m ? `${m[2]}.${m[1]}` : 'the field named in the message';
+      return `In Setup, give ${INTEGRATION_SET} Read access to ${field} (Field-Level Security; deploy the field first if the org lacks it) and make sure the set is assigned to the integration user. Then press Retry on the deal.`;
+    }
+    case 'INSUFFICIENT_ACCESS_OR_READONLY':
+    case 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY':
+      return `Assign ${INTEGRATION_SET} to the integration user (it grants the object access the sync needs). Then press Retry on the deal.`;
+    default:
+      return `Check ${INTEGRATION_SET} (assigned to the integration user) and the field named in the message.`;
+  }
+}
+
 /** jsforce errors carry `errorCode`; HTTP-level failures carry a status. */
 export function classifySalesforceError(error: unknown, what: string): AppError {
   if (error instanceof AppError) return error;
-  const e = error as { errorCode?: string; name?: string; message?: string; statusCode?: number; code?: string };
+  const e = error as { errorCode?: string; name?: string; message?: string; statusCode?: number; code?: string; fields?: string[] };
   const code = e.errorCode ?? e.name ?? '';
-  const retryable =
-    RETRYABLE_CODES.has(code) ||
-    (typeof e.statusCode === 'number' && e.statusCode >= 500) ||
-    /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|timeout|5\d\d/i.test(`${e.code ?? ''} ${e.message ?? ''}`);
+  // Only a failure without a Salesforce error code is read for network symptoms: a query error's
+  // "Column:512" is not an HTTP 5xx.
+  const transport = !e.errorCode && /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|timeout|5\d\d/i.test(`${e.code ?? ''} ${e.message ?? ''}`);
+  const retryable = RETRYABLE_CODES.has(code) || (typeof e.statusCode === 'number' && e.statusCode >= 500) || transport;
   return new AppError('SALESFORCE_ERROR', `Salesforce failed during ${what}: ${code ? `${code}: ` : ''}${e.message ?? String(error)}`, {
     retryable,
-    fix: retryable ? undefined : 'Check the integration user\u2019s permissions (Ledgerline_Integration permission set) and the field named in the message.',
+    fix: retryable ? undefined : refusalFix(code, e.message ?? '', undefined, e.fields ?? []),
     details: { errorCode: code },
     cause: error,
   });

@@ -1,3 +1,4 @@
+import { AppError, toAppError } from '../errors';
 import type { Logger } from '../logger';
 import type { InvoiceSnapshot } from '../sync/payment-status';
 import type { DraftSummary } from '../sync/invoice-draft';
@@ -134,4 +135,19 @@ export class InvoiceRecorder {
   async recordQueued(opportunityIds: string[]): Promise<void> {
     await Promise.all(opportunityIds.map((Id) => this.writeBack.update('Opportunity', { Id, Billing_Sync_Status__c: 'Queued', Billing_Sync_Error__c: null })));
   }
+}
+
+/**
+ * A permanent failure that could not be written to its Opportunity either (e.g. the integration user may
+ * not edit Billing_Sync_Status__c): the job ends dead with both reasons, so the ops page and
+ * `npm run cli -- jobs` show what the deal cannot.
+ */
+export function unrecordedFailure(opportunityId: string, text: string, writeError: unknown): AppError {
+  const refusal = toAppError(writeError);
+  return new AppError('SALESFORCE_ERROR', `${text} The error could not be shown on Opportunity ${opportunityId} either: ${refusal.message}`, {
+    retryable: false,
+    ...(refusal.fix ? { fix: refusal.fix } : {}),
+    details: { unrecorded: true, opportunityId },
+    cause: writeError,
+  });
 }

@@ -41,13 +41,16 @@ export async function demoPaymentStatus(stack: PaymentDemoStack, opportunityId: 
   const steps: PaymentDemoStep[] = [];
   for (const [action, amount] of [['Partial payment', first], ['Final payment', Math.round((invoice.Balance - first) * 100) / 100]] as const) {
     const expected = Math.round(((stack.qbo.control.get(stack.realmId, 'Invoice', invoiceId) as { Balance: number }).Balance - amount) * 100) / 100;
+    const accountOf = () => stack.sf.control.record('Account', String(opp()?.AccountId)) ?? {};
+    // One roll-up run writes the deal, then its Account, in two calls: the step waits for both.
+    const accountExpected = Math.round((Number(accountOf().Open_Balance__c ?? 0) - amount) * 100) / 100;
     const started = Date.now();
     const payment = stack.qbo.control.applyPayment(stack.realmId, { invoices: [{ id: invoiceId, amount }] });
     await until(() => opp()?.Invoice_Balance__c === expected, options.timeoutMs ?? 15_000, `${action.toLowerCase()} on ${opportunityId}`);
     const ms = Date.now() - started;
+    await until(() => accountOf().Open_Balance__c === accountExpected, options.timeoutMs ?? 15_000, `${action.toLowerCase()} on the Account of ${opportunityId}`);
     const o = opp()!;
-    const accountId = o.AccountId as string;
-    const account = stack.sf.control.record('Account', accountId) ?? {};
+    const account = accountOf();
     const step: PaymentDemoStep = {
       action,
       paymentId: String(payment.Id),

@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce';
 import { AppError } from '../errors';
-import { classifySalesforceError, type SaveResult } from '../salesforce/records';
+import { classifySalesforceError, refusalFix, type SaveResult } from '../salesforce/records';
 import { Batcher } from '../util/batcher';
 
 type SfRecord = Record<string, unknown>;
@@ -91,9 +91,9 @@ export class SalesforceWriteBack {
       const recordKey = String(records[index]![keyField]);
       out.set(
         id,
-        new AppError('SALESFORCE_ERROR', `Salesforce refused the write to ${sobject} ${recordKey}: ${first.statusCode}: ${first.message}`, {
+        new AppError('SALESFORCE_ERROR', `Salesforce refused the write to ${sobject} ${recordKey}: ${(result?.errors?.length ? result.errors : [first]).map((e) => `${e.statusCode}: ${e.message}`).join(' ')}`, {
           retryable,
-          fix: retryable ? undefined : 'Check the field named in the message and the Ledgerline_Integration permission set.',
+          fix: retryable ? undefined : refusalFix(first.statusCode, first.message, sobject, first.fields ?? []),
           details: { statusCode: first.statusCode, fields: first.fields },
         }),
       );

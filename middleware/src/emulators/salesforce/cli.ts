@@ -5,12 +5,17 @@ import { startSalesforceEmulator } from './server';
  * Standalone emulator: `npx tsx src/emulators/salesforce/cli.ts`. Settings from the environment:
  * SF_EMULATOR_PORT (default 0 = free port), SF_EMULATOR_HOST, SF_EMULATOR_CLIENT_ID,
  * SF_EMULATOR_CLIENT_SECRET, SF_EMULATOR_PUBLIC_KEY (PEM text or a file path), SF_EMULATOR_USERNAME,
- * SF_EMULATOR_METADATA_DIR, SF_EMULATOR_CALLOUT_URL, SF_EMULATOR_CALLOUT_API_KEY, SF_EMULATOR_SEED (JSON file).
+ * SF_EMULATOR_METADATA_DIR, SF_EMULATOR_CALLOUT_URL, SF_EMULATOR_CALLOUT_API_KEY, SF_EMULATOR_SEED (JSON file),
+ * SF_EMULATOR_PERMISSION_SETS (comma-separated permission sets of the API users; `none` for none).
  */
 
 function pem(value: string | undefined): string | undefined {
   if (!value) return undefined;
   return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
+}
+
+function permissionSets(value: string): string[] {
+  return value.trim().toLowerCase() === 'none' ? [] : value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 async function main(): Promise<void> {
@@ -26,6 +31,7 @@ async function main(): Promise<void> {
       ...(pem(env.SF_EMULATOR_PUBLIC_KEY) ? { publicKey: pem(env.SF_EMULATOR_PUBLIC_KEY) } : {}),
     },
     ...(env.SF_EMULATOR_CALLOUT_URL ? { callout: { url: env.SF_EMULATOR_CALLOUT_URL, ...(env.SF_EMULATOR_CALLOUT_API_KEY ? { apiKey: env.SF_EMULATOR_CALLOUT_API_KEY } : {}) } } : {}),
+    ...(env.SF_EMULATOR_PERMISSION_SETS !== undefined ? { permissionSets: permissionSets(env.SF_EMULATOR_PERMISSION_SETS) } : {}),
     ...(env.SF_EMULATOR_SEED ? { seed: JSON.parse(readFileSync(env.SF_EMULATOR_SEED, 'utf8')) as Record<string, Record<string, unknown>[]> } : {}),
   });
   const session = emulator.control.createSession();

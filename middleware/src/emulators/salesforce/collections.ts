@@ -42,7 +42,7 @@ function runAll(
   op: (i: number, ctx: DmlContext) => { id: string; created?: boolean },
   withCreated: boolean,
 ): RecordResult[] {
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   const locked = state.pickLocks(req, ids);
   const failure = (i: number, e: unknown): RecordResult => {
     if (!(e instanceof DmlError)) throw e;
@@ -152,7 +152,7 @@ const retrieve: Handler = (state, req, p) => {
     body: ids.map((id) => {
       const id18 = toId18(id);
       const rec = id18 ? state.store.get(obj.name, id18) : undefined;
-      return rec ? recordBody(state, req.version, obj, rec, fields) : null;
+      return rec ? recordBody(state, req.version, obj, rec, fields, state.access) : null;
     }),
   };
 };

@@ -7,7 +7,8 @@ import { decimalPlacesOf } from './org-setup';
 import type { SessionStore } from './sessions';
 import { runQuery } from './soql/execute';
 import { recordBody } from './sobjects';
-import type { EmulatorState } from './state';
+import type { PermissionSetAssignment, EmulatorState } from './state';
+import type { PermissionSetDef } from './access';
 
 /** Test/demo control of the emulator, in process and over HTTP under /__control. */
 
@@ -151,6 +152,27 @@ export class EmulatorControl {
     if (patch.limit !== undefined) u.limit = patch.limit;
   }
 
+  /**
+   * Assigns permission sets to the API users (every session): names of force-app's sets, or inline
+   * definitions (e.g. a copy of Ledgerline_Integration without one field). `[]` = none. Reset restores
+   * the start-up assignment.
+   */
+  assignPermissionSets(sets: PermissionSetAssignment[]): void {
+    this.deps.state.assignPermissionSets(sets);
+  }
+
+  /** A copy of one of force-app's permission sets, to derive a test set from. */
+  permissionSet(name: string): PermissionSetDef {
+    const def = this.deps.state.permissionSets.get(name);
+    if (!def) throw new Error(`Permission set ${name} is not in force-app/main/default/permissionsets.`);
+    return { name: def.name, customPermissions: [...def.customPermissions], fieldPermissions: def.fieldPermissions.map((f) => ({ ...f })) };
+  }
+
+  /** The names of the permission sets assigned to the API users now. */
+  assignedPermissionSets(): string[] {
+    return this.deps.state.access.assigned.map((s) => s.name);
+  }
+
   /** Issues an access token without an OAuth flow. */
   createSession(username?: string): { accessToken: string; instanceUrl: string; userId: string } {
     const name = username ?? this.deps.integrationUsername;
@@ -233,6 +255,16 @@ export function controlRouter(control: EmulatorControl): Router {
   r.get('/counters', (_req, res) => void res.json(control.counters()));
   r.put('/api-usage', (req, res) => {
     control.setApiUsage(body(req) as { used?: number; limit?: number });
+    res.status(204).end();
+  });
+  r.get('/permission-sets', (_req, res) => void res.json({ assigned: control.assignedPermissionSets() }));
+  r.put('/permission-sets', (req, res) => {
+    const assigned = body(req).assigned;
+    if (!Array.isArray(assigned)) {
+      res.status(400).json({ error: 'assigned: a JSON array of permission set names or definitions is required' });
+      return;
+    }
+    control.assignPermissionSets(assigned as PermissionSetAssignment[]);
     res.status(204).end();
   });
   r.post('/sessions', (req, res) => void res.status(201).json(control.createSession(body(req).username as string | undefined)));

@@ -5,6 +5,8 @@ import type { FieldDef, ObjectDef } from './schema/types';
 import type { RecordStore, SfRecord } from './store';
 import { coerceValue, comparableKey, formatDateTime } from './values';
 import { afterWrite, beforeDelete, beforeWrite } from './derived';
+import type { AccessPolicy } from './access';
+import type { ValidationRuleSet } from './validation-rules';
 
 /** What a validation rule hook sees; return a message (or {message, field}) to reject the record. */
 export interface ValidationInput {
@@ -25,10 +27,17 @@ export interface DmlContext {
   automation: boolean;
   /** Skip validation hooks and allow system fields (seeding). */
   seeding?: boolean;
+  /**
+   * An API user's write: field-level security and force-app's validation rules apply, with `$Permission`
+   * from these permission sets. Absent for seeding and control writes.
+   */
+  access?: AccessPolicy;
 }
 
 export interface DmlEngineOptions {
   validationRules?: Record<string, ValidationRule[]>;
+  /** force-app's active validation rules (API users' writes). */
+  metadataRules?: ValidationRuleSet;
 }
 
 export class DmlEngine {
@@ -150,12 +159,19 @@ export class DmlEngine {
   private prepare(obj: ObjectDef, input: Record<string, unknown>, mode: 'insert' | 'update', ctx: DmlContext): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const readOnly: string[] = [];
+    // Field-level security: a field no assigned permission set makes editable is refused like a read-only one.
+    const hidden = (f: FieldDef): boolean => ctx.access !== undefined && !ctx.access.canEdit(obj, f);
     for (const [key, raw] of Object.entries(input)) {
       if (key === 'attributes') continue;
       const f = this.schema.field(obj, key);
       if (!f) {
         const rel = this.schema.parentRelationship(obj, key) as { field: FieldDef; target: ObjectDef };
-        out[rel.field.name] = this.resolveForeignKey(rel.target, raw as Record<string, unknown>);
+        if (hidden(rel.field)) readOnly.push(rel.field.name);
+        else out[rel.field.name] = this.resolveForeignKey(rel.target, raw as Record<string, unknown>);
+        continue;
+      }
+      if (f.name !== 'Id' && hidden(f)) {
+        readOnly.push(f.name);
         continue;
       }
       if (f.name === 'Id') {
@@ -209,6 +225,10 @@ export class DmlEngine {
     if (missing.length) throw DmlError.of('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
     this.checkUnique(obj, rec);
     if (!ctx.seeding) this.runValidationRules(obj, rec, old);
+    if (ctx.access && this.options.metadataRules) {
+      const errors = this.options.metadataRules.check(obj, rec, old, ctx.access, ctx.now);
+      if (errors.length) throw new DmlError(errors);
+    }
     this.store.put(obj.name, rec);
     afterWrite(this, obj, rec, old, ctx);
   }

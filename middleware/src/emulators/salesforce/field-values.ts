@@ -14,13 +14,13 @@ export class FieldReader {
   read(obj: ObjectDef, rec: SfRecord, f: FieldDef): unknown {
     if (f.type === 'address') return this.address(rec, f.name.replace(/Address$/, ''));
     if (f.rollup) return this.rollup(rec, f);
-    if (f.formula) return evaluateFormula(f, (name) => this.lookup(obj, rec, name), this.now());
+    if (f.formula) return evaluateFormula(f, (name) => this.resolve(obj, rec, name), this.now());
     const v = rec[f.name];
     return v === undefined ? null : v;
   }
 
-  /** Resolves a formula reference such as `Amount` or `Account__r.Name`. */
-  private lookup(obj: ObjectDef, rec: SfRecord, path: string): unknown {
+  /** Resolves a formula reference such as `Amount` or `Account__r.Name` on a record (saved or not). */
+  resolve(obj: ObjectDef, rec: SfRecord, path: string): unknown {
     const parts = path.split('.');
     let currentObj = obj;
     let current: SfRecord | undefined = rec;

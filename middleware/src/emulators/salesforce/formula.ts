@@ -1,8 +1,10 @@
 import type { FieldDef } from './schema/types';
 
 /**
- * A small evaluator for the simple formula fields (IF, CASE, ISPICKVAL, TODAY, arithmetic, text).
- * Anything it does not understand gives null, which is what an unsupported formula shows here.
+ * A small formula evaluator: the simple formula fields (IF, CASE, ISPICKVAL, TODAY, arithmetic, text) and
+ * validation rules (ISCHANGED, ISNEW, PRIORVALUE, MOD, `$Permission`, `$Setup`). A formula field it does
+ * not understand reads as null; a validation rule it does not understand stops the emulator at start
+ * (see `compileFormula` and validation-rules.ts).
  */
 
 type Value = string | number | boolean | Date | null;
@@ -80,13 +82,23 @@ const DAY = 86_400_000;
 const isBlank = (v: Value): boolean => v === null || v === '';
 const toDate = (v: Value): Date | null => (v instanceof Date ? v : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? new Date(`${v.slice(0, 10)}T00:00:00Z`) : null);
 
-function evaluate(n: Node, ref: (name: string) => unknown, now: Date): Value {
-  const ev = (x: Node): Value => evaluate(x, ref, now);
+/** What a formula reads: field values (and `$` globals), the record's prior values, and the clock. */
+export interface FormulaEnv {
+  ref(name: string): unknown;
+  /** The value before this save; absent when the formula is not a validation rule. */
+  prior?(name: string): unknown;
+  /** True while inserting (ISNEW); a formula field is never new. */
+  isNew?: boolean;
+  now: Date;
+}
+
+function evaluate(n: Node, env: FormulaEnv): Value {
+  const ev = (x: Node): Value => evaluate(x, env);
   switch (n.k) {
     case 'lit':
       return n.v;
     case 'ref':
-      return (ref(n.name) ?? null) as Value;
+      return (env.ref(n.name) ?? null) as Value;
     case 'un': {
       const v = ev(n.e);
       return n.op === '-' ? (v === null ? null : -Number(v)) : !v;
@@ -94,8 +106,21 @@ function evaluate(n: Node, ref: (name: string) => unknown, now: Date): Value {
     case 'bin':
       return binary(n.op, ev(n.l), ev(n.r));
     case 'call':
-      return call(n.name, n.args, ev, now);
+      return call(n.name, n.args, ev, env);
   }
+}
+
+/** ISCHANGED and PRIORVALUE take a field, not a value. */
+function fieldArg(name: string, args: Node[]): string {
+  const arg = args[0];
+  if (args.length !== 1 || arg?.k !== 'ref') throw new Error(`${name} takes one field`);
+  return arg.name;
+}
+
+/** Blank text and null are the same to a formula; numbers, dates and text compare by value. */
+function sameValue(a: unknown, b: unknown): boolean {
+  const norm = (v: unknown): unknown => (v === undefined || v === '' ? null : v);
+  return norm(a) === norm(b) || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) < 1e-9);
 }
 
 function binary(op: string, l: Value, r: Value): Value {
@@ -121,9 +146,28 @@ function binary(op: string, l: Value, r: Value): Value {
   return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : op === '/' ? (b === 0 ? null : a / b) : a ** b;
 }
 
-function call(name: string, args: Node[], ev: (n: Node) => Value, now: Date): Value {
+function call(name: string, args: Node[], ev: (n: Node) => Value, env: FormulaEnv): Value {
   const a = (i: number): Value => (args[i] ? ev(args[i] as Node) : null);
+  const now = env.now;
   switch (name) {
+    case 'ISNEW':
+      return env.isNew === true;
+    case 'ISCHANGED': {
+      const field = fieldArg(name, args);
+      if (env.isNew || !env.prior) return false;
+      return !sameValue(env.ref(field), env.prior(field));
+    }
+    case 'PRIORVALUE': {
+      // On insert there is no prior value: the formula sees the current one.
+      const field = fieldArg(name, args);
+      return ((env.isNew || !env.prior ? env.ref(field) : env.prior(field)) ?? null) as Value;
+    }
+    case 'MOD': {
+      const x = a(0);
+      const y = a(1);
+      if (x === null || y === null || Number(y) === 0) return null;
+      return Number(x) % Number(y);
+    }
     case 'IF':
       return a(0) ? a(1) : a(2);
     case 'AND':
@@ -190,6 +234,44 @@ function call(name: string, args: Node[], ev: (n: Node) => Value, now: Date): Va
   }
 }
 
+/** The functions `call` evaluates; a formula naming any other cannot be compiled. */
+export const FORMULA_FUNCTIONS: ReadonlySet<string> = new Set([
+  'IF', 'AND', 'OR', 'NOT', 'ISBLANK', 'ISNULL', 'BLANKVALUE', 'NULLVALUE', 'ISPICKVAL', 'CASE', 'TEXT', 'VALUE', 'TODAY', 'NOW',
+  'DATEVALUE', 'ROUND', 'ABS', 'FLOOR', 'CEILING', 'MAX', 'MIN', 'LEN', 'CONTAINS', 'BEGINS', 'UPPER', 'LOWER', 'TRIM', 'HYPERLINK',
+  'ISNEW', 'ISCHANGED', 'PRIORVALUE', 'MOD',
+]);
+
+/** A parsed formula: the functions and field references it uses, and how to evaluate it. */
+export interface CompiledFormula {
+  functions: string[];
+  references: string[];
+  evaluate(env: FormulaEnv): unknown;
+}
+
+/**
+ * Parses a formula and checks that every function is one the engine evaluates. Throws an Error that names
+ * the problem (syntax, or `unsupported function NAME`).
+ */
+export function compileFormula(src: string): CompiledFormula {
+  const node = parse(tokenize(src));
+  const functions = new Set<string>();
+  const references = new Set<string>();
+  const walk = (n: Node): void => {
+    if (n.k === 'call') {
+      functions.add(n.name);
+      if (n.name === 'ISCHANGED' || n.name === 'PRIORVALUE') fieldArg(n.name, n.args);
+      n.args.forEach(walk);
+    } else if (n.k === 'ref') references.add(n.name);
+    else if (n.k === 'bin') {
+      walk(n.l);
+      walk(n.r);
+    } else if (n.k === 'un') walk(n.e);
+  };
+  walk(node);
+  for (const name of functions) if (!FORMULA_FUNCTIONS.has(name)) throw new Error(`unsupported function ${name}`);
+  return { functions: [...functions], references: [...references], evaluate: (env) => evaluate(node, env) };
+}
+
 const cache = new Map<string, Node | null>();
 
 /** Evaluates a formula field; null when the formula uses something unsupported. */
@@ -206,7 +288,7 @@ export function evaluateFormula(f: FieldDef, ref: (name: string) => unknown, now
   }
   if (!node) return null;
   try {
-    const v = evaluate(node, ref, now);
+    const v = evaluate(node, { ref, now });
     return shape(f, v);
   } catch {
     return null;

@@ -7,3 +7,5 @@ export type { CalloutConfig, CalloutRecord } from './callouts';
 export type { ValidationRule, ValidationInput } from './dml';
 export type { SchemaExtension, FieldExtension } from './schema/types';
 export { idChecksum, toId18, isValidId } from './ids';
+export type { PermissionSetDef, FieldPermission } from './access';
+export type { PermissionSetAssignment } from './state';

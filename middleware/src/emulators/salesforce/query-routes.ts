@@ -9,7 +9,7 @@ const run =
   (state, req) => {
     const soql = req.query.q;
     if (!soql) throw new SfApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-    const result = runQuery(state.queryEnv(req.version), soql, includeDeleted);
+    const result = runQuery(state.queryEnv(req.version, true), soql, includeDeleted);
     const batch = batchSize(req.headers['sforce-query-options'], state.batchSize);
     return { status: 200, body: state.cursors.first(req.version, result.rows, result.totalSize, batch) };
   };

@@ -16,7 +16,7 @@ import type { SchemaExtension } from './schema/types';
 import { type Session, SessionStore } from './sessions';
 import { seedOrganization } from './org-setup';
 import { registerSObjectRoutes } from './sobjects';
-import { EmulatorState } from './state';
+import { EmulatorState, type PermissionSetAssignment } from './state';
 
 export interface SalesforceEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -43,8 +43,16 @@ export interface SalesforceEmulatorOptions {
   batchSize?: number;
   /** Extra milliseconds on every REST/OAuth response. */
   latencyMs?: number;
-  /** Validation rule hooks per object: FIELD_CUSTOM_VALIDATION_EXCEPTION. */
+  /**
+   * Extra validation rule hooks per object (FIELD_CUSTOM_VALIDATION_EXCEPTION), run on every non-seed write;
+   * force-app's own active validation rules always apply to API users' writes.
+   */
   validationRules?: Record<string, ValidationRule[]>;
+  /**
+   * Permission sets assigned to the API users (the integration user and every other session): names in
+   * force-app, or inline definitions. Default Ledgerline_Integration; `[]` = none.
+   */
+  permissionSets?: PermissionSetAssignment[];
   /** The Closed Won callout to the middleware (the Named Credential). */
   callout?: CalloutConfig;
   /** Records to insert at start (as control.seed). */
@@ -83,6 +91,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     ...(options.orgCurrency ? { orgCurrency: options.orgCurrency } : {}),
     ...(options.conversionRates ? { conversionRates: options.conversionRates } : {}),
     ...(options.validationRules ? { validationRules: options.validationRules } : {}),
+    ...(options.permissionSets ? { permissionSets: options.permissionSets } : {}),
     ...(options.dailyApiLimit ? { dailyApiLimit: options.dailyApiLimit } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.now ? { now: options.now } : {}),

@@ -2,15 +2,23 @@ import { type ApiRouter, type Handler, objectBody } from './api';
 import { describeGlobal, describeObject } from './describe';
 import { DmlError, SfApiError, notFound } from './errors';
 import { toId18 } from './ids';
-import type { ObjectDef } from './schema/types';
+import type { AccessPolicy } from './access';
+import type { FieldDef, ObjectDef } from './schema/types';
 import type { EmulatorState } from './state';
 import type { SfRecord } from './store';
 
 /** /sobjects resources: describe, create, read, update, delete, upsert and read by external id. */
 
-export function recordBody(state: EmulatorState, version: string, obj: ObjectDef, rec: SfRecord, fields?: string[]): Record<string, unknown> {
+/** A record as the API shows it; with `access`, as an API user sees it (fields it may not read left out). */
+export function recordBody(state: EmulatorState, version: string, obj: ObjectDef, rec: SfRecord, fields?: string[], access?: AccessPolicy): Record<string, unknown> {
   const out: Record<string, unknown> = { attributes: { type: obj.name, url: `/services/data/v${version}/sobjects/${obj.name}/${rec.Id}` } };
-  const defs = fields ? fields.map((name) => state.schema.field(obj, name) ?? badField(name, obj)) : obj.fields;
+  const visible = (f: FieldDef): boolean => !access || access.canRead(obj, f);
+  const defs = fields
+    ? fields.map((name) => {
+        const f = state.schema.field(obj, name);
+        return f && visible(f) ? f : badField(name, obj);
+      })
+    : obj.fields.filter(visible);
   for (const f of defs) out[f.name] = state.reader.read(obj, rec, f);
   return out;
 }
@@ -34,7 +42,7 @@ function single<T>(work: () => T): T {
 
 const create: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   const id = state.transaction(ctx, () => state.dml.insert(obj, objectBody(req.body), ctx));
   return { status: 201, body: { id, success: true, errors: [] }, headers: { Location: `/services/data/v${req.version}/sobjects/${obj.name}/${id}` } };
 };
@@ -44,26 +52,26 @@ const read: Handler = (state, req, p) => {
   const id = toId18(p.id);
   const rec = id ? state.store.get(obj.name, id) : undefined;
   if (!rec) throw notFound();
-  return { status: 200, body: recordBody(state, req.version, obj, rec, fieldList(req.query)) };
+  return { status: 200, body: recordBody(state, req.version, obj, rec, fieldList(req.query), state.access) };
 };
 
 const update: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   single(() => state.transaction(ctx, () => state.dml.update(obj, p.id as string, objectBody(req.body), ctx)));
   return { status: 204 };
 };
 
 const destroy: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   single(() => state.transaction(ctx, () => state.dml.delete(obj, p.id as string, ctx)));
   return { status: 204 };
 };
 
 const upsert: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   const field = state.dml.externalIdField(obj, p.field as string);
   const matches = state.dml.findBy(obj, field, p.value);
   if (matches.length > 1) return { status: 300, body: matches.map((m) => `/services/data/v${req.version}/sobjects/${obj.name}/${m.Id}`) };
@@ -82,7 +90,7 @@ const readByExternalId: Handler = (state, req, p) => {
   const matches = state.dml.findBy(obj, field, p.value);
   if (matches.length > 1) return { status: 300, body: matches.map((m) => `/services/data/v${req.version}/sobjects/${obj.name}/${m.Id}`) };
   if (!matches[0]) throw notFound();
-  return { status: 200, body: recordBody(state, req.version, obj, matches[0], fieldList(req.query)) };
+  return { status: 200, body: recordBody(state, req.version, obj, matches[0], fieldList(req.query), state.access) };
 };
 
 const deleteByExternalId: Handler = (state, req, p) => {
@@ -91,7 +99,7 @@ const deleteByExternalId: Handler = (state, req, p) => {
   const matches = state.dml.findBy(obj, field, p.value);
   if (matches.length > 1) return { status: 300, body: matches.map((m) => `/services/data/v${req.version}/sobjects/${obj.name}/${m.Id}`) };
   if (!matches[0]) throw notFound();
-  const ctx = state.context(req.userId);
+  const ctx = state.apiContext(req.userId);
   state.transaction(ctx, () => state.dml.delete(obj, matches[0]!.Id, ctx));
   return { status: 204 };
 };

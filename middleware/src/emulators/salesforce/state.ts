@@ -1,3 +1,4 @@
+import { AccessPolicy, type PermissionSetDef, governedFields, loadCustomPermissionNames, loadPermissionSets } from './access';
 import type { CalloutService } from './callouts';
 import { CursorStore } from './cursors';
 import { type DmlContext, DmlEngine, type ValidationRule } from './dml';
@@ -8,16 +9,24 @@ import { Schema, type SchemaOptions } from './schema/schema';
 import { RecordStore } from './store';
 import type { QueryEnv } from './soql/execute';
 import { UsageCounters } from './usage';
+import { ValidationRuleSet, readValidationRules } from './validation-rules';
+
+/** A permission set of force-app by name, or one defined inline (tests). */
+export type PermissionSetAssignment = string | PermissionSetDef;
 
 export interface StateOptions extends SchemaOptions {
   orgId?: string;
   /** Multi-currency orgs: ConversionRate per currency at start (units per one corporate unit). */
   conversionRates?: Record<string, number>;
   validationRules?: Record<string, ValidationRule[]>;
+  /** Permission sets assigned to the API users (default Ledgerline_Integration when force-app has it). */
+  permissionSets?: PermissionSetAssignment[];
   dailyApiLimit?: number;
   batchSize?: number;
   now?: () => Date;
 }
+
+export const DEFAULT_PERMISSION_SET = 'Ledgerline_Integration';
 
 /** Everything the emulator knows: schema, records, cursors, counters. Handlers are synchronous on it. */
 export class EmulatorState {
@@ -36,12 +45,24 @@ export class EmulatorState {
   pickLocks: (req: { method: string; path: string; version: string }, ids: (string | null)[]) => Set<number> = () => new Set();
   /** User ids by username (the org's users). */
   readonly usersByName = new Map<string, string>();
+  /** force-app's permission sets by name. */
+  readonly permissionSets: ReadonlyMap<string, PermissionSetDef>;
+  /** What the API users (every session) may do: the permission sets assigned to them. */
+  access: AccessPolicy;
+  private readonly governed: Set<string>;
+  private readonly initialAccess: AccessPolicy;
 
   constructor(readonly options: StateOptions = {}) {
     this.schema = new Schema(options);
     this.now = options.now ?? (() => new Date());
-    this.dml = new DmlEngine(this.schema, this.store, this.ids, { validationRules: options.validationRules ?? {} });
     this.reader = new FieldReader(this.schema, this.store, this.now);
+    const root = options.metadataDir;
+    this.permissionSets = root ? loadPermissionSets(root) : new Map();
+    this.governed = governedFields(this.schema.allObjects(), this.schema.metadataFields);
+    this.access = this.policyFor(options.permissionSets ?? (this.permissionSets.has(DEFAULT_PERMISSION_SET) ? [DEFAULT_PERMISSION_SET] : []));
+    this.initialAccess = this.access;
+    const metadataRules = root ? new ValidationRuleSet(readValidationRules(root), this.schema, this.store, this.reader, loadCustomPermissionNames(root)) : undefined;
+    this.dml = new DmlEngine(this.schema, this.store, this.ids, { validationRules: options.validationRules ?? {}, ...(metadataRules ? { metadataRules } : {}) });
     this.cursors = new CursorStore(this.ids);
     this.usage = new UsageCounters(options.dailyApiLimit ?? 100_000);
     this.orgId = options.orgId ?? this.ids.next('00D');
@@ -51,8 +72,30 @@ export class EmulatorState {
     };
   }
 
-  queryEnv(version: string): QueryEnv {
-    return { schema: this.schema, store: this.store, reader: this.reader, now: this.now(), version };
+  /** `api`: a query of an API user, who sees only the custom fields an assigned permission set makes readable. */
+  queryEnv(version: string, api = false): QueryEnv {
+    const access = this.access;
+    return { schema: this.schema, store: this.store, reader: this.reader, now: this.now(), version, ...(api ? { canRead: (obj, f) => access.canRead(obj, f) } : {}) };
+  }
+
+  /** Assigns these permission sets (names in force-app, or inline definitions) to the API users. */
+  assignPermissionSets(sets: PermissionSetAssignment[]): void {
+    this.access = this.policyFor(sets);
+  }
+
+  private policyFor(sets: PermissionSetAssignment[]): AccessPolicy {
+    const defs = sets.map((s) => {
+      if (typeof s !== 'string') return { name: s.name, customPermissions: s.customPermissions ?? [], fieldPermissions: s.fieldPermissions ?? [] };
+      const def = this.permissionSets.get(s);
+      if (!def) throw new Error(`Permission set ${s} is not in force-app/main/default/permissionsets (known: ${[...this.permissionSets.keys()].join(', ') || 'none'}).`);
+      return def;
+    });
+    return new AccessPolicy(defs, this.governed);
+  }
+
+  /** The context of an API user's write: field-level security and validation rules apply. */
+  apiContext(userId: string): DmlContext {
+    return this.context(userId, { access: this.access });
   }
 
   /** Adds a user (seeded, no triggers) and returns its id. */
@@ -127,5 +170,6 @@ export class EmulatorState {
     this.cursors.clear();
     this.dml.resetCounters();
     this.usersByName.clear();
+    this.access = this.initialAccess;
   }
 }

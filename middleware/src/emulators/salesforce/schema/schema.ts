@@ -23,6 +23,8 @@ export class Schema {
   readonly currencies: string[] | null;
   /** A single-currency org's currency, or the corporate currency. */
   readonly orgCurrency: string;
+  /** `object.field` (lower case) of the custom fields force-app defines, less those a test extension overrides. */
+  readonly metadataFields = new Set<string>();
 
   constructor(options: SchemaOptions = {}) {
     const currencies = options.currencies === undefined ? ['USD', 'EUR', 'GBP', 'CAD', 'AUD'] : options.currencies;
@@ -40,7 +42,10 @@ export class Schema {
       const obj = this.object(name);
       if (obj) for (const f of fields) mergeField(obj, f);
     }
+    for (const obj of loaded.customObjects) for (const f of obj.fields) if (f.custom) this.metadataFields.add(`${obj.name}.${f.name}`.toLowerCase());
+    for (const [name, fields] of Object.entries(loaded.standardObjectFields)) for (const f of fields) if (f.custom) this.metadataFields.add(`${name}.${f.name}`.toLowerCase());
     for (const [name, fields] of Object.entries(options.extensions ?? {})) {
+      for (const f of fields) this.metadataFields.delete(`${this.object(name)?.name ?? name}.${f.name}`.toLowerCase());
       let obj = this.object(name);
       if (!obj) throw new Error(`schema extension names unknown object ${name}`);
       for (const f of fields) mergeField(obj, { custom: f.name.endsWith('__c'), label: f.name, createable: true, updateable: true, ...f });

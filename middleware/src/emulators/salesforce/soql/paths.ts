@@ -16,6 +16,8 @@ export interface PathEnv {
   store: RecordStore;
   reader: FieldReader;
   soql: string;
+  /** Field-level security of the querying user; absent = every field is visible. */
+  canRead?: (obj: ObjectDef, f: FieldDef) => boolean;
 }
 
 export function resolvePath(env: PathEnv, obj: ObjectDef, raw: string, alias?: string): FieldPath {
@@ -25,13 +27,13 @@ export function resolvePath(env: PathEnv, obj: ObjectDef, raw: string, alias?: s
   let current = obj;
   for (const rel of parts.slice(0, -1)) {
     const parent = env.schema.parentRelationship(current, rel);
-    if (!parent) throw badRelationship(env.soql, rel);
+    if (!parent || (env.canRead && !env.canRead(current, parent.field))) throw badRelationship(env.soql, rel);
     hops.push({ relationshipName: parent.field.relationshipName as string, field: parent.field, target: parent.target });
     current = parent.target;
   }
   const leafName = parts[parts.length - 1] as string;
   const leaf = env.schema.field(current, leafName);
-  if (!leaf) throw noSuchColumn(env.soql, leafName, current.name);
+  if (!leaf || (env.canRead && !env.canRead(current, leaf))) throw noSuchColumn(env.soql, leafName, current.name);
   return { hops, leaf, leafObject: current };
 }
 
