@@ -43,9 +43,13 @@ export const configSchema = z
     SALESFORCE_PRIVATE_KEY: z.string().min(1).optional(),
     SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
     SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, 'must look like 66.0').default('66.0'),
-    LEDGERLINE_ADMIN_KEYS: commaList
-      .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).max(2, 'at most two keys'))
-      .default([]),
+    /** Required: the admin console, the connect flow and the admin API never accept a Salesforce key. */
+    LEDGERLINE_ADMIN_KEYS: commaList.pipe(
+      z
+        .array(z.string().min(32, 'each key must be at least 32 characters'))
+        .min(1, 'at least one admin key is required, distinct from the API keys (e.g. `openssl rand -base64 32`)')
+        .max(2, 'at most two keys'),
+    ),
     DEFAULT_BILLING_ENTITY: z.string().min(1).optional(),
     SALESFORCE_MULTICURRENCY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     QBO_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(30_000),
@@ -74,6 +78,13 @@ export const configSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.LEDGERLINE_ADMIN_KEYS.some((key) => cfg.LEDGERLINE_API_KEYS.includes(key))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LEDGERLINE_ADMIN_KEYS'],
+        message: 'an admin key must not also be an API key: whoever can read the Named Credential would be an admin',
+      });
+    }
     const qbo = [cfg.QBO_CLIENT_ID, cfg.QBO_CLIENT_SECRET, cfg.QBO_REDIRECT_URI];
     if (qbo.some(Boolean) && !qbo.every(Boolean)) {
       ctx.addIssue({

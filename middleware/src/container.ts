@@ -346,7 +346,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     logger,
     now,
   );
-  const adminKeys = config.LEDGERLINE_ADMIN_KEYS.length > 0 ? config.LEDGERLINE_ADMIN_KEYS : config.LEDGERLINE_API_KEYS;
+  const adminKeys = config.LEDGERLINE_ADMIN_KEYS;
   const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
   const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });

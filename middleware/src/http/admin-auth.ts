@@ -25,6 +25,6 @@ export function requireAdmin(keys: string[]): RequestHandler {
       return;
     }
     res.setHeader('WWW-Authenticate', 'Basic realm="Ledgerline admin", charset="UTF-8"');
-    next(new AppError('UNAUTHORIZED', 'Admin credentials required.', { fix: 'Sign in with the admin key (LEDGERLINE_ADMIN_KEYS, or an API key when that is unset) as the password.' }));
+    next(new AppError('UNAUTHORIZED', 'Admin credentials required.', { fix: 'Sign in with an admin key (LEDGERLINE_ADMIN_KEYS) as the password; the Salesforce API key is not an admin key.' }));
   };
 }
