@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
-import { emulatorSettings, waitFor } from './support/stack';
+import { connectThroughOAuth, emulatorSettings, waitFor } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from './support/deals';
 
 type Rec = Record<string, any>;
@@ -70,10 +70,7 @@ describe('a worker killed mid-job', () => {
     const first = await startMiddleware(port);
     const url = `http://127.0.0.1:${port}`;
     // Connect QuickBooks through the first process, as an admin.
-    const auth = `Basic ${Buffer.from(`admin:${ADMIN_KEY}`).toString('base64')}`;
-    const start = await fetch(`${url}/oauth/quickbooks/connect`, { headers: { authorization: auth }, redirect: 'manual' });
-    const consent = await fetch(`${start.headers.get('location')}&realmId=${DEFAULT_REALM}`, { redirect: 'manual' });
-    expect((await fetch(consent.headers.get('location')!)).status).toBe(200);
+    expect((await connectThroughOAuth({ url, adminKey: ADMIN_KEY, realmId: DEFAULT_REALM })).status).toBe(200);
 
     sf.control.configureCallout({ url, apiKey: API_KEY, enabled: true });
     const catalog = seedCatalog(sf);

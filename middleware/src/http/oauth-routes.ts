@@ -1,24 +1,32 @@
-import { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { CONNECT_PAGE_CSP, CONNECT_SCRIPT, connectPage } from './connect-page';
 import { parse } from './validation';
+
+export interface ConnectRequest {
+  billingEntity: string;
+  /** The admin asked to rename the entity of a company that is already connected under another name. */
+  rename: boolean;
+}
 
 export interface QboConnectFlow {
   /** Starts the consent flow for a billing entity; returns Intuit's authorize URL. */
-  start(billingEntity: string): Promise<string>;
+  start(request: ConnectRequest): Promise<string>;
   /** Finishes it from Intuit's redirect; returns what was connected. */
   finish(callbackUrl: string, state: string): Promise<{ realmId: string; billingEntity: string; companyName: string | null }>;
 }
 
-const connectQuery = z.object({
-  entity: z
-    .string()
-    .trim()
-    .min(1)
-    .max(80)
-    .regex(/^[\p{L}\p{N} .,&'()-]+$/u, 'letters, digits, spaces and . , & \' ( ) - only')
-    .default('Default'),
-});
+const entity = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[\p{L}\p{N} .,&'()-]+$/u, 'letters, digits, spaces and . , & \' ( ) - only')
+  .default('Default');
+
+const connectQuery = z.object({ entity });
+export const connectBodySchema = z.object({ entity, rename: z.boolean().default(false) }).strict();
 
 const callbackQuery = z.object({ state: z.string().min(10).max(200), code: z.string().min(1).max(2000).optional(), realmId: z.string().regex(/^\d{1,30}$/).optional(), error: z.string().max(200).optional() });
 
@@ -26,12 +34,24 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** An admin connects a QBO company (billing entity) from a browser. */
+/**
+ * An admin connects a QBO company (billing entity) from a browser. The GET is a confirmation page
+ * with no effect (a link or a navigation from another site starts nothing); the POST starts the flow.
+ */
 export function oauthRoutes(flow: QboConnectFlow, adminAuth: RequestHandler): Router {
   const router = Router();
-  router.get('/oauth/quickbooks/connect', adminAuth, async (req, res) => {
-    const { entity } = parse(connectQuery, req.query, 'query');
-    res.redirect(302, await flow.start(entity));
+  router.get('/oauth/quickbooks/connect', adminAuth, (req, res) => {
+    const query = parse(connectQuery, req.query, 'query');
+    res.setHeader('Content-Security-Policy', CONNECT_PAGE_CSP);
+    res.type('html').send(connectPage(query.entity, escapeHtml));
+  });
+  router.get('/oauth/quickbooks/connect.js', adminAuth, (_req, res) => {
+    res.setHeader('Content-Security-Policy', CONNECT_PAGE_CSP);
+    res.type('application/javascript').send(CONNECT_SCRIPT);
+  });
+  router.post('/oauth/quickbooks/connect', adminAuth, express.json({ limit: '1kb' }), async (req, res) => {
+    const body = parse(connectBodySchema, req.body ?? {}, 'request body');
+    res.json({ authorizeUrl: await flow.start({ billingEntity: body.entity, rename: body.rename }) });
   });
   // The callback is reached by Intuit's redirect; the single-use state ties it to an admin's connect.
   router.get('/oauth/quickbooks/callback', async (req, res) => {
