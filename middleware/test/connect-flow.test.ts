@@ -42,6 +42,18 @@ describe('QuickBooks connect flow', () => {
     expect((await connectThroughOAuth({ url: stack.url, adminKey: stack.adminKey, entity: 'Default', realmId: stack.realmId, rename: true })).status).toBe(200);
   });
 
+  it('finishes a consent only in the browser that started it (issue #23, finding 6)', async () => {
+    // Someone holding a leaked consent URL finishes it from their own browser: no state cookie there.
+    const elsewhere = await connectThroughOAuth({ url: stack.url, adminKey: stack.adminKey, entity: 'Leaked Co', realmId: stack.realmId, rename: true, withoutCookie: true });
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.text()).toMatch(/started in another browser.*Fix|same browser/);
+    expect(await entityOf(stack.realmId)).toBe('Default');
+    const cookie = (await fetch(`${stack.url}/oauth/quickbooks/connect`, { method: 'POST', headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' }, body: '{}' })).headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Path=\/oauth\/quickbooks/);
+  });
+
   it('clears expired connect requests when a new one starts', async () => {
     const settings = stack.ledgerline.store.settings;
     await settings.set('oauth-state:abandoned-long-ago', { billingEntity: 'Default', expiresAt: 0 });

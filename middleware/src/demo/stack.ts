@@ -152,7 +152,7 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
  * Connects a QuickBooks company as an admin does: POST the connect request (JSON, admin key), follow the
  * consent URL to the QBO emulator (which consents at once for `realmId`), and return the callback's answer.
  */
-export async function connectThroughOAuth(options: { url: string; adminKey: string; entity?: string; realmId?: string; rename?: boolean }): Promise<Response> {
+export async function connectThroughOAuth(options: { url: string; adminKey: string; entity?: string; realmId?: string; rename?: boolean; withoutCookie?: boolean }): Promise<Response> {
   const authorization = `Basic ${Buffer.from(`admin:${options.adminKey}`).toString('base64')}`;
   const start = await fetch(`${options.url}/oauth/quickbooks/connect`, {
     method: 'POST',
@@ -161,9 +161,11 @@ export async function connectThroughOAuth(options: { url: string; adminKey: stri
   });
   if (start.status !== 200) throw new Error(`connect answered ${start.status}: ${await start.text()}`);
   const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+  // The browser's cookie that binds the consent to it, sent back with the callback as a browser would.
+  const cookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const consent = await fetch(`${authorizeUrl}&realmId=${options.realmId ?? DEFAULT_REALM}`, { redirect: 'manual' });
   if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}: ${await consent.text()}`);
-  return fetch(consent.headers.get('location')!);
+  return fetch(consent.headers.get('location')!, { headers: options.withoutCookie ? {} : { cookie } });
 }
 
 function listen(handler: Parameters<typeof import('node:http').createServer>[1] & object, port = 0): Promise<Server> {

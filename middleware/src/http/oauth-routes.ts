@@ -1,4 +1,5 @@
-import express, { Router, type RequestHandler } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { CONNECT_PAGE_CSP, CONNECT_SCRIPT, connectPage } from './connect-page';
@@ -11,8 +12,8 @@ export interface ConnectRequest {
 }
 
 export interface QboConnectFlow {
-  /** Starts the consent flow for a billing entity; returns Intuit's authorize URL. */
-  start(request: ConnectRequest): Promise<string>;
+  /** Starts the consent flow for a billing entity; returns Intuit's authorize URL and the state in it. */
+  start(request: ConnectRequest): Promise<{ authorizeUrl: string; state: string }>;
   /** Finishes it from Intuit's redirect; returns what was connected. */
   finish(callbackUrl: string, state: string): Promise<{ realmId: string; billingEntity: string; companyName: string | null }>;
 }
@@ -29,6 +30,21 @@ const connectQuery = z.object({ entity });
 export const connectBodySchema = z.object({ entity, rename: z.boolean().default(false) }).strict();
 
 const callbackQuery = z.object({ state: z.string().min(10).max(200), code: z.string().min(1).max(2000).optional(), realmId: z.string().regex(/^\d{1,30}$/).optional(), error: z.string().max(200).optional() });
+
+const STATE_COOKIE = 'ledgerline_oauth_state';
+
+function stateDigest(state: string): string {
+  return createHash('sha256').update(state).digest('base64url');
+}
+
+function sameBrowser(req: Request, state: string): boolean {
+  const cookies = (req.get('cookie') ?? '').split(';').map((part) => part.trim());
+  const value = cookies.find((c) => c.startsWith(`${STATE_COOKIE}=`))?.slice(STATE_COOKIE.length + 1);
+  if (!value) return false;
+  const expected = Buffer.from(stateDigest(state));
+  const presented = Buffer.from(value);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -51,7 +67,10 @@ export function oauthRoutes(flow: QboConnectFlow, adminAuth: RequestHandler): Ro
   });
   router.post('/oauth/quickbooks/connect', adminAuth, express.json({ limit: '1kb' }), async (req, res) => {
     const body = parse(connectBodySchema, req.body ?? {}, 'request body');
-    res.json({ authorizeUrl: await flow.start({ billingEntity: body.entity, rename: body.rename }) });
+    const { authorizeUrl, state } = await flow.start({ billingEntity: body.entity, rename: body.rename });
+    // The state is bound to this browser: a leaked consent URL cannot be finished from another one.
+    res.cookie(STATE_COOKIE, stateDigest(state), { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/oauth/quickbooks', maxAge: 10 * 60_000 });
+    res.json({ authorizeUrl });
   });
   // The callback is reached by Intuit's redirect; the single-use state ties it to an admin's connect.
   router.get('/oauth/quickbooks/callback', async (req, res) => {
@@ -59,6 +78,12 @@ export function oauthRoutes(flow: QboConnectFlow, adminAuth: RequestHandler): Ro
     if (query.error) {
       throw new AppError('BAD_REQUEST', `QuickBooks did not grant access: ${query.error}.`, { fix: 'Start again from /oauth/quickbooks/connect and approve the connection.' });
     }
+    if (!sameBrowser(req, query.state)) {
+      throw new AppError('BAD_REQUEST', 'This QuickBooks consent was started in another browser (or its cookie expired); nothing was connected.', {
+        fix: 'Start again from /oauth/quickbooks/connect and approve the connection in the same browser within ten minutes.',
+      });
+    }
+    res.clearCookie(STATE_COOKIE, { path: '/oauth/quickbooks' });
     const result = await flow.finish(req.originalUrl, query.state);
     res
       .status(200)

@@ -40,13 +40,13 @@ export class QboConnectService implements QboConnectFlow {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async start(request: ConnectRequest): Promise<string> {
+  async start(request: ConnectRequest): Promise<{ authorizeUrl: string; state: string }> {
     // Abandoned consents leave their state behind: each start clears the expired ones.
     await this.store.settings.purgeOlder(STATE_PREFIX, new Date(this.now() - STATE_TTL_MS));
     const state = IntuitOAuth.newState();
     const saved: SavedState = { billingEntity: request.billingEntity, rename: request.rename, expiresAt: this.now() + STATE_TTL_MS };
     await this.store.settings.set(`${STATE_PREFIX}${state}`, saved);
-    return this.oauth.authorizeUrl(state);
+    return { authorizeUrl: this.oauth.authorizeUrl(state), state };
   }
 
   async finish(callbackUrl: string, state: string) {
