@@ -51,6 +51,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ADMIN_KEYS: adminKey, LEDGERLINE_ENCRYPTION_KEY: key }).LEDGERLINE_ADMIN_KEYS).toEqual([adminKey]);
   });
 
+  it('reads TRUST_PROXY as off, a hop count or proxy addresses, and refuses true', () => {
+    const env = { LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ADMIN_KEYS: adminKey, LEDGERLINE_ENCRYPTION_KEY: key };
+    expect(loadConfig(env).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ ...env, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ...env, TRUST_PROXY: '10.0.0.0/8, loopback,2001:db8::/32' }).TRUST_PROXY).toEqual(['10.0.0.0/8', 'loopback', '2001:db8::/32']);
+    expect(() => loadConfig({ ...env, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: .*true is refused/);
+    expect(() => loadConfig({ ...env, TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('requires the QBO app settings together', () => {
     expect(() =>
       loadConfig({ LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ADMIN_KEYS: adminKey, LEDGERLINE_ENCRYPTION_KEY: key, QBO_CLIENT_ID: 'abc' }),

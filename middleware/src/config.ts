@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AppError } from './errors';
 
@@ -14,6 +15,25 @@ const base64Key32 = z.string().refine((value) => Buffer.from(value, 'base64').le
 });
 
 const url = z.string().url({ message: 'must be an absolute URL' });
+
+/** One trusted proxy: an address, an address/prefix, or one of Express's names for private ranges. */
+function proxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/** `false` (default: the client is the TCP peer), a hop count, or the proxies' addresses and CIDRs. */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine((v) => v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((e) => proxyEntry(e.trim())), {
+    message: 'must be false, a hop count (e.g. 1) or addresses/CIDRs of the proxies (e.g. 10.0.0.0/8,loopback); true is refused because any client could then choose its own address',
+  })
+  .transform((v): false | number | string[] => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())))
+  .default(false);
 
 export const configSchema = z
   .object({
@@ -76,6 +96,8 @@ export const configSchema = z
     SYNC_POLICY_PATH: z.string().min(1).optional(),
     /** Requests per minute per client address on /webhooks, /oauth and /api (each its own bucket); 0 turns limiting off. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+    /** Which proxies in front of the service to believe about the client address (X-Forwarded-For). */
+    TRUST_PROXY: trustProxy,
   })
   .superRefine((cfg, ctx) => {
     if (cfg.LEDGERLINE_ADMIN_KEYS.some((key) => cfg.LEDGERLINE_API_KEYS.includes(key))) {

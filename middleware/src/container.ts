@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { AppError, isAppError } from './errors';
 import type { Logger } from './logger';
 import { createApp } from './http/app';
-import { requireAdmin } from './http/admin-auth';
+import { keyMatcher, presentedSecret, requireAdmin } from './http/admin-auth';
 import { requireApiKey } from './http/auth';
 import { oauthRoutes } from './http/oauth-routes';
 import { syncRoutes, type SyncRequests } from './http/sync-routes';
@@ -347,6 +347,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     now,
   );
   const adminKeys = config.LEDGERLINE_ADMIN_KEYS;
+  const anyKey = keyMatcher([...config.LEDGERLINE_API_KEYS, ...adminKeys]);
   const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
   const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });
@@ -354,6 +355,11 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     logger,
     bodyLimit: config.BODY_LIMIT,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
+    authenticated: (req) => {
+      const secret = presentedSecret(req);
+      return secret !== undefined && anyKey(secret);
+    },
     routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready: async () => {
       const checks: Record<string, unknown> = {};

@@ -14,6 +14,12 @@ export interface RateLimitOptions {
    * addresses, and a burst of Closed Won deals must never be turned away; a guesser is.
    */
   counts?: (status: number) => boolean;
+  /**
+   * Requests that prove who they are before the limiter runs (a valid key): they never use nor wait on the
+   * client address's bucket, so a flood of wrong keys from the same address (a shared proxy) cannot lock
+   * out Salesforce.
+   */
+  trusted?: (req: import('express').Request) => boolean;
   /** Most client addresses remembered; the least recently seen are forgotten first. */
   maxClients?: number;
   logger?: Logger;
@@ -39,6 +45,10 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   let lastWarning = 0;
 
   return (req, res, next) => {
+    if (options.trusted?.(req)) {
+      next();
+      return;
+    }
     const key = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const t = now();
     let bucket = buckets.get(key);
