@@ -339,9 +339,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const connect = new QboConnectService(
     oauth,
     store,
-    async (realmId) => {
-      const info = await qbo.company(realmId).companyInfo<{ CompanyName?: string }>();
-      return info.CompanyName ?? null;
+    async (realmId, accessToken) => {
+      const info = await qbo.companyInfoWithToken<{ CompanyInfo?: { CompanyName?: string }; CompanyName?: string }>(realmId, accessToken);
+      return info.CompanyName ?? info.CompanyInfo?.CompanyName ?? null;
     },
     logger,
     now,

@@ -54,6 +54,16 @@ describe('QuickBooks connect flow', () => {
     expect(cookie).toMatch(/Path=\/oauth\/quickbooks/);
   });
 
+  it('stores nothing when the callback names another company than the one consented (issue #23, finding 5)', async () => {
+    const tampered = await connectThroughOAuth({ url: stack.url, adminKey: stack.adminKey, entity: 'Other Co', realmId: stack.realmId, callbackRealmId: '555' });
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toMatch(/did not let the new connection read company 555; nothing was stored/);
+    expect(await stack.ledgerline.store.connections.get('555')).toBeUndefined();
+    expect(await entityOf(stack.realmId)).toBe('Default');
+    const companyName = (await stack.ledgerline.store.connections.list()).find((c) => c.realmId === stack.realmId)?.companyName;
+    expect(companyName).toBeTruthy();
+  });
+
   it('clears expired connect requests when a new one starts', async () => {
     const settings = stack.ledgerline.store.settings;
     await settings.set('oauth-state:abandoned-long-ago', { billingEntity: 'Default', expiresAt: 0 });

@@ -152,7 +152,7 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
  * Connects a QuickBooks company as an admin does: POST the connect request (JSON, admin key), follow the
  * consent URL to the QBO emulator (which consents at once for `realmId`), and return the callback's answer.
  */
-export async function connectThroughOAuth(options: { url: string; adminKey: string; entity?: string; realmId?: string; rename?: boolean; withoutCookie?: boolean }): Promise<Response> {
+export async function connectThroughOAuth(options: { url: string; adminKey: string; entity?: string; realmId?: string; rename?: boolean; withoutCookie?: boolean; callbackRealmId?: string }): Promise<Response> {
   const authorization = `Basic ${Buffer.from(`admin:${options.adminKey}`).toString('base64')}`;
   const start = await fetch(`${options.url}/oauth/quickbooks/connect`, {
     method: 'POST',
@@ -165,7 +165,9 @@ export async function connectThroughOAuth(options: { url: string; adminKey: stri
   const cookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const consent = await fetch(`${authorizeUrl}&realmId=${options.realmId ?? DEFAULT_REALM}`, { redirect: 'manual' });
   if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}: ${await consent.text()}`);
-  return fetch(consent.headers.get('location')!, { headers: options.withoutCookie ? {} : { cookie } });
+  const callback = new URL(consent.headers.get('location')!);
+  if (options.callbackRealmId) callback.searchParams.set('realmId', options.callbackRealmId);
+  return fetch(callback, { headers: options.withoutCookie ? {} : { cookie } });
 }
 
 function listen(handler: Parameters<typeof import('node:http').createServer>[1] & object, port = 0): Promise<Server> {

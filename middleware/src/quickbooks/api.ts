@@ -76,6 +76,21 @@ export class QboApi {
     return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId), batchLimiter);
   }
 
+  /**
+   * Reads CompanyInfo of `realmId` with tokens that are not stored yet (the connect flow checks that the
+   * tokens Intuit granted really open the company its redirect names). A refusal is not refreshed.
+   */
+  companyInfoWithToken<T>(realmId: string, accessToken: string): Promise<T> {
+    const fixed: AccessTokens = {
+      accessToken: async () => accessToken,
+      afterRejected: async () => {
+        throw new AppError('QBO_AUTH', `QuickBooks refused the new tokens for company ${realmId}.`, { status: 403 });
+      },
+    };
+    const limiter = new RateLimiter(1, this.options.requestsPerMinutePerRealm);
+    return new QboCompany(realmId, this.options, fixed, limiter, this.logger, () => this.countCall(realmId), limiter).companyInfo<T>();
+  }
+
   /** Calls made through this process, by realm (for metrics and benchmarks). */
   callCount = 0;
   private readonly daily = new Map<string, number>();
@@ -92,11 +107,14 @@ export class QboApi {
   }
 }
 
+/** Where a company's calls get their access token (the token manager, or fixed tokens being checked). */
+export type AccessTokens = Pick<TokenManager, 'accessToken' | 'afterRejected'>;
+
 export class QboCompany {
   constructor(
     readonly realmId: string,
     private readonly options: QboApiOptions,
-    private readonly tokens: TokenManager,
+    private readonly tokens: AccessTokens,
     private readonly limiter: RateLimiter,
     private readonly logger: Logger,
     private readonly onCall: () => void,

@@ -14,7 +14,6 @@ export interface ConnectStore {
   connections: {
     connect(input: QboTokens & { realmId: string; billingEntity: string; companyName?: string | null }): Promise<unknown>;
     list(): Promise<Array<{ realmId: string; billingEntity: string }>>;
-    setCompanyName(realmId: string, companyName: string): Promise<void>;
   };
 }
 
@@ -35,7 +34,8 @@ export class QboConnectService implements QboConnectFlow {
   constructor(
     private readonly oauth: IntuitOAuth,
     private readonly store: ConnectStore,
-    private readonly companyName: (realmId: string) => Promise<string | null>,
+    /** CompanyInfo's name of `realmId`, read with the given access token; throws when QBO refuses. */
+    private readonly companyName: (realmId: string, accessToken: string) => Promise<string | null>,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -57,6 +57,16 @@ export class QboConnectService implements QboConnectFlow {
       throw new AppError('BAD_REQUEST', 'This QuickBooks connection request is unknown or expired.', { fix: 'Start again from /oauth/quickbooks/connect within ten minutes.' });
     }
     const { realmId, tokens } = await this.oauth.exchange(callbackUrl);
+    // The redirect's realmId is only a claim: the new tokens must open that company before anything is stored.
+    let companyName: string | null;
+    try {
+      companyName = await this.companyName(realmId, tokens.accessToken);
+    } catch (error) {
+      this.logger.warn({ realmId, code: (error as AppError).code }, 'quickbooks connect refused: the tokens do not open the claimed company');
+      throw new AppError('FORBIDDEN', `QuickBooks did not let the new connection read company ${realmId}; nothing was stored.`, {
+        fix: 'Start again from /oauth/quickbooks/connect and choose the company in QuickBooks; do not edit the address QuickBooks sends back.',
+      });
+    }
     const connections = await this.store.connections.list();
     const clash = connections.find((c) => c.billingEntity === saved.billingEntity && c.realmId !== realmId);
     if (clash) {
@@ -71,10 +81,7 @@ export class QboConnectService implements QboConnectFlow {
         fix: `To reconnect it, start again with the entity "${existing.billingEntity}"; to rename it to "${saved.billingEntity}", tick the rename box on /oauth/quickbooks/connect.`,
       });
     }
-    await this.store.connections.connect({ realmId, billingEntity: saved.billingEntity, ...tokens });
-    const companyName = await this.companyName(realmId).catch(() => null);
-    // Only the name is written: reading CompanyInfo may already have refreshed (and rotated) the tokens.
-    if (companyName) await this.store.connections.setCompanyName(realmId, companyName);
+    await this.store.connections.connect({ realmId, billingEntity: saved.billingEntity, companyName, ...tokens });
     this.logger.info({ realmId, billingEntity: saved.billingEntity }, 'quickbooks company connected');
     return { realmId, billingEntity: saved.billingEntity, companyName };
   }
