@@ -348,6 +348,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   );
   const adminKeys = config.LEDGERLINE_ADMIN_KEYS;
   const anyKey = keyMatcher([...config.LEDGERLINE_API_KEYS, ...adminKeys]);
+  const adminKey = keyMatcher(adminKeys);
   const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
   const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });
@@ -356,6 +357,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     bodyLimit: config.BODY_LIMIT,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
+    isAdmin: (req) => {
+      const secret = presentedSecret(req);
+      return secret !== undefined && adminKey(secret);
+    },
     authenticated: (req) => {
       const secret = presentedSecret(req);
       return secret !== undefined && anyKey(secret);
@@ -369,7 +374,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
         checks.store = 'ok';
       } catch (error) {
         ok = false;
-        checks.store = (error as Error).message;
+        // The database's own message can name hosts, files or users: it goes to the log only.
+        logger.error({ err: error }, 'readiness: the database did not answer');
+        checks.store = 'unavailable (the database did not answer; see the log)';
       }
       const connections = await store.connections.list().catch(() => []);
       checks.quickbooks = connections.map((c) => ({ billingEntity: c.billingEntity, realmId: c.realmId, status: c.status }));

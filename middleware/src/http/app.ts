@@ -14,6 +14,8 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** Express `trust proxy`: which proxies' X-Forwarded-For names the client (TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
+  /** True when the request carries a valid admin key: only admins see the details of /readyz. */
+  isAdmin?: (req: Request) => boolean;
   /** True when the request carries a valid API or admin key: such requests skip the per-address limiter. */
   authenticated?: (req: Request) => boolean;
 }
@@ -30,9 +32,11 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  // Public readiness is the status alone; the checks name companies and entities, so only admins see them.
+  app.get('/readyz', async (req, res) => {
     const result = deps.ready ? await deps.ready() : { ok: true, checks: {} };
-    res.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ready' : 'not ready', checks: result.checks });
+    const details = deps.isAdmin?.(req) ? { checks: result.checks } : {};
+    res.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ready' : 'not ready', ...details });
   });
 
   if (deps.rateLimitPerMinute && deps.rateLimitPerMinute > 0) {
