@@ -96,6 +96,8 @@ export const configSchema = z
     SYNC_POLICY_PATH: z.string().min(1).optional(),
     /** Requests per minute per client address on /webhooks, /oauth and /api (each its own bucket); 0 turns limiting off. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+    /** Invoice previews per minute per API key (each costs QuickBooks and Salesforce calls); 0 turns the quota off. */
+    PREVIEW_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
     /** Which proxies in front of the service to believe about the client address (X-Forwarded-For). */
     TRUST_PROXY: trustProxy,
   })

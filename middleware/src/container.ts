@@ -365,7 +365,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       const secret = presentedSecret(req);
       return secret !== undefined && anyKey(secret);
     },
-    routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
+    routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready: async () => {
       const checks: Record<string, unknown> = {};
       let ok = true;

@@ -20,6 +20,10 @@ export interface RateLimitOptions {
    * out Salesforce.
    */
   trusted?: (req: import('express').Request) => boolean;
+  /** What a bucket belongs to (default: the client address); e.g. a digest of the caller's key. */
+  keyOf?: (req: import('express').Request) => string;
+  /** Who the bucket belongs to, and the setting that sizes it, as the 429 names them. */
+  per?: { noun: string; setting: string };
   /** Most client addresses remembered; the least recently seen are forgotten first. */
   maxClients?: number;
   logger?: Logger;
@@ -42,6 +46,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   const maxClients = options.maxClients ?? 10_000;
   const now = options.now ?? Date.now;
   const buckets = new Map<string, Bucket>();
+  const per = options.per ?? { noun: 'address', setting: 'RATE_LIMIT_PER_MINUTE' };
   let lastWarning = 0;
 
   return (req, res, next) => {
@@ -49,7 +54,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
       next();
       return;
     }
-    const key = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const key = options.keyOf ? options.keyOf(req) : (req.ip ?? req.socket.remoteAddress ?? 'unknown');
     const t = now();
     let bucket = buckets.get(key);
     if (bucket) {
@@ -77,14 +82,14 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
     if (options.logger && t - lastWarning > 10_000) {
       lastWarning = t;
-      options.logger.warn({ limiter: options.name, client: key, retryAfter }, 'rate limit reached; answering 429');
+      options.logger.warn({ limiter: options.name, ...(options.keyOf ? {} : { client: key }), retryAfter }, 'rate limit reached; answering 429');
     }
     res.setHeader('Retry-After', String(retryAfter));
     res.status(429).json({
       error: {
         code: 'RATE_LIMITED',
-        message: `Too many requests to the ${options.name} endpoints from this address.`,
-        fix: `Wait ${retryAfter} s and send again; the limit is ${options.perMinute} requests per minute (RATE_LIMIT_PER_MINUTE).`,
+        message: `Too many requests to the ${options.name} endpoints from this ${per.noun}.`,
+        fix: `Wait ${retryAfter} s and send again; the limit is ${options.perMinute} requests per minute (${per.setting}).`,
       },
     });
   };
