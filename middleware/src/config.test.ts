@@ -60,6 +60,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
   });
 
+  it('keeps the audit log longest', () => {
+    const env = { LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ADMIN_KEYS: adminKey, LEDGERLINE_ENCRYPTION_KEY: key };
+    expect(loadConfig(env)).toMatchObject({ RETENTION_WEBHOOK_DAYS: 30, RETENTION_JOB_DAYS: 30, RETENTION_AUDIT_DAYS: 2555, RETENTION_INTERVAL_SECONDS: 3600 });
+    expect(loadConfig({ ...env, RETENTION_AUDIT_DAYS: '0' }).RETENTION_AUDIT_DAYS).toBe(0);
+    expect(() => loadConfig({ ...env, RETENTION_AUDIT_DAYS: '20' })).toThrow(/RETENTION_AUDIT_DAYS: the audit log must be kept at least as long/);
+  });
+
   it('requires the QBO app settings together', () => {
     expect(() =>
       loadConfig({ LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ADMIN_KEYS: adminKey, LEDGERLINE_ENCRYPTION_KEY: key, QBO_CLIENT_ID: 'abc' }),

@@ -98,10 +98,19 @@ export const configSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
     /** Invoice previews per minute per API key (each costs QuickBooks and Salesforce calls); 0 turns the quota off. */
     PREVIEW_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
+    /** Retention pass every N seconds (0 = off): processed webhook events, finished jobs, audit entries, OAuth states. */
+    RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
+    RETENTION_WEBHOOK_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+    RETENTION_JOB_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+    /** The audit log is kept longest (default seven years); 0 keeps it forever. */
+    RETENTION_AUDIT_DAYS: z.coerce.number().int().min(0).max(36_500).default(2555),
     /** Which proxies in front of the service to believe about the client address (X-Forwarded-For). */
     TRUST_PROXY: trustProxy,
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.RETENTION_AUDIT_DAYS > 0 && cfg.RETENTION_AUDIT_DAYS < Math.max(cfg.RETENTION_WEBHOOK_DAYS, cfg.RETENTION_JOB_DAYS)) {
+      ctx.addIssue({ code: 'custom', path: ['RETENTION_AUDIT_DAYS'], message: 'the audit log must be kept at least as long as webhook events and jobs (or 0: forever)' });
+    }
     if (cfg.LEDGERLINE_ADMIN_KEYS.some((key) => cfg.LEDGERLINE_API_KEYS.includes(key))) {
       ctx.addIssue({
         code: 'custom',

@@ -41,6 +41,7 @@ import { PaymentRollups } from './services/payment-rollups';
 import { refreshNewlyOverdue } from './services/receivables-overdue';
 import { PAYMENT_ENTITIES, WebhookIntake } from './services/webhook-intake';
 import { openStore, type Store } from './store';
+import { purgeExpired } from './store/retention';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
 import type { Express } from 'express';
@@ -417,6 +418,15 @@ export async function createLedgerline(config: Config, options: ContainerOptions
             const found = await sweepUninvoiced(await salesforce(), requests, config.SWEEP_LOOKBACK_DAYS);
             if (found > 0) logger.info({ found }, 'sweeper re-queued won opportunities without an invoice');
           }, { logger, name: 'uninvoiced-sweeper' }),
+        );
+      }
+      if (config.RETENTION_INTERVAL_SECONDS > 0) {
+        const policy = { webhookDays: config.RETENTION_WEBHOOK_DAYS, jobDays: config.RETENTION_JOB_DAYS, auditDays: config.RETENTION_AUDIT_DAYS };
+        sweepers.push(
+          every(config.RETENTION_INTERVAL_SECONDS * 1000, async () => {
+            const purged = await purgeExpired(store, queue, policy, new Date(now()));
+            if (Object.values(purged).some((n) => n > 0)) logger.info({ purged }, 'retention: old history deleted');
+          }, { logger, name: 'retention' }),
         );
       }
       if (config.CDC_INTERVAL_SECONDS > 0) {
