@@ -49,6 +49,8 @@ export const configSchema = z
         .max(2, 'at most two keys (current and next, during rotation)'),
     ),
     LEDGERLINE_ENCRYPTION_KEY: base64Key32,
+    /** Earlier encryption keys, kept only to open tokens sealed before a rotation (`npm run cli -- rotate-key`). */
+    LEDGERLINE_DECRYPTION_KEYS: commaList.pipe(z.array(base64Key32).max(5, 'at most five earlier keys')).default([]),
     QBO_CLIENT_ID: z.string().min(1).optional(),
     QBO_CLIENT_SECRET: z.string().min(1).optional(),
     QBO_REDIRECT_URI: url.optional(),

@@ -108,7 +108,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     });
   }
   const policy = SyncPolicy.load(config.SYNC_POLICY_PATH);
-  const store = await openStore(config.DATABASE_URL, { encryptionKey: config.LEDGERLINE_ENCRYPTION_KEY, now: () => new Date(now()) });
+  const store = await openStore(config.DATABASE_URL, { encryptionKey: config.LEDGERLINE_ENCRYPTION_KEY, decryptionKeys: config.LEDGERLINE_DECRYPTION_KEYS, now: () => new Date(now()) });
   const queue = createJobQueue(store, { logger, now: () => new Date(now()), maxAttempts: config.JOB_MAX_ATTEMPTS, backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, capMs: config.JOB_BACKOFF_CAP_MS } });
 
   const oauth = new IntuitOAuth({
