@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logger';
 
 export interface RateLimitOptions {
@@ -19,9 +19,9 @@ export interface RateLimitOptions {
    * client address's bucket, so a flood of wrong keys from the same address (a shared proxy) cannot lock
    * out Salesforce.
    */
-  trusted?: (req: import('express').Request) => boolean;
+  trusted?: (req: Request) => boolean;
   /** What a bucket belongs to (default: the client address); e.g. a digest of the caller's key. */
-  keyOf?: (req: import('express').Request) => string;
+  keyOf?: (req: Request) => string;
   /** Who the bucket belongs to, and the setting that sizes it, as the 429 names them. */
   per?: { noun: string; setting: string };
   /** Most client addresses remembered; the least recently seen are forgotten first. */
