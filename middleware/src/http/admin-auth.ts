@@ -63,7 +63,7 @@ function crossSiteRefusal(req: Request): AppError | undefined {
   if (site !== undefined) ok = site === 'same-origin' || site === 'none';
   else if (origin !== undefined) ok = originHost(origin) === req.get('host');
   if (ok) return undefined;
-  return new AppError('FORBIDDEN', `Refused a ${req.method} to ${req.path} sent from another site (${(origin ?? site).slice(0, 100)}).`, {
+  return new AppError('FORBIDDEN', `Refused a ${req.method} to ${req.path} sent from another site (${(origin ?? site ?? '').slice(0, 100)}).`, {
     fix: 'Use the operations page of this service (/ops) or the admin API from a script; other sites cannot make admin changes.',
   });
 }
