@@ -421,10 +421,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
         );
       }
       if (config.RETENTION_INTERVAL_SECONDS > 0) {
-        const policy = { webhookDays: config.RETENTION_WEBHOOK_DAYS, jobDays: config.RETENTION_JOB_DAYS, auditDays: config.RETENTION_AUDIT_DAYS };
+        const retention = { webhookDays: config.RETENTION_WEBHOOK_DAYS, jobDays: config.RETENTION_JOB_DAYS, auditDays: config.RETENTION_AUDIT_DAYS };
         sweepers.push(
           every(config.RETENTION_INTERVAL_SECONDS * 1000, async () => {
-            const purged = await purgeExpired(store, queue, policy, new Date(now()));
+            const purged = await purgeExpired(store, queue, retention, new Date(now()));
             if (Object.values(purged).some((n) => n > 0)) logger.info({ purged }, 'retention: old history deleted');
           }, { logger, name: 'retention' }),
         );
