@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AppError } from './errors';
 
@@ -15,6 +16,25 @@ const base64Key32 = z.string().refine((value) => Buffer.from(value, 'base64').le
 
 const url = z.string().url({ message: 'must be an absolute URL' });
 
+/** One trusted proxy: an address, an address/prefix, or one of Express's names for private ranges. */
+function proxyEntry(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/** `false` (default: the client is the TCP peer), a hop count, or the proxies' addresses and CIDRs. */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine((v) => v === 'false' || /^\d{1,2}$/.test(v) || v.split(',').every((e) => proxyEntry(e.trim())), {
+    message: 'must be false, a hop count (e.g. 1) or addresses/CIDRs of the proxies (e.g. 10.0.0.0/8,loopback); true is refused because any client could then choose its own address',
+  })
+  .transform((v): false | number | string[] => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((e) => e.trim())))
+  .default(false);
+
 export const configSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -29,6 +49,8 @@ export const configSchema = z
         .max(2, 'at most two keys (current and next, during rotation)'),
     ),
     LEDGERLINE_ENCRYPTION_KEY: base64Key32,
+    /** Earlier encryption keys, kept only to open tokens sealed before a rotation (`npm run cli -- rotate-key`). */
+    LEDGERLINE_DECRYPTION_KEYS: commaList.pipe(z.array(base64Key32).max(5, 'at most five earlier keys')).default([]),
     QBO_CLIENT_ID: z.string().min(1).optional(),
     QBO_CLIENT_SECRET: z.string().min(1).optional(),
     QBO_REDIRECT_URI: url.optional(),
@@ -43,9 +65,13 @@ export const configSchema = z
     SALESFORCE_PRIVATE_KEY: z.string().min(1).optional(),
     SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
     SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/, 'must look like 66.0').default('66.0'),
-    LEDGERLINE_ADMIN_KEYS: commaList
-      .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).max(2, 'at most two keys'))
-      .default([]),
+    /** Required: the admin console, the connect flow and the admin API never accept a Salesforce key. */
+    LEDGERLINE_ADMIN_KEYS: commaList.pipe(
+      z
+        .array(z.string().min(32, 'each key must be at least 32 characters'))
+        .min(1, 'at least one admin key is required, distinct from the API keys (e.g. `openssl rand -base64 32`)')
+        .max(2, 'at most two keys'),
+    ),
     DEFAULT_BILLING_ENTITY: z.string().min(1).optional(),
     SALESFORCE_MULTICURRENCY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     QBO_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(30_000),
@@ -72,8 +98,28 @@ export const configSchema = z
     SYNC_POLICY_PATH: z.string().min(1).optional(),
     /** Requests per minute per client address on /webhooks, /oauth and /api (each its own bucket); 0 turns limiting off. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+    /** Invoice previews per minute per API key (each costs QuickBooks and Salesforce calls); 0 turns the quota off. */
+    PREVIEW_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
+    /** Retention pass every N seconds (0 = off): processed webhook events, finished jobs, audit entries, OAuth states. */
+    RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
+    RETENTION_WEBHOOK_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+    RETENTION_JOB_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+    /** The audit log is kept longest (default seven years); 0 keeps it forever. */
+    RETENTION_AUDIT_DAYS: z.coerce.number().int().min(0).max(36_500).default(2555),
+    /** Which proxies in front of the service to believe about the client address (X-Forwarded-For). */
+    TRUST_PROXY: trustProxy,
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.RETENTION_AUDIT_DAYS > 0 && cfg.RETENTION_AUDIT_DAYS < Math.max(cfg.RETENTION_WEBHOOK_DAYS, cfg.RETENTION_JOB_DAYS)) {
+      ctx.addIssue({ code: 'custom', path: ['RETENTION_AUDIT_DAYS'], message: 'the audit log must be kept at least as long as webhook events and jobs (or 0: forever)' });
+    }
+    if (cfg.LEDGERLINE_ADMIN_KEYS.some((key) => cfg.LEDGERLINE_API_KEYS.includes(key))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LEDGERLINE_ADMIN_KEYS'],
+        message: 'an admin key must not also be an API key: whoever can read the Named Credential would be an admin',
+      });
+    }
     const qbo = [cfg.QBO_CLIENT_ID, cfg.QBO_CLIENT_SECRET, cfg.QBO_REDIRECT_URI];
     if (qbo.some(Boolean) && !qbo.every(Boolean)) {
       ctx.addIssue({

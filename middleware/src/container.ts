@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { AppError, isAppError } from './errors';
 import type { Logger } from './logger';
 import { createApp } from './http/app';
-import { requireAdmin } from './http/admin-auth';
+import { keyMatcher, presentedSecret, requireAdmin } from './http/admin-auth';
 import { requireApiKey } from './http/auth';
 import { oauthRoutes } from './http/oauth-routes';
 import { syncRoutes, type SyncRequests } from './http/sync-routes';
@@ -41,6 +41,7 @@ import { PaymentRollups } from './services/payment-rollups';
 import { refreshNewlyOverdue } from './services/receivables-overdue';
 import { PAYMENT_ENTITIES, WebhookIntake } from './services/webhook-intake';
 import { openStore, type Store } from './store';
+import { purgeExpired } from './store/retention';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
 import type { Express } from 'express';
@@ -107,7 +108,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     });
   }
   const policy = SyncPolicy.load(config.SYNC_POLICY_PATH);
-  const store = await openStore(config.DATABASE_URL, { encryptionKey: config.LEDGERLINE_ENCRYPTION_KEY, now: () => new Date(now()) });
+  const store = await openStore(config.DATABASE_URL, { encryptionKey: config.LEDGERLINE_ENCRYPTION_KEY, decryptionKeys: config.LEDGERLINE_DECRYPTION_KEYS, now: () => new Date(now()) });
   const queue = createJobQueue(store, { logger, now: () => new Date(now()), maxAttempts: config.JOB_MAX_ATTEMPTS, backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, capMs: config.JOB_BACKOFF_CAP_MS } });
 
   const oauth = new IntuitOAuth({
@@ -344,14 +345,16 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const connect = new QboConnectService(
     oauth,
     store,
-    async (realmId) => {
-      const info = await qbo.company(realmId).companyInfo<{ CompanyName?: string }>();
-      return info.CompanyName ?? null;
+    async (realmId, accessToken) => {
+      const info = await qbo.companyInfoWithToken<{ CompanyInfo?: { CompanyName?: string }; CompanyName?: string }>(realmId, accessToken);
+      return info.CompanyName ?? info.CompanyInfo?.CompanyName ?? null;
     },
     logger,
     now,
   );
-  const adminKeys = config.LEDGERLINE_ADMIN_KEYS.length > 0 ? config.LEDGERLINE_ADMIN_KEYS : config.LEDGERLINE_API_KEYS;
+  const adminKeys = config.LEDGERLINE_ADMIN_KEYS;
+  const anyKey = keyMatcher([...config.LEDGERLINE_API_KEYS, ...adminKeys]);
+  const adminKey = keyMatcher(adminKeys);
   const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
   const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });
@@ -359,7 +362,16 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     logger,
     bodyLimit: config.BODY_LIMIT,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT), oauthRoutes(connect, requireAdmin(adminKeys))],
+    trustProxy: config.TRUST_PROXY,
+    isAdmin: (req) => {
+      const secret = presentedSecret(req);
+      return secret !== undefined && adminKey(secret);
+    },
+    authenticated: (req) => {
+      const secret = presentedSecret(req);
+      return secret !== undefined && anyKey(secret);
+    },
+    routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready: async () => {
       const checks: Record<string, unknown> = {};
       let ok = true;
@@ -368,7 +380,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
         checks.store = 'ok';
       } catch (error) {
         ok = false;
-        checks.store = (error as Error).message;
+        // The database's own message can name hosts, files or users: it goes to the log only.
+        logger.error({ err: error }, 'readiness: the database did not answer');
+        checks.store = 'unavailable (the database did not answer; see the log)';
       }
       const connections = await store.connections.list().catch(() => []);
       checks.quickbooks = connections.map((c) => ({ billingEntity: c.billingEntity, realmId: c.realmId, status: c.status }));
@@ -409,6 +423,15 @@ export async function createLedgerline(config: Config, options: ContainerOptions
             const found = await sweepUninvoiced(await salesforce(), requests, config.SWEEP_LOOKBACK_DAYS);
             if (found > 0) logger.info({ found }, 'sweeper re-queued won opportunities without an invoice');
           }, { logger, name: 'uninvoiced-sweeper' }),
+        );
+      }
+      if (config.RETENTION_INTERVAL_SECONDS > 0) {
+        const retention = { webhookDays: config.RETENTION_WEBHOOK_DAYS, jobDays: config.RETENTION_JOB_DAYS, auditDays: config.RETENTION_AUDIT_DAYS };
+        sweepers.push(
+          every(config.RETENTION_INTERVAL_SECONDS * 1000, async () => {
+            const purged = await purgeExpired(store, queue, retention, new Date(now()));
+            if (Object.values(purged).some((n) => n > 0)) logger.info({ purged }, 'retention: old history deleted');
+          }, { logger, name: 'retention' }),
         );
       }
       if (config.CDC_INTERVAL_SECONDS > 0) {

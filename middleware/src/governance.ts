@@ -84,9 +84,12 @@ export function createGovernance(deps: GovernanceDeps): Governance {
   const requests: AccountSyncRequests = {
     async request(ids, reason) {
       const accepted = [];
-      // No idempotency key: a second edit while a job runs needs its own run (jobs re-read, so extras are no-ops).
       for (const accountId of ids) {
-        const { job } = await queue.enqueue<AccountSyncJobPayload>({ type: ACCOUNT_SYNC_JOB, payload: { accountId, reason } });
+        // One waiting job per Account: repeated notices join it (it reads the Account when it runs). An edit
+        // made while a job runs gets one follow-up job, which that job may already have read too late.
+        const enqueue = (idempotencyKey: string) => queue.enqueue<AccountSyncJobPayload>({ type: ACCOUNT_SYNC_JOB, payload: { accountId, reason }, idempotencyKey });
+        let { job } = await enqueue(`account:${accountId}`);
+        if (job.state === 'running') ({ job } = await enqueue(`account:${accountId}:next`));
         accepted.push({ accountId, jobId: job.id, state: job.state });
       }
       deps.wake();

@@ -12,6 +12,10 @@ describe('npm run demo', () => {
       expect(text).toContain(`for "O'Brien & Sons - Plumbing"`);
       expect(text).toContain('SKU LEGACY-9) has no matching QuickBooks item');
       expect(text).toContain('Account "Globex"');
+      // Two distinct keys are made and printed: the Salesforce key is not an admin key.
+      expect(stack.adminKey).not.toBe(stack.apiKey);
+      expect(text).toContain(`API key (Salesforce's Named Credential) ${stack.apiKey}`);
+      expect(text).toContain(`the admin API; any user name) ${stack.adminKey}`);
       expect(text).toMatch(/Final payment of 11448\.00 visible on the Opportunity after \d+ ms: Paid, balance 0/);
     } finally {
       await stack.close();

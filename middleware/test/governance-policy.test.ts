@@ -92,6 +92,7 @@ describe('sync policy', () => {
     const config = loadConfig({
       DATABASE_URL: 'sqlite::memory:',
       LEDGERLINE_API_KEYS: randomBytes(24).toString('base64url'),
+      LEDGERLINE_ADMIN_KEYS: randomBytes(24).toString('base64url'),
       LEDGERLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       QBO_CLIENT_ID: 'id',
       QBO_CLIENT_SECRET: 'secret',

@@ -30,7 +30,7 @@ describe('operations API (real clients, emulators)', () => {
     return { status: res.status, body: (await res.json()) as Rec };
   };
   const post = async (path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { authorization: admin, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { authorization: admin, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
     return { status: res.status, body: (await res.json()) as Rec };
   };
   const opp = (id: string) => stack.sf.control.record('Opportunity', id) as Rec;

@@ -244,7 +244,7 @@ describe('security of the public surface', () => {
       const raw = files.join('\n');
       // Positive control: the file does hold the connection row.
       expect(raw).toContain(stack.realmId);
-      expect(raw).toContain('v1:');
+      expect(raw).toContain('v2:');
       for (const token of seenTokens) expect(raw).not.toContain(token);
     });
 

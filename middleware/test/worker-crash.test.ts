@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
-import { emulatorSettings, waitFor } from './support/stack';
+import { connectThroughOAuth, emulatorSettings, waitFor } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from './support/deals';
 
 type Rec = Record<string, any>;
 
 const API_KEY = `crash-test-key-${'k'.repeat(32)}`;
+const ADMIN_KEY = `crash-test-admin-${'a'.repeat(32)}`;
 const MAIN = path.join(__dirname, '..', 'src', 'main.ts');
 
 /**
@@ -49,6 +50,7 @@ describe('a worker killed mid-job', () => {
         PORT: String(port),
         DATABASE_URL: `sqlite:${path.join(dir, 'ledgerline.db')}`,
         LEDGERLINE_API_KEYS: API_KEY,
+        LEDGERLINE_ADMIN_KEYS: ADMIN_KEY,
         LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
         ...emulatorSettings({ qbo, publicUrl: url, sf: { emulator: sf, clientId: 'crash-app', clientSecret: 'crash-app-secret' } }),
         JOB_LEASE_MS: '1500',
@@ -67,11 +69,8 @@ describe('a worker killed mid-job', () => {
     const port = 40000 + Math.floor(Math.random() * 2000);
     const first = await startMiddleware(port);
     const url = `http://127.0.0.1:${port}`;
-    // Connect QuickBooks through the first process (admin auth falls back to the API key).
-    const auth = `Basic ${Buffer.from(`admin:${API_KEY}`).toString('base64')}`;
-    const start = await fetch(`${url}/oauth/quickbooks/connect`, { headers: { authorization: auth }, redirect: 'manual' });
-    const consent = await fetch(`${start.headers.get('location')}&realmId=${DEFAULT_REALM}`, { redirect: 'manual' });
-    expect((await fetch(consent.headers.get('location')!)).status).toBe(200);
+    // Connect QuickBooks through the first process, as an admin.
+    expect((await connectThroughOAuth({ url, adminKey: ADMIN_KEY, realmId: DEFAULT_REALM })).status).toBe(200);
 
     sf.control.configureCallout({ url, apiKey: API_KEY, enabled: true });
     const catalog = seedCatalog(sf);

@@ -14,6 +14,7 @@ import { matchingReport, type MatchingRun } from '../services/onboarding';
 import { applySummary, type ApplyFigures } from '../services/onboarding-apply';
 import { createProgressBar, type ProgressOutput } from './progress-bar';
 import { OPS_USAGE, isOpsCommand, runOpsCommand } from './ops';
+import { ROTATE_USAGE, runRotateKey } from './rotate-key';
 
 export const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -27,6 +28,7 @@ Commands:
             --apply              link the exact matches (Salesforce ids, link table, audit log)
             --apply-csv <file>   link the rows marked "link" in an edited report (repeatable)
             --no-progress        no progress bar on stderr
+${ROTATE_USAGE}
   help    Show this text.
 
 Settings come from the middleware's environment variables (see middleware/.env.example).`;
@@ -83,6 +85,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return command ? 0 : 2;
   }
   if (isOpsCommand(command)) return runOpsCommand(command, rest, io);
+  if (command === 'rotate-key') return runRotateKey(rest, io);
   if (command !== 'match') {
     io.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
     return 2;

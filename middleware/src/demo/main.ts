@@ -53,6 +53,8 @@ export async function runDemo(options: { port?: number; exit?: boolean; out?: (l
   });
   out(`Ledgerline demo — middleware ${stack.url} (SQLite ${path.relative(REPO, dbFile)})`);
   out(`  QuickBooks emulator ${stack.qbo.url}   Salesforce emulator ${stack.sf.url}`);
+  out(`  Keys made for this run only: API key (Salesforce's Named Credential) ${stack.apiKey}`);
+  out(`                              admin key (${stack.url}/ops, the connect flow, the admin API; any user name) ${stack.adminKey}`);
 
   let t = Date.now();
   await stack.connectQbo('Default');
@@ -114,7 +116,8 @@ export async function runDemo(options: { port?: number; exit?: boolean; out?: (l
   if (!options.exit) {
     out(`\nStill serving. Look around:`);
     out(`   Opportunity panel (preview of the real LWC): ${stack.url}/preview/?opportunity=${paid}&api=${stack.url}`);
-    out(`   Invoice preview API: curl -H "Authorization: Bearer <key>" ${stack.url}/api/v1/opportunities/${deals[2]!.id}/preview`);
+    out(`   Invoice preview API: curl -H "Authorization: Bearer ${stack.apiKey}" ${stack.url}/api/v1/opportunities/${deals[2]!.id}/preview`);
+    out(`   Operations page (admin key as the password): ${stack.url}/ops`);
     out(`   QuickBooks emulator data: ${stack.qbo.url}/__control/realms/${stack.realmId}/entities/Invoice`);
     out(`   Salesforce emulator data: ${stack.sf.url}/__control/records/Opportunity`);
     out(`   Press Ctrl+C to stop.`);

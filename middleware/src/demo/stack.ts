@@ -125,7 +125,6 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
     qbo.control.webhooks.configure({ url: `${url}/webhooks/quickbooks`, verifierToken, batchWindowMs: 20, ...(typeof options.webhooks === 'object' ? options.webhooks : {}) });
   }
 
-  const adminAuth = `Basic ${Buffer.from(`admin:${adminKey}`).toString('base64')}`;
   return {
     qbo,
     sf,
@@ -137,11 +136,7 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
     verifierToken,
     logger,
     async connectQbo(entity = 'Default', realmId = DEFAULT_REALM) {
-      const start = await fetch(`${url}/oauth/quickbooks/connect?entity=${encodeURIComponent(entity)}`, { headers: { authorization: adminAuth }, redirect: 'manual' });
-      if (start.status !== 302) throw new Error(`connect answered ${start.status}: ${await start.text()}`);
-      const consent = await fetch(`${start.headers.get('location')}&realmId=${realmId}`, { redirect: 'manual' });
-      if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}: ${await consent.text()}`);
-      const callback = await fetch(consent.headers.get('location')!);
+      const callback = await connectThroughOAuth({ url, adminKey, entity, realmId });
       if (callback.status !== 200) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
     },
     async close() {
@@ -151,6 +146,28 @@ async function assemble(options: StackOptions, logger: Logger, qbo: QboEmulator,
       await qbo.close();
     },
   };
+}
+
+/**
+ * Connects a QuickBooks company as an admin does: POST the connect request (JSON, admin key), follow the
+ * consent URL to the QBO emulator (which consents at once for `realmId`), and return the callback's answer.
+ */
+export async function connectThroughOAuth(options: { url: string; adminKey: string; entity?: string; realmId?: string; rename?: boolean; withoutCookie?: boolean; callbackRealmId?: string }): Promise<Response> {
+  const authorization = `Basic ${Buffer.from(`admin:${options.adminKey}`).toString('base64')}`;
+  const start = await fetch(`${options.url}/oauth/quickbooks/connect`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/json' },
+    body: JSON.stringify({ entity: options.entity ?? 'Default', rename: options.rename ?? false }),
+  });
+  if (start.status !== 200) throw new Error(`connect answered ${start.status}: ${await start.text()}`);
+  const { authorizeUrl } = (await start.json()) as { authorizeUrl: string };
+  // The browser's cookie that binds the consent to it, sent back with the callback as a browser would.
+  const cookie = start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const consent = await fetch(`${authorizeUrl}&realmId=${options.realmId ?? DEFAULT_REALM}`, { redirect: 'manual' });
+  if (consent.status !== 302) throw new Error(`authorize answered ${consent.status}: ${await consent.text()}`);
+  const callback = new URL(consent.headers.get('location')!);
+  if (options.callbackRealmId) callback.searchParams.set('realmId', options.callbackRealmId);
+  return fetch(callback, { headers: options.withoutCookie ? {} : { cookie } });
 }
 
 function listen(handler: Parameters<typeof import('node:http').createServer>[1] & object, port = 0): Promise<Server> {

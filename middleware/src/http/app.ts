@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { AppError, toAppError } from '../errors';
 import { rateLimit } from './rate-limit';
@@ -12,28 +12,38 @@ export interface AppDeps {
   ready?: () => Promise<{ ok: boolean; checks: Record<string, unknown> }>;
   /** Per-address request limit on the public endpoints (/webhooks, /oauth, /api); 0 or unset: none. */
   rateLimitPerMinute?: number;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For names the client (TRUST_PROXY); default none. */
+  trustProxy?: TrustProxy;
+  /** True when the request carries a valid admin key: only admins see the details of /readyz. */
+  isAdmin?: (req: Request) => boolean;
+  /** True when the request carries a valid API or admin key: such requests skip the per-address limiter. */
+  authenticated?: (req: Request) => boolean;
 }
+
+export type TrustProxy = false | number | string[];
 
 /** Builds the Express app. Routes stay short; anything they throw is rendered by one error handler. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(securityHeaders);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  // Public readiness is the status alone; the checks name companies and entities, so only admins see them.
+  app.get('/readyz', async (req, res) => {
     const result = deps.ready ? await deps.ready() : { ok: true, checks: {} };
-    res.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ready' : 'not ready', checks: result.checks });
+    const details = deps.isAdmin?.(req) ? { checks: result.checks } : {};
+    res.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ready' : 'not ready', ...details });
   });
 
   if (deps.rateLimitPerMinute && deps.rateLimitPerMinute > 0) {
     const rejected = (status: number): boolean => status === 401 || status === 403;
     for (const prefix of ['/webhooks', '/oauth', '/api']) {
       const counts = prefix === '/oauth' ? undefined : rejected;
-      app.use(prefix, rateLimit({ perMinute: deps.rateLimitPerMinute, name: prefix.slice(1), logger: deps.logger, ...(counts ? { counts } : {}) }));
+      app.use(prefix, rateLimit({ perMinute: deps.rateLimitPerMinute, name: prefix.slice(1), logger: deps.logger, ...(counts ? { counts } : {}), ...(deps.authenticated ? { trusted: deps.authenticated } : {}) }));
     }
   }
   for (const router of deps.routers ?? []) app.use(router);
@@ -55,14 +65,39 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /** Renders every error as `{ error: { code, message, fix } }`; 5xx details stay in the log. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, now: () => number = Date.now): ErrorRequestHandler {
+  const sampled = rejectionSampler(now);
   return (err, req, res, _next) => {
     const error = fromExpressError(err);
     if (error.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
-    else logger.warn({ code: error.code, path: req.path, msg: error.message }, 'request rejected');
+    else {
+      const suppressed = sampled(`${error.status}:${error.code}`);
+      if (suppressed !== null) logger.warn({ code: error.code, path: req.path, msg: error.message, ...(suppressed > 0 ? { suppressed } : {}) }, 'request rejected');
+    }
     if (res.headersSent) return;
     const message = error.status >= 500 ? 'Internal error; the operator can find it in the log.' : error.message;
     res.status(error.status).json({ error: { code: error.code, message, ...(error.fix ? { fix: error.fix } : {}) } });
+  };
+}
+
+const SAMPLE_WINDOW_MS = 10_000;
+
+/**
+ * Rejections are logged once per kind (status and code) every ten seconds, with the number left out since:
+ * a flood of bad keys writes a few lines, not one per request.
+ */
+function rejectionSampler(now: () => number): (kind: string) => number | null {
+  const kinds = new Map<string, { at: number; suppressed: number }>();
+  return (kind) => {
+    const t = now();
+    const seen = kinds.get(kind);
+    if (seen && t - seen.at < SAMPLE_WINDOW_MS) {
+      seen.suppressed += 1;
+      return null;
+    }
+    if (!seen && kinds.size >= 100) kinds.clear();
+    kinds.set(kind, { at: t, suppressed: 0 });
+    return seen?.suppressed ?? 0;
   };
 }
 

@@ -7,6 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountSyncRequestSchema, accountSyncResponseSchema } from './account-routes';
 import { auditEntrySchema, auditQuerySchema, healthSchema, jobIdParams, jobViewSchema, jobsQuerySchema, retryAllSchema } from './ops-routes';
+import { connectBodySchema } from './oauth-routes';
 import { syncRequestSchema } from './sync-routes';
 import { salesforceId } from './validation';
 
@@ -47,7 +48,9 @@ const OPERATIONS: OperationSpec[] = [
   { method: 'post', path: '/api/v1/onboarding/match', operationId: 'onboardingMatch', summary: 'Match Accounts and Products to QuickBooks customers and items (report only)', tag: 'Onboarding', security: 'admin', body: anyObject, responses: { '200': { description: 'Matching summary and proposals', schema: anyObject } } },
   { method: 'post', path: '/api/v1/onboarding/apply', operationId: 'onboardingApply', summary: 'Link exact matches, or the rows of an edited report', tag: 'Onboarding', security: 'admin', body: anyObject, responses: { '200': { description: 'Links made, refused and failed', schema: anyObject } } },
   { method: 'post', path: '/webhooks/quickbooks', operationId: 'quickbooksWebhook', summary: 'Intuit webhook notifications (signed with intuit-signature)', tag: 'QuickBooks', security: 'intuit', body: anyObject, responses: { '200': { description: 'Stored', schema: z.object({ received: z.number(), stored: z.number(), duplicates: z.number() }) } } },
-  { method: 'get', path: '/oauth/quickbooks/connect', operationId: 'connectQuickbooks', summary: 'Start connecting a QuickBooks company (browser)', tag: 'QuickBooks', security: 'admin', query: z.object({ entity: z.string().max(80).default('Default') }), responses: { '302': { description: 'Redirect to Intuit consent' } } },
+  { method: 'get', path: '/oauth/quickbooks/connect', operationId: 'connectQuickbooks', summary: 'Confirmation page for connecting a QuickBooks company (browser; changes nothing)', tag: 'QuickBooks', security: 'admin', query: z.object({ entity: z.string().max(80).default('Default') }), responses: { '200': { description: 'Confirmation page (HTML)', contentType: 'text/html' } } },
+  { method: 'get', path: '/oauth/quickbooks/connect.js', operationId: 'connectPageScript', summary: 'Confirmation page script', tag: 'QuickBooks', security: 'admin', responses: { '200': { description: 'JavaScript', contentType: 'application/javascript' } } },
+  { method: 'post', path: '/oauth/quickbooks/connect', operationId: 'startQuickbooksConnect', summary: 'Start connecting a QuickBooks company: answers the Intuit consent URL to open', tag: 'QuickBooks', security: 'admin', body: connectBodySchema, responses: { '200': { description: 'Consent URL', schema: z.object({ authorizeUrl: z.string() }) } } },
   { method: 'get', path: '/oauth/quickbooks/callback', operationId: 'quickbooksCallback', summary: 'Intuit redirect after consent', tag: 'QuickBooks', security: 'none', query: z.object({ state: z.string(), code: z.string().optional(), realmId: z.string().optional(), error: z.string().optional() }), responses: { '200': { description: 'Connected (HTML)', contentType: 'text/html' } } },
   { method: 'get', path: '/ops', operationId: 'operationsPage', summary: 'Operations page (browser, admin)', tag: 'Operations', security: 'admin', responses: { '200': { description: 'HTML page', contentType: 'text/html' } } },
   { method: 'get', path: '/ops/ops.js', operationId: 'operationsPageScript', summary: 'Operations page script', tag: 'Operations', security: 'admin', responses: { '200': { description: 'JavaScript', contentType: 'application/javascript' } } },

@@ -118,8 +118,9 @@ export function opsRoutes(ops: OperationsService, adminAuth: RequestHandler): Ro
     if (!job) throw new AppError('NOT_FOUND', `No job ${id}.`, { fix: 'List jobs with GET /api/v1/jobs.' });
     res.json(job);
   });
-  router.post('/api/v1/jobs/:id/retry', adminAuth, async (req, res) => {
+  router.post('/api/v1/jobs/:id/retry', adminAuth, express.json({ limit: '1kb' }), async (req, res) => {
     const { id } = parse(jobIdParams, req.params, 'path');
+    parse(z.object({}).strict(), req.body ?? {}, 'request body');
     res.status(202).json(await ops.retry(id, 'admin-api'));
   });
   router.get('/api/v1/audit', adminAuth, async (req, res) => {

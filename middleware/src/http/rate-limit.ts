@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../logger';
 
 export interface RateLimitOptions {
@@ -14,6 +14,16 @@ export interface RateLimitOptions {
    * addresses, and a burst of Closed Won deals must never be turned away; a guesser is.
    */
   counts?: (status: number) => boolean;
+  /**
+   * Requests that prove who they are before the limiter runs (a valid key): they never use nor wait on the
+   * client address's bucket, so a flood of wrong keys from the same address (a shared proxy) cannot lock
+   * out Salesforce.
+   */
+  trusted?: (req: Request) => boolean;
+  /** What a bucket belongs to (default: the client address); e.g. a digest of the caller's key. */
+  keyOf?: (req: Request) => string;
+  /** Who the bucket belongs to, and the setting that sizes it, as the 429 names them. */
+  per?: { noun: string; setting: string };
   /** Most client addresses remembered; the least recently seen are forgotten first. */
   maxClients?: number;
   logger?: Logger;
@@ -36,10 +46,15 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
   const maxClients = options.maxClients ?? 10_000;
   const now = options.now ?? Date.now;
   const buckets = new Map<string, Bucket>();
+  const per = options.per ?? { noun: 'address', setting: 'RATE_LIMIT_PER_MINUTE' };
   let lastWarning = 0;
 
   return (req, res, next) => {
-    const key = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    if (options.trusted?.(req)) {
+      next();
+      return;
+    }
+    const key = options.keyOf ? options.keyOf(req) : (req.ip ?? req.socket.remoteAddress ?? 'unknown');
     const t = now();
     let bucket = buckets.get(key);
     if (bucket) {
@@ -67,14 +82,14 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000));
     if (options.logger && t - lastWarning > 10_000) {
       lastWarning = t;
-      options.logger.warn({ limiter: options.name, client: key, retryAfter }, 'rate limit reached; answering 429');
+      options.logger.warn({ limiter: options.name, ...(options.keyOf ? {} : { client: key }), retryAfter }, 'rate limit reached; answering 429');
     }
     res.setHeader('Retry-After', String(retryAfter));
     res.status(429).json({
       error: {
         code: 'RATE_LIMITED',
-        message: `Too many requests to the ${options.name} endpoints from this address.`,
-        fix: `Wait ${retryAfter} s and send again; the limit is ${options.perMinute} requests per minute (RATE_LIMIT_PER_MINUTE).`,
+        message: `Too many requests to the ${options.name} endpoints from this ${per.noun}.`,
+        fix: `Wait ${retryAfter} s and send again; the limit is ${options.perMinute} requests per minute (${per.setting}).`,
       },
     });
   };

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
+import { rateLimit } from './rate-limit';
 import { z } from 'zod';
 import { jsonBody, parse, salesforceId } from './validation';
 
@@ -22,9 +24,14 @@ export interface SyncRequests {
 }
 
 /** The contract Apex calls through the Named Credential (DESIGN §4). Routes stay short. */
-export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, bodyLimit: string): Router {
+export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, bodyLimit: string, previewPerMinute = 0): Router {
   const router = Router();
   router.use('/api/v1', auth);
+  // A preview costs QuickBooks and Salesforce calls from the budgets invoicing shares: each key gets a quota.
+  const previewQuota: express.RequestHandler =
+    previewPerMinute > 0
+      ? rateLimit({ perMinute: previewPerMinute, burst: Math.max(1, Math.ceil(previewPerMinute / 2)), name: 'preview', keyOf: keyDigest, per: { noun: 'key', setting: 'PREVIEW_PER_MINUTE' } })
+      : (_req, _res, next) => next();
   router.post('/api/v1/sync/opportunities', express.json({ limit: bodyLimit }), async (req, res) => {
     const body = parse(syncRequestSchema, jsonBody(req), 'request body');
     const rejected: SyncAccepted['rejected'] = [];
@@ -39,7 +46,7 @@ export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, 
     const payload: SyncAccepted = { accepted, rejected };
     res.status(accepted.length > 0 ? 202 : 400).json(payload);
   });
-  router.get('/api/v1/opportunities/:id/preview', async (req, res) => {
+  router.get('/api/v1/opportunities/:id/preview', previewQuota, async (req, res) => {
     const id = parse(salesforceId, req.params.id, 'opportunity id');
     res.json(await service.preview(id));
   });
@@ -48,4 +55,9 @@ export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, 
     res.json(await service.billing(id));
   });
   return router;
+}
+
+/** The bucket of the key the request was authenticated with (a digest: the key itself is never kept). */
+function keyDigest(req: express.Request): string {
+  return createHash('sha256').update(req.get('authorization') ?? '').digest('base64url');
 }

@@ -13,7 +13,7 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, what: stri
 
 export function jsonBody(req: Request): unknown {
   if (!req.is('application/json')) {
-    throw new AppError('BAD_REQUEST', 'Expected a JSON body.', { fix: 'Send Content-Type: application/json.' });
+    throw new AppError('BAD_REQUEST', 'Expected a JSON body.', { status: 415, fix: 'Send Content-Type: application/json.' });
   }
   return req.body;
 }

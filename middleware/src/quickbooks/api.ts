@@ -2,6 +2,7 @@ import QuickBooks from 'node-quickbooks';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { classifyQboError } from './errors';
+import { assertQboId, assertReferences } from './ids';
 import { RateLimiter } from './limiter';
 import type { TokenManager } from './tokens';
 
@@ -63,6 +64,7 @@ export class QboApi {
   }
 
   company(realmId: string): QboCompany {
+    assertQboId(realmId, 'company (realm)');
     let limiter = this.limiters.get(realmId);
     if (!limiter) {
       limiter = new RateLimiter(this.options.maxConcurrentPerRealm, this.options.requestsPerMinutePerRealm);
@@ -74,6 +76,21 @@ export class QboApi {
       this.batchLimiters.set(realmId, batchLimiter);
     }
     return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId), batchLimiter);
+  }
+
+  /**
+   * Reads CompanyInfo of `realmId` with tokens that are not stored yet (the connect flow checks that the
+   * tokens Intuit granted really open the company its redirect names). A refusal is not refreshed.
+   */
+  companyInfoWithToken<T>(realmId: string, accessToken: string): Promise<T> {
+    const fixed: AccessTokens = {
+      accessToken: async () => accessToken,
+      afterRejected: async () => {
+        throw new AppError('QBO_AUTH', `QuickBooks refused the new tokens for company ${realmId}.`, { status: 403 });
+      },
+    };
+    const limiter = new RateLimiter(1, this.options.requestsPerMinutePerRealm);
+    return new QboCompany(realmId, this.options, fixed, limiter, this.logger, () => this.countCall(realmId), limiter).companyInfo<T>();
   }
 
   /** Calls made through this process, by realm (for metrics and benchmarks). */
@@ -92,28 +109,36 @@ export class QboApi {
   }
 }
 
+/** Where a company's calls get their access token (the token manager, or fixed tokens being checked). */
+export type AccessTokens = Pick<TokenManager, 'accessToken' | 'afterRejected'>;
+
 export class QboCompany {
   constructor(
     readonly realmId: string,
     private readonly options: QboApiOptions,
-    private readonly tokens: TokenManager,
+    private readonly tokens: AccessTokens,
     private readonly limiter: RateLimiter,
     private readonly logger: Logger,
     private readonly onCall: () => void,
     private readonly batchLimiter: RateLimiter,
   ) {}
 
-  create<T>(entity: QboEntity, body: object, requestId?: string): Promise<T> {
+  // Every id that reaches QuickBooks passes here: read paths, update targets and references in bodies.
+  async create<T>(entity: QboEntity, body: object, requestId?: string): Promise<T> {
+    assertReferences(body);
     const payload = requestId ? { ...body, requestId } : { ...body };
     return this.call<T>(`create${entity}`, [payload], `create ${entity}`);
   }
 
-  read<T>(entity: QboEntity, id: string): Promise<T> {
+  async read<T>(entity: QboEntity, id: string): Promise<T> {
+    assertQboId(id, entity);
     return this.call<T>(`get${entity}`, [id], `read ${entity} ${id}`);
   }
 
   /** Sparse update: only the given fields change; `Id` and `SyncToken` are required. */
-  update<T>(entity: QboEntity, body: { Id: string; SyncToken: string } & object): Promise<T> {
+  async update<T>(entity: QboEntity, body: { Id: string; SyncToken: string } & object): Promise<T> {
+    assertQboId(body.Id, entity);
+    assertReferences(body);
     return this.call<T>(`update${entity}`, [{ ...body, sparse: true }], `update ${entity} ${body.Id}`);
   }
 
@@ -153,6 +178,7 @@ export class QboCompany {
    */
   batch<T>(items: object[], requestId?: string): Promise<T> {
     if (items.length > BATCH_MAX_ITEMS) throw new AppError('INTERNAL', `A QuickBooks batch holds at most ${BATCH_MAX_ITEMS} items.`);
+    assertReferences(items);
     const what = `batch of ${items.length}`;
     return this.batchLimiter.run(() => (requestId ? this.withToken<T>(what, (token) => this.postBatch<T>(token, items, requestId, what)) : this.call<T>('batch', [items], what)));
   }

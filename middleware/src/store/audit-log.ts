@@ -109,6 +109,17 @@ export class AuditLog {
     return rows.map(toEntry);
   }
 
+  /**
+   * Retention: moves the horizon to `before` and deletes the entries older than it (the database refuses to
+   * delete newer ones). The horizon never moves back. Returns how many were deleted.
+   */
+  async purgeBefore(before: Date): Promise<number> {
+    const at = iso(before);
+    await this.db.query('update audit_retention set purge_before = $1 where id = 1 and purge_before < $1', [at]);
+    const { rowCount } = await this.db.query('delete from audit_log where at < $1', [at]);
+    return rowCount;
+  }
+
   private toValues(entry: AuditEntryInput): SqlValue[] {
     const secret = entry.field != null && SECRET_FIELD.test(entry.field);
     return [

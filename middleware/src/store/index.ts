@@ -14,6 +14,8 @@ import { WebhookInbox } from './webhook-inbox';
 export interface StoreOptions extends ConnectOptions {
   /** `LEDGERLINE_ENCRYPTION_KEY` (base64 of 32 bytes). Needed only to read or write QBO tokens. */
   encryptionKey?: string | Buffer;
+  /** `LEDGERLINE_DECRYPTION_KEYS`: earlier keys, used only to open tokens sealed before a rotation. */
+  decryptionKeys?: Array<string | Buffer>;
   now?: Clock;
   /** Run pending migrations on open (default true). */
   migrate?: boolean;
@@ -54,7 +56,7 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
         fix: 'Set LEDGERLINE_ENCRYPTION_KEY (32 bytes, base64) to the key the tokens were written with.',
       });
     }
-    cipher ??= createTokenCipher(options.encryptionKey);
+    cipher ??= createTokenCipher(options.encryptionKey, options.decryptionKeys ?? []);
     return cipher;
   };
   if (options.encryptionKey !== undefined) requireCipher(); // a malformed key fails at start-up, not at first use

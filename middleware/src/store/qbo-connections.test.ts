@@ -36,15 +36,15 @@ describe.each(testDialects())('QBO connections on %s', (dialect) => {
     await database.drop();
   });
 
-  it('stores tokens encrypted: the raw row holds v1 seals, not the tokens', async () => {
+  it('stores tokens encrypted: the raw row holds v2 seals with the key id, not the tokens', async () => {
     const saved = await store.connections.connect(input());
     expect(saved).toMatchObject({ accessToken: ACCESS, refreshToken: REFRESH, status: 'connected', version: 1 });
     const { rows } = await store.db.query<Record<string, unknown>>('select * from qbo_connections');
     const raw = JSON.stringify(rows);
     expect(raw).not.toContain('access-plaintext');
     expect(raw).not.toContain('refresh-plaintext');
-    expect(rows[0]?.access_token_sealed).toMatch(/^v1:[^:]+:[^:]+:[^:]+$/);
-    expect(rows[0]?.refresh_token_sealed).toMatch(/^v1:/);
+    expect(rows[0]?.access_token_sealed).toMatch(/^v2:[A-Za-z0-9_-]{8}:[^:]+:[^:]+:[^:]+$/);
+    expect(rows[0]?.refresh_token_sealed).toMatch(/^v2:/);
   });
 
   if (dialect === 'sqlite') {

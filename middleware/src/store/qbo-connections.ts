@@ -146,6 +146,35 @@ export class QboConnectionRepository {
     return rows.map(toSummary);
   }
 
+  /**
+   * Key rotation: re-seals every company's tokens with the current key (values sealed with an earlier key
+   * or in the earlier format). A row is only rewritten if its sealed values did not change meanwhile, and
+   * its version stays, so a refresh running at the same time is neither lost nor disturbed.
+   */
+  async resealAll(): Promise<{ companies: number; resealed: number; keyId: string }> {
+    const cipher = this.cipher();
+    const { rows } = await this.db.query<QboConnectionsRow>('select * from qbo_connections order by realm_id');
+    let resealed = 0;
+    for (const row of rows) {
+      if (cipher.isCurrent(row.access_token_sealed) && cipher.isCurrent(row.refresh_token_sealed)) continue;
+      const open = this.open(row);
+      const { rowCount } = await this.db.query(
+        `update qbo_connections set access_token_sealed = $2, refresh_token_sealed = $3
+         where realm_id = $1 and access_token_sealed = $4 and refresh_token_sealed = $5`,
+        [
+          row.realm_id,
+          cipher.encrypt(open.accessToken, tokenContext(row.realm_id, 'access')),
+          cipher.encrypt(open.refreshToken, tokenContext(row.realm_id, 'refresh')),
+          row.access_token_sealed,
+          row.refresh_token_sealed,
+        ],
+      );
+      // A refresh that won the race has just sealed the row with the current key: nothing left to do.
+      resealed += rowCount;
+    }
+    return { companies: rows.length, resealed, keyId: cipher.keyId };
+  }
+
   async remove(realmId: string): Promise<boolean> {
     const { rowCount } = await this.db.query('delete from qbo_connections where realm_id = $1', [realmId]);
     return rowCount > 0;

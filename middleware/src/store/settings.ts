@@ -21,6 +21,12 @@ export class SettingsRepository {
     );
   }
 
+  /** Deletes the rows whose key starts with `prefix` and that were last written before `before`. */
+  async purgeOlder(prefix: string, before: Date): Promise<number> {
+    const { rowCount } = await this.db.query("delete from settings where substr(key, 1, $1) = $2 and updated_at < $3", [prefix.length, prefix, iso(before)]);
+    return rowCount;
+  }
+
   async remove(key: string): Promise<boolean> {
     const { rowCount } = await this.db.query('delete from settings where key = $1', [key]);
     return rowCount > 0;

@@ -19,6 +19,7 @@ type Rec = Record<string, any>;
 
 const MAIN = path.join(__dirname, '..', '..', 'src', 'main.ts');
 export const CLUSTER_API_KEY = `cluster-test-key-${'c'.repeat(32)}`;
+export const CLUSTER_ADMIN_KEY = `cluster-test-admin-${'a'.repeat(32)}`;
 export const CLUSTER_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 export const CLUSTER_VERIFIER = 'cluster-webhook-verifier-token';
 export const CLUSTER_SF_APP = { clientId: 'cluster-app', clientSecret: 'cluster-app-secret' };
@@ -89,6 +90,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         PORT: String(port),
         DATABASE_URL: options.databaseUrl,
         LEDGERLINE_API_KEYS: CLUSTER_API_KEY,
+        LEDGERLINE_ADMIN_KEYS: CLUSTER_ADMIN_KEY,
         LEDGERLINE_ENCRYPTION_KEY: CLUSTER_ENCRYPTION_KEY,
         ...emulatorSettings({ qbo: options.qbo, publicUrl: url, sf: { emulator: options.sf, ...CLUSTER_SF_APP } }),
         QBO_WEBHOOK_VERIFIER_TOKEN: CLUSTER_VERIFIER,

@@ -10,6 +10,7 @@ export function qboOnlyConfig(options: { databaseUrl: string; qbo: QboEmulator; 
   return loadConfig({
     DATABASE_URL: options.databaseUrl,
     LEDGERLINE_API_KEYS: `${options.apiKeyPrefix}-${'k'.repeat(32)}`,
+    LEDGERLINE_ADMIN_KEYS: `${options.apiKeyPrefix}-${'a'.repeat(32)}`,
     LEDGERLINE_ENCRYPTION_KEY: options.encryptionKey,
     ...emulatorSettings({ qbo: options.qbo, publicUrl: 'http://127.0.0.1:1' }),
     SWEEP_INTERVAL_SECONDS: '0',

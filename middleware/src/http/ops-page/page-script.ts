@@ -11,8 +11,11 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     (children || []).forEach(function (c) { node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
     return node;
   }
-  function api(method, path) {
-    return fetch(path, { method: method, credentials: 'same-origin', headers: { accept: 'application/json' } }).then(function (res) {
+  function api(method, path, body) {
+    var init = { method: method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+    // Admin changes take JSON only (a cross-site form cannot send it).
+    if (method !== 'GET') { init.headers['content-type'] = 'application/json'; init.body = JSON.stringify(body || {}); }
+    return fetch(path, init).then(function (res) {
       return res.json().then(function (body) {
         if (!res.ok) throw new Error((body.error && (body.error.message + (body.error.fix ? ' Fix: ' + body.error.fix : ''))) || ('HTTP ' + res.status));
         return body;

@@ -1,6 +1,7 @@
 import { AppError } from '../../errors';
 import type { Dialect, SqlPort } from '../sql-port';
 import * as initial from './0001-initial';
+import * as auditRetention from './0002-audit-retention';
 
 /** The few DDL fragments that differ between SQLite and PostgreSQL. */
 export interface DialectDdl {
@@ -18,7 +19,10 @@ interface Migration {
 }
 
 /** Numbered and append-only: never edit a released migration, add the next number instead. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: initial.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', up: initial.up },
+  { version: 2, name: 'audit-retention', up: auditRetention.up },
+];
 
 export function dialectDdl(dialect: Dialect): DialectDdl {
   if (dialect === 'sqlite') {
