@@ -59,7 +59,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = fromExpressError(err);
     if (error.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
-    else logger.warn({ code: error.code, path: req.path, msg: error.message }, 'request rejected');
+    else logger.warn({ code: error.code, path: req.path, reason: error.message }, 'request rejected');
     if (res.headersSent) return;
     const message = error.status >= 500 ? 'Internal error; the operator can find it in the log.' : error.message;
     res.status(error.status).json({ error: { code: error.code, message, ...(error.fix ? { fix: error.fix } : {}) } });
