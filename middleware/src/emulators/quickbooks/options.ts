@@ -1,5 +1,5 @@
 /**
- * Every knob of the emulator. Items the reference material could not confirm (FACTS.md [U]) are
+ * Every knob of the emulator. Items the reference material could not confirm (reference/FACTS.md [U]) are
  * options here, with the default we believe closest to the real service.
  */
 export type WebhookFormat = 'cloudevents' | 'legacy';
