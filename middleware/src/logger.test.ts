@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { AppError } from './errors';
+import { errorHandler } from './http/app';
 import { createLogger } from './logger';
 
 function capture(): { lines: string[]; stream: Writable } {
@@ -44,9 +46,7 @@ describe('log line keys', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'request rejected', detail: 'Request body is not valid JSON.', code: 'BAD_REQUEST' });
   });
 
-  it('the HTTP error handler logs a rejected request with one msg key', async () => {
-    const { errorHandler } = await import('./http/app');
-    const { AppError } = await import('./errors');
+  it('the HTTP error handler logs a rejected request with one msg key', () => {
     const { lines, stream } = capture();
     const handler = errorHandler(createLogger({ level: 'info' }, stream));
     const res = { headersSent: false, status: () => res, json: () => res } as never;
