@@ -52,7 +52,7 @@ export const configSchema = z
     QBO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10, 'Intuit allows 10 concurrent requests per company').default(8),
     QBO_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(500, 'Intuit allows 500 requests per minute per company').default(450),
     QBO_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(5_000).default(50),
-    QBO_DISPLAY_NAME_MAX: z.coerce.number().int().min(20).max(500).default(100),
+    QBO_DISPLAY_NAME_MAX: z.coerce.number().int().min(20).max(500).default(500),
     CATALOG_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(30),
     WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),

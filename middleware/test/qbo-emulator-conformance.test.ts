@@ -58,6 +58,17 @@ describe('JSON samples', () => {
     expect(updated.json).toMatchObject({ Customer: { SyncToken: '1', DisplayName: 'Jack Moe', FullyQualifiedName: 'Jack Moe', PrintOnCheckName: 'Jack Moe' } });
   });
 
+  it("customer name lengths follow Intuit's Customer reference: DisplayName 500, CompanyName 100, PrintOnCheckName 110", async () => {
+    const r = await freshRealm();
+    const codeOf = (res: { json: unknown }) => (res.json as { Fault?: { Error?: Array<{ code: string; element?: string }> } }).Fault?.Error?.[0];
+    expect((await r.post('/customer', { DisplayName: 'D'.repeat(500) })).status).toBe(200);
+    expect(codeOf(await r.post('/customer', { DisplayName: 'E'.repeat(501) }))).toMatchObject({ code: '2050', element: 'DisplayName' });
+    expect(codeOf(await r.post('/customer', { DisplayName: 'Short Co', CompanyName: 'C'.repeat(101) }))).toMatchObject({ code: '2050', element: 'CompanyName' });
+    expect(codeOf(await r.post('/customer', { DisplayName: 'Short Co', PrintOnCheckName: 'P'.repeat(111) }))).toMatchObject({ code: '2050', element: 'PrintOnCheckName' });
+    const ok = (await r.post('/customer', { DisplayName: 'F'.repeat(120), CompanyName: 'F'.repeat(100), PrintOnCheckName: 'F'.repeat(110) })).json as { Customer: { DisplayName: string } };
+    expect(ok.Customer.DisplayName).toHaveLength(120);
+  });
+
   it('query by DisplayName with an apostrophe, count, last page and empty page', async () => {
     const r = await freshRealm();
     await r.post('/customer', {

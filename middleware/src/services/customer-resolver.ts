@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import type { QboCompany } from '../quickbooks/api';
 import { isQboFaultCode } from '../quickbooks/errors';
+import { fitTo, QBO_LIMITS } from '../sync/qbo-limits';
 import { disambiguatedNameFor, displayNameFor, matchCustomer, qboQuoted, type NameRules, type QboCustomerCandidate } from '../sync/customer-match';
 import type { ResolvedCustomer } from '../sync/invoice-draft';
 import type { SfAccount } from '../sync/source';
@@ -231,16 +232,23 @@ function toResolved(c: QboCustomer): ResolvedCustomer {
 }
 
 function customerBody(account: SfAccount, displayName: string, email: string | null, currency: string | null): Record<string, unknown> {
-  const body: Record<string, unknown> = { DisplayName: displayName, CompanyName: account.Name.slice(0, 100) };
+  const limits = QBO_LIMITS.customer;
+  const body: Record<string, unknown> = {
+    DisplayName: displayName,
+    CompanyName: fitTo(account.Name.trim(), limits.CompanyName),
+    // QBO derives PrintOnCheckName from DisplayName when it is not sent, which a long name would overflow.
+    PrintOnCheckName: fitTo(displayName, limits.PrintOnCheckName),
+  };
   if (email) body.PrimaryEmailAddr = { Address: email };
-  if (account.Phone) body.PrimaryPhone = { FreeFormNumber: account.Phone.slice(0, 30) };
+  if (account.Phone) body.PrimaryPhone = { FreeFormNumber: fitTo(account.Phone, limits.phone) };
   if (currency) body.CurrencyRef = { value: currency };
   const addr: Record<string, string> = {};
-  if (account.BillingStreet) addr.Line1 = account.BillingStreet.slice(0, 500);
-  if (account.BillingCity) addr.City = account.BillingCity.slice(0, 255);
-  if (account.BillingState) addr.CountrySubDivisionCode = account.BillingState.slice(0, 255);
-  if (account.BillingPostalCode) addr.PostalCode = account.BillingPostalCode.slice(0, 30);
-  if (account.BillingCountry) addr.Country = account.BillingCountry.slice(0, 255);
+  const a = QBO_LIMITS.address;
+  if (account.BillingStreet) addr.Line1 = fitTo(account.BillingStreet, a.Line1);
+  if (account.BillingCity) addr.City = fitTo(account.BillingCity, a.City);
+  if (account.BillingState) addr.CountrySubDivisionCode = fitTo(account.BillingState, a.CountrySubDivisionCode);
+  if (account.BillingPostalCode) addr.PostalCode = fitTo(account.BillingPostalCode, a.PostalCode);
+  if (account.BillingCountry) addr.Country = fitTo(account.BillingCountry, a.Country);
   if (Object.keys(addr).length > 0) body.BillAddr = addr;
   return body;
 }

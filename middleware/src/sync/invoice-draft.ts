@@ -1,5 +1,6 @@
 import { roundUnitPrice, toCents, fromCents, sumCents } from './money';
 import { problem, type Problem } from './problems';
+import { QBO_LIMITS } from './qbo-limits';
 import type { SfLineItem, SfOpportunity } from './source';
 
 /** What we know about one QBO company (billing entity) when mapping. */
@@ -81,8 +82,8 @@ export interface DraftSummary {
 
 export type DraftResult = { ok: true; invoice: InvoiceDraft; summary: DraftSummary } | { ok: false; problems: Problem[] };
 
-const MEMO_LIMIT = 1000;
-const DESCRIPTION_LIMIT = 4000;
+const MEMO_LIMIT = QBO_LIMITS.invoice.CustomerMemo;
+const DESCRIPTION_LIMIT = QBO_LIMITS.invoice.LineDescription;
 const PO_LIMIT = 31; // QBO sales-form custom fields hold 31 characters.
 
 /** The marker written to PrivateNote so an invoice can always be traced back to its Opportunity. */

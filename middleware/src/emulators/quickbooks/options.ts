@@ -112,7 +112,7 @@ export function resolveOptions(input: EmulatorOptionsInput = {}): EmulatorOption
     automatedSalesTax: true,
     taxRatePercent: 8,
     exchangeRates: { EUR: 1.08, GBP: 1.27, CAD: 0.73, AUD: 0.66 },
-    displayNameMaxLength: 100,
+    displayNameMaxLength: 500,
     nameUniqueCaseInsensitive: true,
     strictProperties: true,
     strictLineAmounts: true,
