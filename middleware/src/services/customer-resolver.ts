@@ -108,7 +108,8 @@ export class CustomerResolver {
         fix: 'Set QuickBooks Customer Id on the Account to the right customer, then retry.',
       });
     }
-    const lookalike = await this.lookalike(company, account, email);
+    // About to create: the look-alike check must see QuickBooks as it is now, not as the index last saw it.
+    const lookalike = await this.lookalike(company, account, email, false, true);
     if (lookalike.kind === 'probable') throw lookalike.error;
     if (lookalike.kind === 'exact') {
       await this.links.saveCustomer(company.realmId, account.Id, toResolved(lookalike.customer), 'matched');
@@ -123,10 +124,10 @@ export class CustomerResolver {
    * A probable match stops the job only when that customer belongs to no other Account: a customer
    * already linked elsewhere is that Account's, and a look-alike of it says nothing about this one.
    */
-  private async lookalike(company: QboCompany, account: SfAccount, email: string | null, fresh = false): Promise<Lookalike> {
+  private async lookalike(company: QboCompany, account: SfAccount, email: string | null, fresh = false, current = false): Promise<Lookalike> {
     if (!this.lookalikes) return { kind: 'none' };
     if (fresh) this.lookalikes.invalidate(company.realmId);
-    const answer = await this.lookalikes.best(company, matchAccountOf(account, email));
+    const answer = await this.lookalikes.best(company, matchAccountOf(account, email), { current });
     const { match } = answer;
     if (match.tier === 'none' || !match.proposal) return { kind: 'none' };
     if (match.tier === 'exact') {
