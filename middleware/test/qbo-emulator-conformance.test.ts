@@ -133,6 +133,23 @@ describe('JSON samples', () => {
     expect(items.map((i) => i.Fault?.Error?.[0]?.code ?? Object.keys(i).find((k) => k !== 'bId'))).toEqual(['Vendor', '610', '5010', 'QueryResponse']);
   });
 
+  it('an invoice naming an inactive item, customer or term gets the recorded 610 fault', async () => {
+    const r = await freshRealm();
+    const recorded = (fixture('batch.response.json') as { BatchItemResponse: Array<{ Fault?: { Error: unknown[]; type: string } }> }).BatchItemResponse[1]!.Fault!;
+    const customer = ((await r.post('/customer', { DisplayName: 'Inactive Refs Co' })).json as { Customer: { Id: string } }).Customer;
+    const item = ((await r.post('/item', { Name: 'Retired Widget', Type: 'Service', IncomeAccountRef: { value: '1' } })).json as { Item: { Id: string } }).Item;
+    const term = ((await r.post('/term', { Name: 'Net 75', DueDays: 75 })).json as { Term: { Id: string } }).Term;
+    const invoice = { CustomerRef: { value: customer.Id }, SalesTermRef: { value: term.Id }, Line: [{ Amount: 10, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: item.Id }, Qty: 1, UnitPrice: 10 } }] };
+    expect((await r.post('/invoice', invoice)).status).toBe(200);
+    for (const [entity, id] of [['Item', item.Id], ['Term', term.Id], ['Customer', customer.Id]] as const) {
+      qbo.control.edit(r.realm, entity, id, { Active: false });
+      const refused = await r.post('/invoice', invoice);
+      expect({ entity, status: refused.status }).toEqual({ entity, status: 400 });
+      expect((refused.json as { Fault: unknown }).Fault).toEqual(recorded);
+      qbo.control.edit(r.realm, entity, id, { Active: true });
+    }
+  });
+
   it('cdc (sample is Estimate; the emulator answers the same envelope for Invoice) incl. deleted entries', async () => {
     const r = await freshRealm();
     await r.post('/customer', { DisplayName: 'Paulsen Medical Supplies', BillAddr: FULL_ADDR, ShipAddr: FULL_ADDR, PrimaryEmailAddr: { Address: 'Medical@intuit.com' } });

@@ -16,6 +16,8 @@ export interface CompanyContext {
   taxCodes?: { taxable: string; nonTaxable: string };
   /** QBO Terms by name (`Net 30` …), as the Account's `Payment_Terms__c` picklist names them. */
   terms: Map<string, { id: string; dueDays: number | null }>;
+  /** Inactive QBO Terms by name (without QBO's " (deleted)" suffix) and id. */
+  inactiveTerms?: Map<string, string>;
   /** A sales-form custom field for the PO number, when the company has one (Preferences.SalesFormsPrefs). */
   poCustomField?: { definitionId: string; name: string };
 }
@@ -138,6 +140,8 @@ export function checkBillable(opp: SfOpportunity, company: CompanyContext): Prob
     const terms = account.Payment_Terms__c;
     if (!terms) {
       problems.push(problem('NO_PAYMENT_TERMS', account.Id, `${accountLabel} has no Payment Terms.`, 'Choose Payment Terms on the Account (e.g. Net 30).'));
+    } else if (!company.terms.has(terms) && company.inactiveTerms?.has(terms)) {
+      problems.push(problem('INACTIVE_TERM', account.Id, `Payment Terms "${terms}" (QuickBooks term #${company.inactiveTerms.get(terms)}) of ${accountLabel} are inactive in QuickBooks company ${company.realmId}.`, 'Make the term active in QuickBooks (Settings \u2192 All lists \u2192 Terms), or choose other Payment Terms on the Account, then retry.'));
     } else if (!company.terms.has(terms)) {
       problems.push(problem('UNKNOWN_PAYMENT_TERMS', account.Id, `Payment Terms "${terms}" of ${accountLabel} do not exist in QuickBooks company ${company.realmId}.`, `Create a term named "${terms}" in QuickBooks (Settings → All lists → Terms) or choose one of: ${[...company.terms.keys()].join(', ')}.`));
     }
