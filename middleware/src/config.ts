@@ -47,7 +47,8 @@ export const configSchema = z
       .pipe(z.array(z.string().min(32, 'each key must be at least 32 characters')).max(2, 'at most two keys'))
       .default([]),
     DEFAULT_BILLING_ENTITY: z.string().min(1).optional(),
-    SALESFORCE_MULTICURRENCY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    /** Optional: the org's currency mode is read from the org; when set, it must agree (start-up checks). */
+    SALESFORCE_MULTICURRENCY: z.enum(['true', 'false', '']).optional().transform((v) => (v ? v === 'true' : undefined)),
     QBO_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(30_000),
     QBO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10, 'Intuit allows 10 concurrent requests per company').default(8),
     QBO_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(500, 'Intuit allows 500 requests per minute per company').default(450),
