@@ -12,6 +12,9 @@ describe('currencies', () => {
     stack = await startStack({ env: { SALESFORCE_MULTICURRENCY: 'true' }, qbo: { multiCurrency: true } });
     await stack.connectQbo();
     catalog = seedCatalog(stack.sf);
+    // The company has not (or no longer) activated Canadian dollars.
+    const cad = (stack.qbo.control.list(stack.realmId, 'CompanyCurrency') as Rec[]).find((c) => c.Code === 'CAD')!;
+    stack.qbo.control.edit(stack.realmId, 'CompanyCurrency', cad.Id, { Active: false });
   });
   afterAll(async () => {
     await stack?.close();
@@ -33,6 +36,17 @@ describe('currencies', () => {
     // The mirror row is in the invoice's currency, so its amounts show in euros.
     const [row] = stack.sf.control.query(`SELECT CurrencyIsoCode, Currency__c, Total__c FROM QuickBooks_Invoice__c WHERE Opportunity__c = '${id}'`);
     expect(row).toMatchObject({ CurrencyIsoCode: 'EUR', Currency__c: 'EUR', Total__c: invoice!.TotalAmt });
+  });
+
+  it('stops a deal in a currency the multicurrency company has not activated, naming it, the company\u2019s currencies and the fix', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'Maple Leaf Outfitters Ltd' });
+    const id = seedOpportunity(stack.sf, seedCatalog(stack.sf, [], 'CAD'), accountId, [{ code: 'CONS-HR', quantity: 2, unitPrice: 200 }], { CurrencyIsoCode: 'CAD' });
+    closeWon(stack.sf, id);
+    const result = await settled(id);
+    expect(result.Billing_Sync_Status__c).toBe('Error');
+    expect(result.Billing_Sync_Error__c).toContain(`is in CAD but QuickBooks company ${stack.realmId} has no active CAD currency (it bills in AUD, EUR, GBP, USD).`);
+    expect(result.Billing_Sync_Error__c).toContain('Fix: Add CAD in QuickBooks');
+    expect(invoicesFor(id)).toHaveLength(0);
   });
 
   it('refuses a USD deal for an Account whose QBO customer bills in EUR, and creates nothing', async () => {

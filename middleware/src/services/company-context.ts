@@ -1,4 +1,5 @@
 import type { QboCompany } from '../quickbooks/api';
+import { isQboFaultCode } from '../quickbooks/errors';
 import type { CompanyContext } from '../sync/invoice-draft';
 import { TtlCache } from '../util/ttl-cache';
 
@@ -106,10 +107,25 @@ async function loadContext(company: QboCompany, taxCodes: { taxable: string; non
     // QBO renames a deactivated term "<name> (deleted)".
     inactiveTerms: new Map(terms.filter((t) => t.Active === false).map((t) => [t.Name.replace(/ \(deleted\)$/, ''), t.Id])),
   };
+  if (context.multiCurrency) {
+    const currencies = await activeCurrencies(company);
+    if (currencies) context.currencies = new Set([context.homeCurrency.toUpperCase(), ...currencies]);
+  }
   if (taxCodes) context.taxCodes = taxCodes;
   const po = poCustomField(prefs);
   if (po) context.poCustomField = po;
   return context;
+}
+
+/** The foreign currencies a multicurrency company has active (CompanyCurrency); undefined when QBO cannot say. */
+async function activeCurrencies(company: QboCompany): Promise<string[] | undefined> {
+  try {
+    const rows = await company.query<{ Code?: string; Active?: boolean }>('CompanyCurrency', '');
+    return rows.filter((r) => r.Active !== false && r.Code).map((r) => r.Code!.trim().toUpperCase());
+  } catch (error) {
+    if (isQboFaultCode(error, '4001') || isQboFaultCode(error, '500')) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -16,6 +16,8 @@ export interface CompanyContext {
   taxCodes?: { taxable: string; nonTaxable: string };
   /** QBO Terms by name (`Net 30` …), as the Account's `Payment_Terms__c` picklist names them. */
   terms: Map<string, { id: string; dueDays: number | null }>;
+  /** With multicurrency: every currency the company can bill in (home and active CompanyCurrency), when known. */
+  currencies?: Set<string>;
   /** Inactive QBO Terms by name (without QBO's " (deleted)" suffix) and id. */
   inactiveTerms?: Map<string, string>;
   /** A sales-form custom field for the PO number, when the company has one (Preferences.SalesFormsPrefs). */
@@ -149,6 +151,9 @@ export function checkBillable(opp: SfOpportunity, company: CompanyContext): Prob
   const currency = opportunityCurrency(opp, company);
   if (currency !== company.homeCurrency.toUpperCase() && !company.multiCurrency) {
     problems.push(problem('CURRENCY_NOT_ENABLED', opp.Id, `${oppLabel} is in ${currency} but QuickBooks company ${company.realmId} bills only in ${company.homeCurrency} (multicurrency is off).`, `Turn on multicurrency in QuickBooks, or quote the deal in ${company.homeCurrency}.`));
+  } else if (company.multiCurrency && company.currencies && !company.currencies.has(currency)) {
+    const listed = [...company.currencies].sort().join(', ');
+    problems.push(problem('CURRENCY_NOT_ENABLED', opp.Id, `${oppLabel} is in ${currency} but QuickBooks company ${company.realmId} has no active ${currency} currency (it bills in ${listed}).`, `Add ${currency} in QuickBooks (Settings \u2192 Currencies), or quote the deal in one of ${listed}.`));
   }
   const lines = lineItemsOf(opp);
   if (lines.length === 0) {
