@@ -1,4 +1,4 @@
-import { startStack, type Stack } from './support/stack';
+import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog, billingSettled, invoicesOf } from './support/deals';
 
 type Rec = Record<string, any>;
@@ -84,5 +84,24 @@ describe('inactive QuickBooks references (real clients, emulators)', () => {
       expect(result.Billing_Sync_Error__c).toContain('Fix: Make the term active in QuickBooks');
       expect(invoicesFor(id)).toHaveLength(0);
     }
+  });
+
+  it('names the product and its inactive item when a subscription period invoice gets 610', async () => {
+    const item = qboItem('SUB-ANN');
+    const accountId = seedAccount(stack.sf, { Name: 'Dunder Mifflin Paper' });
+    expect((await settled(wonDeal(accountId, 'SUB-ANN'))).Billing_Sync_Status__c).toBe('Synced'); // a one-time sale: the catalog holds the item as active
+    stack.qbo.control.edit(stack.realmId, 'Item', item.Id, { Active: false });
+
+    const oppId = seedOpportunity(stack.sf, catalog, accountId, [], { Name: 'Dunder Mifflin platform 12 months' });
+    stack.sf.control.seed({ OpportunityLineItem: [{ OpportunityId: oppId, PricebookEntryId: catalog.products['SUB-ANN']!.entryId, Quantity: 1, UnitPrice: 1200, SortOrder: 1, Billing_Frequency__c: 'Monthly', Term_Months__c: 12 }] });
+    closeWon(stack.sf, oppId);
+    const failed = await waitFor(() => {
+      const o = stack.sf.control.record('Opportunity', oppId) as Rec;
+      return o.Billing_Sync_Status__c === 'Error' ? o : undefined;
+    }, 60_000, 'the first period to fail');
+    expect(failed.Billing_Sync_Error__c).toContain(`Product "Annual Subscription" (${catalog.products['SUB-ANN']!.productId}, SKU SUB-ANN) is mapped to QuickBooks item "${item.Name}" (#${item.Id}), which is inactive`);
+    expect(failed.Billing_Sync_Error__c).not.toContain('Object Not Found');
+    expect(invoicesFor(oppId)).toHaveLength(0);
+    stack.qbo.control.edit(stack.realmId, 'Item', item.Id, { Active: true });
   });
 });
