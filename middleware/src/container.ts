@@ -151,10 +151,18 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     return sfConnection;
   };
 
-  const multiCurrency = config.SALESFORCE_MULTICURRENCY;
+  // The org's currency mode comes from the org; SALESFORCE_MULTICURRENCY may only confirm it.
+  const currencies = new OrgCurrencies(salesforce, { configured: config.SALESFORCE_MULTICURRENCY, now });
+  if (config.SALESFORCE_MULTICURRENCY !== undefined && config.SALESFORCE_CLIENT_ID) await checkCurrencyMode(currencies, logger);
   const opportunityLoader = new Batcher<string, SfOpportunity | null>(
     async (ids) => {
+      const multiCurrency = await currencies.isMultiCurrency();
       const records = await fetchOpportunities(await salesforce(), ids, { multiCurrency });
+      // A single-currency org's deals are in its one currency (they carry no CurrencyIsoCode).
+      if (!multiCurrency && records.length > 0) {
+        const { corporate } = await currencies.rates();
+        for (const record of records) record.CurrencyIsoCode = corporate;
+      }
       const byId = new Map<string, SfOpportunity | null>(ids.map((id) => [id, null]));
       for (const record of records) {
         byId.set(record.Id, record);
@@ -185,8 +193,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     new CustomerLookalikes(config.CATALOG_TTL_SECONDS * 1000, now),
   );
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
-  const mirror = new PaymentMirror(salesforce, writeBack, { multiCurrency });
-  const rollups = new PaymentRollups(mirror, writeBack, logger, today, new OrgCurrencies(salesforce, { multiCurrency, now }));
+  const mirror = new PaymentMirror(salesforce, writeBack, { currencies });
+  const rollups = new PaymentRollups(mirror, writeBack, logger, today, currencies);
   const recorder = new InvoiceRecorder(
     {
       invoicesOf: async (realmId, opportunityId) => (await store.links.findBySalesforceId('invoice', opportunityId, realmId)).map((l) => l.qboId),
@@ -216,6 +224,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     logger,
     () => new Date(now()),
     rollups,
+    (currency) => mirror.recordCurrency(currency),
   );
   const subscriptions: SubscriptionInvoices = new SubscriptionInvoices({
     schedules: {
@@ -446,4 +455,17 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     },
     stats: () => ({ salesforceQueries: opportunityLoader.calls, salesforceWrites: writeBack.calls }),
   };
+}
+
+/**
+ * Start-up: a SALESFORCE_MULTICURRENCY that contradicts the org stops start-up. When Salesforce cannot be
+ * reached now, the same check runs on first use and stops each job with the same message instead.
+ */
+async function checkCurrencyMode(currencies: OrgCurrencies, logger: Logger): Promise<void> {
+  try {
+    await currencies.isMultiCurrency();
+  } catch (error) {
+    if (isAppError(error) && error.code === 'CONFIG_INVALID') throw error;
+    logger.warn({ err: error }, 'could not read the Salesforce org\u2019s currency mode at start-up; it is checked again on first use');
+  }
 }

@@ -39,9 +39,17 @@ export function createLogger(options: LoggerOptions = {}, destination?: pino.Des
     level: process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     base: { service: 'ledgerline' },
+    // A `msg` inside the logged object would be written beside the line's own message: two `msg` keys in
+    // one JSON line, of which most readers keep only one. It is kept as `detail` instead.
+    formatters: { log: (object) => ('msg' in object ? renameMsg(object) : object) },
     ...options,
   };
   return destination ? pino(base, destination) : pino(base);
+}
+
+function renameMsg(object: Record<string, unknown>): Record<string, unknown> {
+  const { msg, ...rest } = object;
+  return { ...rest, detail: msg };
 }
 
 export type { Logger };

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { loadConfig, type Config } from './config';
+import type { Config } from './config';
+import { ALL_GROUPS, loadSettingsFor } from './config-groups';
 import { createLedgerline } from './container';
 import { isAppError } from './errors';
 import { createLogger } from './logger';
@@ -9,7 +10,8 @@ async function main(): Promise<void> {
   const logger = createLogger();
   let config: Config;
   try {
-    config = loadConfig();
+    // Every setting the middleware uses, Salesforce's included, is checked now: all problems in one message.
+    config = loadSettingsFor(process.env, ALL_GROUPS, 'The middleware');
   } catch (error) {
     logger.fatal(isAppError(error) ? { code: error.code, fix: error.fix } : {}, (error as Error).message);
     process.exit(1);

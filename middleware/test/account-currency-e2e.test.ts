@@ -84,15 +84,33 @@ describe('Account receivables in a single-currency org', () => {
     await stack?.close();
   });
 
-  it('counts the USD invoice, leaves the GBP one out and warns with the fix', async () => {
-    const { accountId, ukInvoice } = await billInBothCompanies(stack, {}, {});
+  it('refuses to bill the USD org\u2019s deal through the GBP company, naming both currencies', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'Initech Single Currency', Tax_Exempt__c: true });
+    const ukDeal = seedOpportunity(stack.sf, seedCatalog(stack.sf), accountId, [{ code: 'IMPL-PKG', quantity: 1 }], { Name: 'Initech UK', Billing_Entity__c: 'EMEA' });
+    closeWon(stack.sf, ukDeal);
+    const refused = await billingSettled(stack.sf, ukDeal);
+    expect(refused.Billing_Sync_Status__c).toBe('Error');
+    expect(refused.Billing_Sync_Error__c).toContain(`is in USD but QuickBooks company ${EMEA_REALM} bills only in GBP`);
+    expect(refused.Billing_Sync_Error__c).toContain('Fix: Turn on multicurrency in QuickBooks, or quote the deal in GBP.');
+    expect(invoicesOf(stack.qbo, EMEA_REALM, ukDeal)).toHaveLength(0);
+  });
+
+  it('counts the USD invoice, leaves a GBP one (made in QuickBooks) out and warns with the fix', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'Initech International', Tax_Exempt__c: true });
+    const usDeal = seedOpportunity(stack.sf, seedCatalog(stack.sf), accountId, [{ code: 'CONS-HR', quantity: 10 }], { Name: 'Initech US', Billing_Entity__c: 'Default' });
+    closeWon(stack.sf, usDeal);
+    expect((await billingSettled(stack.sf, usDeal)).Billing_Sync_Status__c).toBe('Synced');
+    // A GBP invoice a person made in the UK company for the same customer, already mirrored to Salesforce.
+    const ukKey = `${EMEA_REALM}:901`;
+    stack.sf.control.seed({ QuickBooks_Invoice__c: [{ QuickBooks_Key__c: ukKey, Account__c: accountId, Doc_Number__c: 'UK-901', Total__c: 5000, Balance__c: 5000, Currency__c: 'GBP', Voided__c: false }] });
+    await stack.ledgerline.payments.rollups.request([], [accountId]);
     expect(balances(stack, accountId)).toEqual({ open: 1500, overdue: 0 });
     const warnings = logs.filter((l) => l.accountId === accountId);
     expect(warnings.length).toBeGreaterThan(0);
     for (const warning of warnings) {
-      expect(warning).toMatchObject({ level: 40, invoiceKey: `${EMEA_REALM}:${ukInvoice.Id}`, currency: 'GBP', accountCurrency: 'USD' });
+      expect(warning).toMatchObject({ level: 40, invoiceKey: ukKey, currency: 'GBP', accountCurrency: 'USD' });
       expect(warning.msg).toContain(`is left out of the Open and Overdue Balance of Account ${accountId} (USD): the Salesforce org has the single currency USD`);
-      expect(warning.fix).toBe('Enable multiple currencies in Salesforce, activate GBP in Setup > Manage Currencies and set SALESFORCE_MULTICURRENCY=true.');
+      expect(warning.fix).toBe('Enable multiple currencies in Salesforce and activate GBP in Setup > Manage Currencies (the middleware notices the change by itself).');
     }
   });
 });

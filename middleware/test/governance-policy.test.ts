@@ -20,14 +20,17 @@ import { DEFAULT_POLICY_PATH, QBO_FIELDS, SyncPolicy, builtInCatalogs, type Fiel
 const FORCE_APP = path.resolve(__dirname, '../../force-app/main/default');
 const SAMPLES = path.resolve(__dirname, 'fixtures/quickbooks');
 const schema = new Schema({ metadataDir: FORCE_APP, currencies: null });
+/** CurrencyIsoCode exists only in a multi-currency org; the policy names it for those. */
+const multiCurrencySchema = new Schema({ metadataDir: FORCE_APP });
 const ENTITY_DEFS = { Customer: customerDef, Item: itemDef, Invoice: invoiceDef, Payment: paymentDef } as const;
 const ALWAYS = ['Id', 'SyncToken', 'MetaData'];
 
 /** Catalogs read from force-app itself and from the QuickBooks entity definitions. */
 const forceAppCatalogs: FieldCatalogs = {
   salesforce: (object, field) => {
-    const def = schema.object(object);
-    return Boolean(def && schema.field(def, field) && schema.field(def, field)!.name === field);
+    const org = field === 'CurrencyIsoCode' ? multiCurrencySchema : schema;
+    const def = org.object(object);
+    return Boolean(def && org.field(def, field) && org.field(def, field)!.name === field);
   },
   quickbooks: (entity, dotted) => {
     if (dotted === '$company') return true;

@@ -34,7 +34,7 @@ describe('invoice engine edge cases (real clients, emulators)', () => {
     ["O'Brien & Sons", "O'Brien & Sons"],
     ['Acme: West Division', 'Acme - West Division'],
     ['Smith & Wesson "Holdings" + 50% Co', 'Smith & Wesson "Holdings" + 50% Co'],
-    ['N'.repeat(120), 'N'.repeat(100)],
+    ['N'.repeat(120), 'N'.repeat(120)],
   ])('invoices the Account "%s" under QBO-safe name "%s", and reuses that customer for the next deal', async (name, expected) => {
     const first = deal({ Name: name });
     closeWon(stack.sf, first.id);
@@ -47,6 +47,18 @@ describe('invoice engine edge cases (real clients, emulators)', () => {
     expect(invoicesFor(first.id)[0]!.CustomerRef.value).toBe(customers[0]!.Id);
     expect(invoicesFor(second)[0]!.CustomerRef.value).toBe(customers[0]!.Id);
     expect((stack.sf.control.record('Account', first.accountId) as Rec).QuickBooks_Customer_Id__c).toBe(customers[0]!.Id);
+  });
+
+  it('keeps a 120-character Account name whole as DisplayName and cuts only CompanyName (100) and PrintOnCheckName (110)', async () => {
+    const name = `Consolidated Regional Transit and Infrastructure Maintenance Cooperative of the Greater Northwestern Territories ${'X'.repeat(7)}`;
+    expect(name).toHaveLength(120);
+    const { id } = deal({ Name: name });
+    closeWon(stack.sf, id);
+    expect((await settled(id)).Billing_Sync_Status__c).toBe('Synced');
+    const customer = stack.qbo.control.get(stack.realmId, 'Customer', invoicesFor(id)[0]!.CustomerRef.value) as Rec;
+    expect(customer.DisplayName).toBe(name);
+    expect(customer.CompanyName).toBe(name.slice(0, 100).trimEnd());
+    expect(customer.PrintOnCheckName).toBe(name.slice(0, 110).trimEnd());
   });
 
   it('matches an existing QBO customer by exact name instead of creating another', async () => {

@@ -29,7 +29,7 @@ const STANDARD_FIELDS: Record<string, readonly string[]> = {
     'SortOrder'
   ],
   Opportunity: ['Id', 'Name', 'AccountId', 'StageName', 'IsWon', 'CloseDate', 'Amount', 'CurrencyIsoCode'],
-  QuickBooks_Invoice__c: ['Id', 'Name'],
+  QuickBooks_Invoice__c: ['Id', 'Name', 'CurrencyIsoCode'],
   QuickBooks_Payment__c: ['Id', 'Name']
 };
 

@@ -36,7 +36,8 @@ describe('several QuickBooks companies from one org', () => {
     // One customer, sold to by both entities.
     const accountId = seedAccount(stack.sf, { Name: 'Initech International', Tax_Exempt__c: true });
     const usDeal = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'CONS-HR', quantity: 10 }], { Name: 'Initech US rollout', Billing_Entity__c: 'Default' });
-    const ukDeal = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: 1 }], { Name: 'Initech UK rollout', Billing_Entity__c: 'EMEA' });
+    // The org has several currencies: the UK deal is quoted in pounds (a dollar deal cannot be billed by a pound-only company).
+    const ukDeal = seedOpportunity(stack.sf, seedCatalog(stack.sf, [], 'GBP'), accountId, [{ code: 'IMPL-PKG', quantity: 1 }], { Name: 'Initech UK rollout', Billing_Entity__c: 'EMEA', CurrencyIsoCode: 'GBP' });
     closeWon(stack.sf, usDeal);
     closeWon(stack.sf, ukDeal);
     const [usOpp, ukOpp] = await Promise.all([billingSettled(stack.sf, usDeal), billingSettled(stack.sf, ukDeal)]);

@@ -17,8 +17,8 @@ describe('invoice engine uses the onboarding matcher (real clients, emulators)',
     stack = await startStack();
     await stack.connectQbo();
     catalog = seedCatalog(stack.sf);
-    // Typed into QuickBooks before the engine first reads the company's customers. (One typed in later
-    // is seen by the next catch-up read, at most every 10 s: customer-lookalikes.test.ts.)
+    // Typed into QuickBooks before the engine first reads the company's customers. (One typed in later is
+    // seen by the catch-up read made right before any customer is created: the test below.)
     vandelay = stack.qbo.control.create(stack.realmId, 'Customer', { DisplayName: 'Vandelay Industries, Inc.', PrimaryEmailAddr: { Address: 'accounts@vandelay.example' } }) as Rec;
   });
   afterAll(async () => {
@@ -32,6 +32,23 @@ describe('invoice engine uses the onboarding matcher (real clients, emulators)',
   const post = (path: string, body: unknown, headers: Record<string, string>) =>
     fetch(`${stack.url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const adminHeaders = () => ({ authorization: `Basic ${Buffer.from(`admin:${stack.adminKey}`).toString('base64')}` });
+
+  it('sees a look-alike customer typed into QuickBooks seconds before, between two deals, and stops the second deal', async () => {
+    const first = seedOpportunity(stack.sf, catalog, seedAccount(stack.sf, { Name: 'Bluth Company', Billing_Email__c: 'ap@bluth.example' }), [{ code: 'CONS-HR', quantity: 1 }]);
+    closeWon(stack.sf, first);
+    expect((await settled(first)).Billing_Sync_Status__c).toBe('Synced'); // the look-alike index of the company is built now
+
+    const acme = stack.qbo.control.create(stack.realmId, 'Customer', { DisplayName: 'Acme, Inc.' }) as Rec;
+    const accountId = seedAccount(stack.sf, { Name: 'ACME Inc', Billing_Email__c: 'ap@acme-inc.example' });
+    const second = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'CONS-HR', quantity: 2 }]);
+    closeWon(stack.sf, second);
+
+    const result = await settled(second);
+    expect(result.Billing_Sync_Status__c).toBe('Error');
+    expect(String(result.Billing_Sync_Error__c)).toContain(`Account "ACME Inc" (${accountId}) has no QuickBooks customer linked, and an existing customer looks like the same company: "Acme, Inc." (QuickBooks customer #${acme.Id}`);
+    expect((stack.qbo.control.list(stack.realmId, 'Customer') as Rec[]).filter((c) => /^acme/i.test(String(c.DisplayName)))).toHaveLength(1);
+    expect(invoicesFor(second)).toHaveLength(0);
+  });
 
   it('refuses to create a customer next to a probable match, and invoices it after the admin links them', async () => {
     const existing = stack.qbo.control.create(stack.realmId, 'Customer', {

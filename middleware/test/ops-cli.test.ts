@@ -95,4 +95,18 @@ describe('operations CLI (real clients, emulators, shared SQLite store)', () => 
     expect((await cli('retry')).code).toBe(2);
     expect((await cli('help')).stdout).toContain('backfill --since YYYY-MM-DD');
   });
+
+  it('health names retry commands that work: each one it quotes retries the failed jobs', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'No Billing Email Account', Billing_Email__c: null });
+    const id = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'CONS-HR', quantity: 1 }], { Name: 'Cannot Invoice', StageName: 'Closed Won', CloseDate: '2026-05-02' });
+    const { job } = await stack.ledgerline.queue.enqueue({ type: 'invoice.sync', payload: { opportunityId: id, reason: 'retry' }, idempotencyKey: `opportunity:${id}` });
+    await waitFor(async () => (await stack.ledgerline.queue.get(job.id))?.state === 'failed' || undefined, 30_000, 'the job to fail');
+    const health = await cli('health');
+    const quoted = [...health.stdout.matchAll(/npm run cli -- ([^;[\]()]+?) *[;[)]/g)].map((m) => m[1]!.split(' '));
+    expect(quoted.length).toBeGreaterThan(0);
+    const answers = [];
+    for (const argv of quoted) answers.push(await cli(...argv));
+    for (const answer of answers) expect(answer).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Retried \d+ (dead|failed) jobs/) });
+    expect(answers.map((a) => a.stdout).join('')).toMatch(/Retried 1 failed jobs/);
+  });
 });

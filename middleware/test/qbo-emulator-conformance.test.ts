@@ -58,6 +58,17 @@ describe('JSON samples', () => {
     expect(updated.json).toMatchObject({ Customer: { SyncToken: '1', DisplayName: 'Jack Moe', FullyQualifiedName: 'Jack Moe', PrintOnCheckName: 'Jack Moe' } });
   });
 
+  it("customer name lengths follow Intuit's Customer reference: DisplayName 500, CompanyName 100, PrintOnCheckName 110", async () => {
+    const r = await freshRealm();
+    const codeOf = (res: { json: unknown }) => (res.json as { Fault?: { Error?: Array<{ code: string; element?: string }> } }).Fault?.Error?.[0];
+    expect((await r.post('/customer', { DisplayName: 'D'.repeat(500) })).status).toBe(200);
+    expect(codeOf(await r.post('/customer', { DisplayName: 'E'.repeat(501) }))).toMatchObject({ code: '2050', element: 'DisplayName' });
+    expect(codeOf(await r.post('/customer', { DisplayName: 'Short Co', CompanyName: 'C'.repeat(101) }))).toMatchObject({ code: '2050', element: 'CompanyName' });
+    expect(codeOf(await r.post('/customer', { DisplayName: 'Short Co', PrintOnCheckName: 'P'.repeat(111) }))).toMatchObject({ code: '2050', element: 'PrintOnCheckName' });
+    const ok = (await r.post('/customer', { DisplayName: 'F'.repeat(120), CompanyName: 'F'.repeat(100), PrintOnCheckName: 'F'.repeat(110) })).json as { Customer: { DisplayName: string } };
+    expect(ok.Customer.DisplayName).toHaveLength(120);
+  });
+
   it('query by DisplayName with an apostrophe, count, last page and empty page', async () => {
     const r = await freshRealm();
     await r.post('/customer', {
@@ -120,6 +131,23 @@ describe('JSON samples', () => {
     expectShape(fixture('batch.response.json'), res.json);
     const items = (res.json as { BatchItemResponse: Array<Record<string, { Error?: Array<{ code: string }> }>> }).BatchItemResponse;
     expect(items.map((i) => i.Fault?.Error?.[0]?.code ?? Object.keys(i).find((k) => k !== 'bId'))).toEqual(['Vendor', '610', '5010', 'QueryResponse']);
+  });
+
+  it('an invoice naming an inactive item, customer or term gets the recorded 610 fault', async () => {
+    const r = await freshRealm();
+    const recorded = (fixture('batch.response.json') as { BatchItemResponse: Array<{ Fault?: { Error: unknown[]; type: string } }> }).BatchItemResponse[1]!.Fault!;
+    const customer = ((await r.post('/customer', { DisplayName: 'Inactive Refs Co' })).json as { Customer: { Id: string } }).Customer;
+    const item = ((await r.post('/item', { Name: 'Retired Widget', Type: 'Service', IncomeAccountRef: { value: '1' } })).json as { Item: { Id: string } }).Item;
+    const term = ((await r.post('/term', { Name: 'Net 75', DueDays: 75 })).json as { Term: { Id: string } }).Term;
+    const invoice = { CustomerRef: { value: customer.Id }, SalesTermRef: { value: term.Id }, Line: [{ Amount: 10, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: item.Id }, Qty: 1, UnitPrice: 10 } }] };
+    expect((await r.post('/invoice', invoice)).status).toBe(200);
+    for (const [entity, id] of [['Item', item.Id], ['Term', term.Id], ['Customer', customer.Id]] as const) {
+      qbo.control.edit(r.realm, entity, id, { Active: false });
+      const refused = await r.post('/invoice', invoice);
+      expect({ entity, status: refused.status }).toEqual({ entity, status: 400 });
+      expect((refused.json as { Fault: unknown }).Fault).toEqual(recorded);
+      qbo.control.edit(r.realm, entity, id, { Active: true });
+    }
   });
 
   it('cdc (sample is Estimate; the emulator answers the same envelope for Invoice) incl. deleted entries', async () => {

@@ -14,6 +14,15 @@ const control = (path: string, body?: unknown, method = body === undefined ? 'GE
   call(`${qbo.url}/__control${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
 describe('/__control', () => {
+  it('answers at the printed control URL itself with its realms and the routes under it', async () => {
+    const index = await control('');
+    expect(index.status).toBe(200);
+    const body = index.json as { realms: string[]; routes: string[] };
+    expect(body.realms).toEqual(['111', '222']);
+    expect(body.routes).toEqual(expect.arrayContaining(['GET /__control', 'POST /__control/realms/:realmId/seed', 'POST /__control/reset']));
+    expect((await control('/')).status).toBe(200);
+  });
+
   it('seeds, pays several invoices, applies credit, voids, and keeps realms apart', async () => {
     const seeded = (await control('/realms/111/seed', {
       customers: [{ DisplayName: 'Globex', Taxable: false }],

@@ -12,6 +12,16 @@ type Rec = Record<string, any>;
 const API_KEY = `crash-test-key-${'k'.repeat(32)}`;
 const ADMIN_KEY = `crash-test-admin-${'a'.repeat(32)}`;
 const MAIN = path.join(__dirname, '..', 'src', 'main.ts');
+/** Only a limit for a process that never starts: the test goes on as soon as the process says it listens. */
+const START_DEADLINE_MS = 120_000;
+
+function parseLine(line: string): { level: number; msg?: string } | null {
+  try {
+    return JSON.parse(line) as { level: number; msg?: string };
+  } catch {
+    return null;
+  }
+}
 
 /**
  * A middleware process killed with SIGKILL while QuickBooks is creating its invoice: a second process on
@@ -57,12 +67,45 @@ describe('a worker killed mid-job', () => {
         WORKER_POLL_MS: '100',
         JOB_BACKOFF_BASE_MS: '50',
         SWEEP_INTERVAL_SECONDS: '0',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
-    return waitFor(async () => (await fetch(`${url}/healthz`).then((r) => r.ok).catch(() => false)) && child, 20_000, 'middleware start');
+    return listening(child, url);
+  }
+
+  /**
+   * Resolves when the process logs that it listens (an event, not a guess at how long a loaded machine needs to
+   * compile and start it); fails at once if it exits first, and only after a generous deadline otherwise.
+   */
+  function listening(child: ChildProcess, url: string): Promise<ChildProcess> {
+    return new Promise((resolve, reject) => {
+      let buffered = '';
+      const deadline = setTimeout(() => fail(new Error(`the middleware at ${url} did not log "listening" within ${START_DEADLINE_MS} ms`)), START_DEADLINE_MS);
+      const onExit = (code: number | null, signal: string | null) => fail(new Error(`the middleware exited before listening (code ${code}, signal ${signal})`));
+      function fail(error: Error) {
+        clearTimeout(deadline);
+        child.off('exit', onExit);
+        reject(error);
+      }
+      child.once('exit', onExit);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          const entry = parseLine(line);
+          if (entry && entry.level >= 40) process.stderr.write(`${line}\n`); // warnings stay visible
+          if (entry?.msg === 'ledgerline middleware listening') {
+            clearTimeout(deadline);
+            child.off('exit', onExit);
+            resolve(child);
+          }
+        }
+      });
+    });
   }
 
   it('resumes after SIGKILL with exactly one invoice', async () => {
@@ -78,7 +121,7 @@ describe('a worker killed mid-job', () => {
     // QuickBooks writes the invoice, then answers only after the first process is dead.
     qbo.control.injectFault({ kind: 'slow', mode: 'after-commit', delayMs: 4000, entity: 'Invoice', operation: 'create' });
     closeWon(sf, id);
-    await waitFor(() => qbo.control.list(DEFAULT_REALM, 'Invoice').length >= 1, 20_000, 'QuickBooks to write the invoice');
+    await waitFor(() => qbo.control.list(DEFAULT_REALM, 'Invoice').length >= 1, 60_000, 'QuickBooks to write the invoice');
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
 
@@ -86,10 +129,10 @@ describe('a worker killed mid-job', () => {
     const done = await waitFor(() => {
       const o = sf.control.record('Opportunity', id) as Rec;
       return o.Billing_Sync_Status__c === 'Synced' || o.Billing_Sync_Status__c === 'Error' ? o : undefined;
-    }, 30_000, 'the second process to finish the job');
+    }, 60_000, 'the second process to finish the job');
     expect(done.Billing_Sync_Status__c).toBe('Synced');
     const invoices = (qbo.control.list(DEFAULT_REALM, 'Invoice') as Rec[]).filter((inv) => String(inv.PrivateNote).includes(id));
     expect(invoices).toHaveLength(1);
     expect(done.QuickBooks_Invoice_Id__c).toBe(invoices[0]!.Id);
-  }, 60_000);
+  }, 2 * START_DEADLINE_MS + 150_000);
 });

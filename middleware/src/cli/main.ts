@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
+import { ALL_GROUPS, loadSettingsFor } from '../config-groups';
 import { createLedgerline, type Ledgerline } from '../container';
 import { isAppError } from '../errors';
 import { createLogger } from '../logger';
@@ -99,7 +99,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let ledgerline: Ledgerline | undefined;
   try {
-    const config = loadConfig(io.env);
+    const config = loadSettingsFor(io.env, ALL_GROUPS.filter((g) => g !== 'api'), 'npm run cli -- match');
     const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' }, { write: (line: string) => io.stderr.write(line) });
     ledgerline = await createLedgerline(config, { logger });
     return await match(ledgerline, options, io);

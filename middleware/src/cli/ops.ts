@@ -3,7 +3,7 @@
  * Same settings as the middleware; jobs queued here are run by the middleware's workers.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
+import { loadSettingsFor, type SettingGroup } from '../config-groups';
 import { createLedgerline, INVOICE_JOB, type InvoiceJobPayload, type Ledgerline } from '../container';
 import { isAppError } from '../errors';
 import { createLogger } from '../logger';
@@ -123,6 +123,18 @@ const COMMANDS: Record<string, Command> = {
 
 class UsageError extends Error {}
 
+/**
+ * What each command uses. The store alone for jobs, retry, audit and health (health reports a missing
+ * Salesforce or QuickBooks setting by name instead of refusing to run); backfill reads Salesforce.
+ */
+const COMMAND_SETTINGS: Record<string, readonly SettingGroup[]> = {
+  health: ['store'],
+  jobs: ['store'],
+  retry: ['store'],
+  audit: ['store'],
+  backfill: ['store', 'salesforce'],
+};
+
 /** `[#####-----] 40/100` on one redrawn line (terminal) or a line per step (pipe). */
 function progressBar(out: ProgressOutput): (done: number, total: number) => void {
   return (done, total) => {
@@ -149,7 +161,7 @@ export async function runOpsCommand(name: string, args: string[], io: Io): Promi
   let ledgerline: Ledgerline | undefined;
   try {
     const logger = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' }, { write: (line: string) => io.stderr.write(line) });
-    ledgerline = await createLedgerline(loadConfig(io.env), { logger });
+    ledgerline = await createLedgerline(loadSettingsFor(io.env, COMMAND_SETTINGS[name] ?? ['store'], `npm run cli -- ${name}`), { logger });
     return await COMMANDS[name]!(ledgerline, parsed.values, parsed.positionals, io);
   } catch (error) {
     if (error instanceof UsageError) {

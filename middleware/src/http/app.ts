@@ -72,7 +72,7 @@ export function errorHandler(logger: Logger, now: () => number = Date.now): Erro
     if (error.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     else {
       const suppressed = sampled(`${error.status}:${error.code}`);
-      if (suppressed !== null) logger.warn({ code: error.code, path: req.path, msg: error.message, ...(suppressed > 0 ? { suppressed } : {}) }, 'request rejected');
+      if (suppressed !== null) logger.warn({ code: error.code, path: req.path, reason: error.message, ...(suppressed > 0 ? { suppressed } : {}) }, 'request rejected');
     }
     if (res.headersSent) return;
     const message = error.status >= 500 ? 'Internal error; the operator can find it in the log.' : error.message;

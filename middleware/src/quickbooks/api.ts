@@ -18,7 +18,7 @@ export interface QboApiOptions {
   requestsPerMinutePerRealm: number;
 }
 
-export type QboEntity = 'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMemo' | 'Term' | 'TaxCode' | 'Account' | 'Preferences';
+export type QboEntity = 'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMemo' | 'Term' | 'TaxCode' | 'Account' | 'Preferences' | 'CompanyCurrency';
 
 type Callback = (err: unknown, data?: unknown) => void;
 type Method = (...args: unknown[]) => void;
@@ -150,7 +150,7 @@ export class QboCompany {
     const rows: T[] = [];
     for (let page = 0; page < pageLimit; page++) {
       const clause = `${where} startposition ${page * 1000 + 1} maxresults 1000`.trim();
-      const data = await this.call<{ QueryResponse?: Record<string, unknown> }>(`find${entity}s`, [clause], `query ${entity}`);
+      const data = await this.call<{ QueryResponse?: Record<string, unknown> }>(entity === 'CompanyCurrency' ? 'findCompanyCurrencies' : `find${entity}s`, [clause], `query ${entity}`);
       const list = (data.QueryResponse?.[entity] as T[] | undefined) ?? [];
       rows.push(...list);
       if (list.length < 1000) return rows;

@@ -48,7 +48,7 @@ export async function connectSalesforce(options: SalesforceAuthOptions): Promise
       };
     }
     if (options.clientSecret) return { grant_type: 'client_credentials' };
-    throw new AppError('CONFIG_INVALID', 'Salesforce credentials are missing.', { fix: 'Set SALESFORCE_PRIVATE_KEY and SALESFORCE_USERNAME, or SALESFORCE_CLIENT_SECRET.' });
+    throw new AppError('CONFIG_INVALID', `Salesforce settings are missing: ${[...(options.clientId ? [] : ['SALESFORCE_CLIENT_ID']), 'SALESFORCE_CLIENT_SECRET (or SALESFORCE_PRIVATE_KEY with SALESFORCE_USERNAME)'].join(', ')}.`, { fix: 'Set SALESFORCE_CLIENT_ID with SALESFORCE_CLIENT_SECRET (client credentials), or with SALESFORCE_PRIVATE_KEY and SALESFORCE_USERNAME (JWT bearer); see middleware/.env.example.' });
   };
   const conn = new Connection({
     oauth2,

@@ -124,6 +124,8 @@ export const INVOICE_FIELDS = {
   total: 'Total__c',
   balance: 'Balance__c',
   currency: 'Currency__c',
+  /** Standard, multi-currency orgs only: the record's own currency (the invoice's). */
+  currencyIsoCode: 'CurrencyIsoCode',
   billingEntity: 'Billing_Entity__c',
   voided: 'Voided__c',
   lastPaymentDate: 'Last_Payment_Date__c',

@@ -5,6 +5,7 @@
 import { AppError } from '../errors';
 import { readPath, writePath, type FieldRule } from '../policy';
 import { displayNameFor, type NameRules } from '../sync/customer-match';
+import { fitTo } from '../sync/qbo-limits';
 
 export type SfAccountRecord = Record<string, unknown> & { Id: string; Name: string; LastModifiedDate?: string };
 
@@ -32,10 +33,10 @@ export function desiredValue(rule: FieldRule, account: SfAccountRecord, context:
   switch (rule.transform) {
     case 'display-name':
       return displayNameFor(text, context.rules);
-    case 'truncate-100':
-      return text.slice(0, 100);
-    case 'truncate-30':
-      return text.slice(0, 30);
+    case 'truncate-100': // CompanyName (qbo-limits.ts)
+      return fitTo(text, 100);
+    case 'truncate-30': // PrimaryPhone.FreeFormNumber (qbo-limits.ts)
+      return fitTo(text, 30);
     case 'payment-terms': {
       const term = context.terms.get(text);
       if (!term) {

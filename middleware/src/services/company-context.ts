@@ -1,4 +1,5 @@
 import type { QboCompany } from '../quickbooks/api';
+import { isQboFaultCode } from '../quickbooks/errors';
 import type { CompanyContext } from '../sync/invoice-draft';
 import { TtlCache } from '../util/ttl-cache';
 
@@ -59,17 +60,24 @@ export class CompanyCatalog {
   }
 }
 
-/** Active QBO items by SKU and by name (case-insensitive), the two keys a Product Code may match. */
+/** Active QBO items by SKU and by name (case-insensitive), the two keys a Product Code may match, and by id. */
 export class ItemIndex {
   private readonly bySku = new Map<string, QboItem>();
   private readonly byName = new Map<string, QboItem>();
+  private readonly byId = new Map<string, QboItem>();
 
   constructor(items: QboItem[]) {
     for (const item of items) {
       if (item.Active === false) continue;
       if (item.Sku) this.bySku.set(item.Sku.trim().toLowerCase(), item);
       this.byName.set(item.Name.trim().toLowerCase(), item);
+      this.byId.set(item.Id, item);
     }
+  }
+
+  /** The item with this id when it was active at the last read. */
+  active(id: string): QboItem | undefined {
+    return this.byId.get(id);
   }
 
   find(code: string): QboItem | undefined {
@@ -83,7 +91,8 @@ export class ItemIndex {
 }
 
 async function loadContext(company: QboCompany, taxCodes: { taxable: string; nonTaxable: string } | undefined): Promise<CompanyContext> {
-  const [prefs, terms] = await Promise.all([company.preferences<QboPreferences>(), company.query<QboTerm>('Term', '')]);
+  // Inactive terms too: a term an admin deactivated must be reported as inactive, not as unknown.
+  const [prefs, terms] = await Promise.all([company.preferences<QboPreferences>(), company.query<QboTerm>('Term', 'where Active in (true, false)')]);
   const automated = Boolean(prefs.TaxPrefs?.PartnerTaxEnabled ?? prefs.TaxPrefs?.UsingSalesTax ?? true);
   const context: CompanyContext = {
     realmId: company.realmId,
@@ -95,11 +104,28 @@ async function loadContext(company: QboCompany, taxCodes: { taxable: string; non
         .filter((t) => t.Active !== false)
         .map((t) => [t.Name, { id: t.Id, dueDays: t.Type === 'DATE_DRIVEN' || typeof t.DueDays !== 'number' ? null : t.DueDays }]),
     ),
+    // QBO renames a deactivated term "<name> (deleted)".
+    inactiveTerms: new Map(terms.filter((t) => t.Active === false).map((t) => [t.Name.replace(/ \(deleted\)$/, ''), t.Id])),
   };
+  if (context.multiCurrency) {
+    const currencies = await activeCurrencies(company);
+    if (currencies) context.currencies = new Set([context.homeCurrency.toUpperCase(), ...currencies]);
+  }
   if (taxCodes) context.taxCodes = taxCodes;
   const po = poCustomField(prefs);
   if (po) context.poCustomField = po;
   return context;
+}
+
+/** The foreign currencies a multicurrency company has active (CompanyCurrency); undefined when QBO cannot say. */
+async function activeCurrencies(company: QboCompany): Promise<string[] | undefined> {
+  try {
+    const rows = await company.query<{ Code?: string; Active?: boolean }>('CompanyCurrency', '');
+    return rows.filter((r) => r.Active !== false && r.Code).map((r) => r.Code!.trim().toUpperCase());
+  } catch (error) {
+    if (isQboFaultCode(error, '4001') || isQboFaultCode(error, '500')) return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -74,4 +74,17 @@ describe('CustomerLookalikes (the invoice engine\u2019s matching index per compa
     await expect(lookalikes.best(company, account)).rejects.toThrow('QuickBooks is down');
     expect((await lookalikes.best(company, account)).match.tier).toBe('exact');
   });
+
+  it('sees QBO as it is now when asked right before a create, with one catch-up shared by a burst', async () => {
+    let now = Date.parse('2026-11-26T12:00:00Z');
+    const { company, queries, customers } = fakeCompany([other]);
+    const lookalikes = new CustomerLookalikes(600_000, () => now, 10_000);
+    expect((await lookalikes.best(company, account)).match.tier).toBe('none');
+    customers.push(vandelay); // typed into QuickBooks a second later
+    now += 1_000;
+    expect((await lookalikes.best(company, account)).match.tier).toBe('none'); // an ordinary answer waits for the interval
+    const burst = await Promise.all([1, 2, 3, 4, 5].map(() => lookalikes.best(company, account, { current: true })));
+    expect(burst.map((a) => a.match.tier)).toEqual(['exact', 'exact', 'exact', 'exact', 'exact']);
+    expect(queries).toHaveLength(2); // the full read and one catch-up for the five
+  });
 });

@@ -36,7 +36,8 @@ export interface LookalikeAnswer {
  * Before an answer the customers changed since the last read are added (one query by
  * MetaData.LastUpdatedTime, at most every `catchUpEveryMs`), and customers the engine creates are added
  * at once: a customer typed into QuickBooks a minute ago, or made for another Account of the same burst,
- * is seen, and a burst of new Accounts costs a few catch-up queries, not one each.
+ * is seen, and a burst of new Accounts costs a few catch-up queries, not one each. Right before a create
+ * the caller asks for the `current` state, which catches up at once (shared by concurrent creates).
  * Changes to customers already indexed (renamed, deactivated) wait for the rebuild; an exact match is
  * re-read before use anyway.
  */
@@ -51,9 +52,14 @@ export class CustomerLookalikes {
     private readonly catchUpEveryMs = 10_000,
   ) {}
 
-  async best(company: QboCompany, account: MatchAccount): Promise<LookalikeAnswer> {
+  /**
+   * The best look-alikes of an Account. `current`: QBO as it is now, for the check right before a customer
+   * is created: a catch-up is made whatever the interval (a customer typed into QuickBooks seconds ago must
+   * stop the create). Concurrent callers share one catch-up, so a burst of creates costs one query.
+   */
+  async best(company: QboCompany, account: MatchAccount, options: { current?: boolean } = {}): Promise<LookalikeAnswer> {
     const { snapshot, fresh } = await this.snapshot(company);
-    if (!fresh && this.now() - snapshot.readAt >= this.catchUpEveryMs) {
+    if (!fresh && (options.current || this.now() - snapshot.readAt >= this.catchUpEveryMs)) {
       snapshot.catchingUp ??= this.catchUp(company, snapshot).finally(() => {
         snapshot.catchingUp = undefined;
       });

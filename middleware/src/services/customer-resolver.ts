@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import type { QboCompany } from '../quickbooks/api';
 import { isQboFaultCode } from '../quickbooks/errors';
+import { fitTo, QBO_LIMITS } from '../sync/qbo-limits';
 import { disambiguatedNameFor, displayNameFor, matchCustomer, qboQuoted, type NameRules, type QboCustomerCandidate } from '../sync/customer-match';
 import type { ResolvedCustomer } from '../sync/invoice-draft';
 import type { SfAccount } from '../sync/source';
@@ -107,7 +108,8 @@ export class CustomerResolver {
         fix: 'Set QuickBooks Customer Id on the Account to the right customer, then retry.',
       });
     }
-    const lookalike = await this.lookalike(company, account, email);
+    // About to create: the look-alike check must see QuickBooks as it is now, not as the index last saw it.
+    const lookalike = await this.lookalike(company, account, email, false, true);
     if (lookalike.kind === 'probable') throw lookalike.error;
     if (lookalike.kind === 'exact') {
       await this.links.saveCustomer(company.realmId, account.Id, toResolved(lookalike.customer), 'matched');
@@ -122,10 +124,10 @@ export class CustomerResolver {
    * A probable match stops the job only when that customer belongs to no other Account: a customer
    * already linked elsewhere is that Account's, and a look-alike of it says nothing about this one.
    */
-  private async lookalike(company: QboCompany, account: SfAccount, email: string | null, fresh = false): Promise<Lookalike> {
+  private async lookalike(company: QboCompany, account: SfAccount, email: string | null, fresh = false, current = false): Promise<Lookalike> {
     if (!this.lookalikes) return { kind: 'none' };
     if (fresh) this.lookalikes.invalidate(company.realmId);
-    const answer = await this.lookalikes.best(company, matchAccountOf(account, email));
+    const answer = await this.lookalikes.best(company, matchAccountOf(account, email), { current });
     const { match } = answer;
     if (match.tier === 'none' || !match.proposal) return { kind: 'none' };
     if (match.tier === 'exact') {
@@ -231,16 +233,23 @@ function toResolved(c: QboCustomer): ResolvedCustomer {
 }
 
 function customerBody(account: SfAccount, displayName: string, email: string | null, currency: string | null): Record<string, unknown> {
-  const body: Record<string, unknown> = { DisplayName: displayName, CompanyName: account.Name.slice(0, 100) };
+  const limits = QBO_LIMITS.customer;
+  const body: Record<string, unknown> = {
+    DisplayName: displayName,
+    CompanyName: fitTo(account.Name.trim(), limits.CompanyName),
+    // QBO derives PrintOnCheckName from DisplayName when it is not sent, which a long name would overflow.
+    PrintOnCheckName: fitTo(displayName, limits.PrintOnCheckName),
+  };
   if (email) body.PrimaryEmailAddr = { Address: email };
-  if (account.Phone) body.PrimaryPhone = { FreeFormNumber: account.Phone.slice(0, 30) };
+  if (account.Phone) body.PrimaryPhone = { FreeFormNumber: fitTo(account.Phone, limits.phone) };
   if (currency) body.CurrencyRef = { value: currency };
   const addr: Record<string, string> = {};
-  if (account.BillingStreet) addr.Line1 = account.BillingStreet.slice(0, 500);
-  if (account.BillingCity) addr.City = account.BillingCity.slice(0, 255);
-  if (account.BillingState) addr.CountrySubDivisionCode = account.BillingState.slice(0, 255);
-  if (account.BillingPostalCode) addr.PostalCode = account.BillingPostalCode.slice(0, 30);
-  if (account.BillingCountry) addr.Country = account.BillingCountry.slice(0, 255);
+  const a = QBO_LIMITS.address;
+  if (account.BillingStreet) addr.Line1 = fitTo(account.BillingStreet, a.Line1);
+  if (account.BillingCity) addr.City = fitTo(account.BillingCity, a.City);
+  if (account.BillingState) addr.CountrySubDivisionCode = fitTo(account.BillingState, a.CountrySubDivisionCode);
+  if (account.BillingPostalCode) addr.PostalCode = fitTo(account.BillingPostalCode, a.PostalCode);
+  if (account.BillingCountry) addr.Country = fitTo(account.BillingCountry, a.Country);
   if (Object.keys(addr).length > 0) body.BillAddr = addr;
   return body;
 }

@@ -134,7 +134,7 @@ function queueHealth(counts: Record<string, number>, oldestMs: number, warnAfter
   const warnings: string[] = [];
   const dead = counts.dead ?? 0;
   const failed = counts.failed ?? 0;
-  if (dead + failed > 0) warnings.push(`${dead} dead and ${failed} failed jobs need a person. Fix: read each job's error, correct the data, then retry (ops page, POST /api/v1/jobs/retry-all, or npm run cli -- jobs retry-all).`);
+  if (dead + failed > 0) warnings.push(`${dead} dead and ${failed} failed jobs need a person. Fix: read each job's error, correct the data, then retry them (ops page, POST /api/v1/jobs/retry-all, or: npm run cli -- retry --all [dead jobs]; npm run cli -- retry --all --state failed [failed jobs]).`);
   if (oldestMs > warnAfterMs) warnings.push(`The backlog is growing: the oldest due job has waited ${Math.round(oldestMs / 1000)} s (${counts.queued ?? 0} queued). Fix: check that workers run and that QuickBooks and Salesforce answer.`);
   return {
     status: warnings.length > 0 ? 'warning' : 'ok',

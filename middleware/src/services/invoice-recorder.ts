@@ -47,6 +47,8 @@ export class InvoiceRecorder {
     private readonly now: () => Date = () => new Date(),
     /** Account and Opportunity roll-ups, run once a new invoice's mirror record is written. */
     private readonly rollups?: Pick<PaymentRollups, 'request'>,
+    /** The mirror row's own CurrencyIsoCode in a multi-currency org (null elsewhere). */
+    private readonly recordCurrency?: (currency: string | null) => Promise<string | null>,
   ) {}
 
   async linkedInvoice(realmId: string, opportunityId: string): Promise<string | undefined> {
@@ -85,8 +87,10 @@ export class InvoiceRecorder {
     // In this order, so that a deal showing Synced always has its invoice record, its Account link and
     // roll-ups in place: the invoice record and the Account's customer id, then the roll-ups (which read
     // the invoice records), then the Opportunity itself.
+    const rowCurrency = (await this.recordCurrency?.(invoice.CurrencyRef?.value ?? null)) ?? null;
     const records: Array<Promise<true>> = [
       this.writeBack.upsert('QuickBooks_Invoice__c', 'QuickBooks_Key__c', {
+        ...(rowCurrency ? { CurrencyIsoCode: rowCurrency } : {}),
         QuickBooks_Key__c: invoiceKey(entity.realmId, invoice.Id),
         Opportunity__c: opp.Id,
         Account__c: opp.AccountId,

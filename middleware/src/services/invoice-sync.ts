@@ -12,6 +12,7 @@ import type { CompanyCatalog } from './company-context';
 import { requestIdFor, type CustomerResolver } from './customer-resolver';
 import type { BillingEntities, BillingEntity } from './billing-entities';
 import type { InvoiceRecorder, QboInvoice } from './invoice-recorder';
+import { inactiveReferences, itemProblem, readReference } from './invoice-references';
 
 export interface InvoiceSyncDeps {
   loadOpportunity: (id: string) => Promise<SfOpportunity | null>;
@@ -110,7 +111,9 @@ export class InvoiceSync {
         return outcome(opp.Id, entity.realmId, earlier, 'adopted');
       }
     }
-    const created = await (this.deps.creator ?? directCreator).create<QboInvoice>(company, 'Invoice', draft.invoice, requestIdFor('inv', opp.Id));
+    const created = await (this.deps.creator ?? directCreator).create<QboInvoice>(company, 'Invoice', draft.invoice, requestIdFor('inv', opp.Id)).catch(async (error: unknown) => {
+      throw await this.explainInactive(company, opp, { items, customer, termId: draft.invoice.SalesTermRef?.value }, error);
+    });
     await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: customer.id, summary: draft.summary });
     return outcome(opp.Id, entity.realmId, created, 'created');
   }
@@ -126,6 +129,17 @@ export class InvoiceSync {
     return { context, customer: resolution.customer, items };
   }
 
+  /**
+   * QBO refused the invoice with 610 (a referenced record is inactive or gone): names each such item,
+   * customer or term with its Salesforce record and the fix, and forgets the company's cached catalog.
+   */
+  private async explainInactive(company: QboCompany, opp: SfOpportunity, refs: Parameters<typeof inactiveReferences>[2], error: unknown): Promise<unknown> {
+    if (!isQboFaultCode(error, '610')) return error;
+    this.deps.catalog.invalidate(company.realmId);
+    const problems = await inactiveReferences(company, opp, refs).catch(() => []);
+    return problems.length > 0 ? problemsError(opp.Id, problems) : error;
+  }
+
   /** Every line's product must map to an active QBO item: by the stored item id, else SKU, else name. */
   private async resolveItems(company: QboCompany, opp: SfOpportunity): Promise<Map<string, ResolvedItem>> {
     const index = await this.deps.catalog.itemIndex(company);
@@ -135,8 +149,13 @@ export class InvoiceSync {
       const product = line.Product2;
       if (!product || items.has(line.Product2Id)) continue;
       const byCode = product.ProductCode ? index.find(product.ProductCode) : undefined;
-      if (product.QuickBooks_Item_Id__c) {
-        items.set(line.Product2Id, { id: product.QuickBooks_Item_Id__c, name: byCode?.Name ?? product.Name });
+      const storedId = product.QuickBooks_Item_Id__c;
+      if (storedId) {
+        // Not active at the catalog's last read: read it now (it may be new, inactive or deleted).
+        const known = index.active(storedId) ?? (await readReference(company, 'Item', storedId));
+        const inactive = itemProblem(company, product, storedId, known);
+        if (inactive) missing.push(inactive);
+        else items.set(line.Product2Id, { id: storedId, name: (known as { Name?: string }).Name ?? byCode?.Name ?? product.Name });
       } else if (byCode) {
         items.set(line.Product2Id, { id: byCode.Id, name: byCode.Name });
       } else if (!product.ProductCode) {

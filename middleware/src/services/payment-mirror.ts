@@ -9,6 +9,7 @@ import { classifySalesforceError, soqlIdList, type SaveResult } from '../salesfo
 import { ACCOUNT_FIELDS, INVOICE_FIELDS, PAYMENT_FIELDS, RELATIONSHIPS, SOBJECTS } from '../salesforce/fields';
 import type { AccountInvoice } from '../sync/payment-status';
 import { Batcher } from '../util/batcher';
+import type { OrgCurrencies } from './org-currencies';
 import type { SalesforceWriteBack } from './write-back';
 
 /** Mirror keys are `<realm>:<id>[:<id>]`; anything else never reaches SOQL. */
@@ -57,8 +58,11 @@ const ROW_FIELDS = [
 const ACCOUNT_CURRENCY = `${RELATIONSHIPS.invoiceAccount}.${ACCOUNT_FIELDS.currencyIsoCode}`;
 
 export interface PaymentMirrorOptions {
-  /** `SALESFORCE_MULTICURRENCY`: the roll-up rows carry their Account's CurrencyIsoCode. */
-  multiCurrency?: boolean;
+  /**
+   * The org's currencies (detected from the org): in a multi-currency org the roll-up rows carry their
+   * Account's CurrencyIsoCode, and a mirror row carries its invoice's currency as CurrencyIsoCode.
+   */
+  currencies?: Pick<OrgCurrencies, 'isMultiCurrency' | 'rates'>;
 }
 
 export class PaymentMirror {
@@ -80,8 +84,10 @@ export class PaymentMirror {
     }, { maxBatch: 200, windowMs: 10 });
   }
 
-  upsertInvoice(invoice: MirrorInvoice & { txnDate: string | null }): Promise<true> {
+  async upsertInvoice(invoice: MirrorInvoice & { txnDate: string | null }): Promise<true> {
+    const recordCurrency = await this.recordCurrency(invoice.currency);
     return this.writeBack.upsert(SOBJECTS.invoice, INVOICE_FIELDS.quickBooksKey, {
+      ...(recordCurrency ? { [INVOICE_FIELDS.currencyIsoCode]: recordCurrency } : {}),
       [INVOICE_FIELDS.quickBooksKey]: invoice.key,
       ...(invoice.opportunityId ? { [INVOICE_FIELDS.opportunity]: invoice.opportunityId } : {}),
       ...(invoice.accountId ? { [INVOICE_FIELDS.account]: invoice.accountId } : {}),
@@ -94,6 +100,17 @@ export class PaymentMirror {
       [INVOICE_FIELDS.voided]: invoice.voided,
       [INVOICE_FIELDS.lastPaymentDate]: invoice.lastPaymentDate,
     });
+  }
+
+  /**
+   * In a multi-currency org the row's own currency is the invoice's, so Total and Balance show in it. A
+   * currency the org has not activated cannot be set (the row keeps the default and Currency__c says which).
+   */
+  async recordCurrency(currency: string | null): Promise<string | null> {
+    const org = this.options.currencies;
+    if (!currency || !org || !(await org.isMultiCurrency())) return null;
+    const code = currency.trim().toUpperCase();
+    return (await org.rates()).rates.has(code) ? code : null;
   }
 
   /** The Salesforce id of a mirror row (payment rows need it for their master-detail parent). */
@@ -161,7 +178,7 @@ export class PaymentMirror {
       ...(accountIds.length > 0 ? [`${INVOICE_FIELDS.account} IN (${soqlIdList(accountIds)})`] : []),
     ];
     if (conditions.length === 0) return [];
-    const fields = this.options.multiCurrency ? `${ROW_FIELDS}, ${ACCOUNT_CURRENCY}` : ROW_FIELDS;
+    const fields = (await this.options.currencies?.isMultiCurrency()) ? `${ROW_FIELDS}, ${ACCOUNT_CURRENCY}` : ROW_FIELDS;
     const rows = await this.query<InvoiceRow>(`SELECT ${fields} FROM ${SOBJECTS.invoice} WHERE ${conditions.join(' OR ')} ORDER BY CreatedDate, ${INVOICE_FIELDS.quickBooksKey}`, 'the invoice roll-up query');
     return rows.map(toMirrorInvoice);
   }

@@ -10,7 +10,7 @@ const OPP = '006000000000001AAA';
 const ACC = '001000000000001AAA';
 const row = (over: Partial<RollupInvoice>): RollupInvoice => ({ key: 'r:1', realmId: 'r', invoiceId: '1', opportunityId: OPP, accountId: ACC, docNumber: '1001', total: 100, balance: 100, dueDate: '2026-12-01', lastPaymentDate: null, voided: false, currency: 'USD', accountCurrency: null, ...over });
 /** A single-currency USD org. */
-const usdOrg = { multiCurrency: false, rates: async (): Promise<CurrencyRates> => singleCurrency('USD') };
+const usdOrg = { isMultiCurrency: async () => false, rates: async (): Promise<CurrencyRates> => singleCurrency('USD') };
 
 describe('PaymentRollups', () => {
   it('merges requests made during a run into one later run that reads the newer mirror', async () => {
@@ -91,7 +91,7 @@ describe('PaymentRollups across currencies', () => {
 
   it('writes each Account’s totals in its own currency and warns about an invoice in an inactive currency', async () => {
     let reads = 0;
-    const org = { multiCurrency: true, rates: async (): Promise<CurrencyRates> => (reads++, { corporate: 'USD', rates: new Map([['USD', 1], ['EUR', 0.92], ['GBP', 0.79]]) }) };
+    const org = { isMultiCurrency: async () => true, rates: async (): Promise<CurrencyRates> => (reads++, { corporate: 'USD', rates: new Map([['USD', 1], ['EUR', 0.92], ['GBP', 0.79]]) }) };
     const { writes, warnings } = await rollUp(
       [
         row({ key: 'us:1', currency: 'USD', balance: 1500, dueDate: '2026-11-01', accountCurrency: 'EUR' }),
@@ -118,12 +118,12 @@ describe('PaymentRollups across currencies', () => {
     expect(writes).toEqual([{ Id: ACC, Open_Balance__c: 1500, Overdue_Balance__c: 0 }]);
     expect(warnings).toEqual([expect.objectContaining({ accountId: ACC, invoiceKey: 'uk:1', currency: 'GBP', accountCurrency: 'USD' })]);
     expect(warnings[0]!.msg).toContain('the Salesforce org has the single currency USD');
-    expect(warnings[0]!.fix).toBe('Enable multiple currencies in Salesforce, activate GBP in Setup > Manage Currencies and set SALESFORCE_MULTICURRENCY=true.');
+    expect(warnings[0]!.fix).toBe('Enable multiple currencies in Salesforce and activate GBP in Setup > Manage Currencies (the middleware notices the change by itself).');
   });
 
   it('does not read the rates for deals alone', async () => {
     const rates = jest.fn(async (): Promise<CurrencyRates> => singleCurrency('USD'));
-    await rollUp([row({})], { multiCurrency: true, rates }, { opps: [OPP], accounts: [] });
+    await rollUp([row({})], { isMultiCurrency: async () => true, rates }, { opps: [OPP], accounts: [] });
     expect(rates).not.toHaveBeenCalled();
   });
 });

@@ -34,7 +34,7 @@ export class PaymentRollups {
     private readonly writeBack: Pick<SalesforceWriteBack, 'update'>,
     private readonly logger: Logger,
     private readonly today: () => string,
-    private readonly currencies: Pick<OrgCurrencies, 'rates' | 'multiCurrency'>,
+    private readonly currencies: Pick<OrgCurrencies, 'rates' | 'isMultiCurrency'>,
   ) {}
 
   /** Resolves when a run that started after this call has written these records. */
@@ -67,24 +67,25 @@ export class PaymentRollups {
     this.runs += 1;
     const today = this.today();
     const org = accountIds.length > 0 ? await this.currencies.rates() : null;
+    const multiCurrency = accountIds.length > 0 && (await this.currencies.isMultiCurrency());
     const writes: Array<Promise<true>> = [];
     for (let i = 0; i < Math.max(opportunityIds.length, accountIds.length); i += CHUNK) {
       const opps = opportunityIds.slice(i, i + CHUNK);
       const accounts = accountIds.slice(i, i + CHUNK);
       const invoices = await this.mirror.invoicesOf(opps, accounts);
       for (const id of opps) writes.push(this.writeOpportunity(id, invoices.filter((inv) => sameId(inv.opportunityId, id))));
-      for (const id of accounts) writes.push(this.writeAccount(id, invoices.filter((inv) => sameId(inv.accountId, id)), today, org!));
+      for (const id of accounts) writes.push(this.writeAccount(id, invoices.filter((inv) => sameId(inv.accountId, id)), today, org!, multiCurrency));
     }
     await Promise.all(writes);
     this.logger.debug({ opportunities: opportunityIds.length, accounts: accountIds.length }, 'payment roll-ups written');
   }
 
-  private writeAccount(id: string, invoices: RollupInvoice[], today: string, org: CurrencyRates): Promise<true> {
+  private writeAccount(id: string, invoices: RollupInvoice[], today: string, org: CurrencyRates, multiCurrency: boolean): Promise<true> {
     // A single-currency org has one currency for all; a multi-currency org converts into the Account's.
-    const accountCurrency = (this.currencies.multiCurrency ? invoices[0]?.accountCurrency : null) ?? org.corporate;
+    const accountCurrency = (multiCurrency ? invoices[0]?.accountCurrency : null) ?? org.corporate;
     const totals = rollupAccount(invoices, today, org, accountCurrency);
     for (const { invoice, currency, missing } of totals.unconverted) {
-      const { reason, fix } = this.unconvertible(missing, org);
+      const { reason, fix } = this.unconvertible(missing, org, multiCurrency);
       this.logger.warn(
         { accountId: id, invoiceKey: invoice.key, currency, accountCurrency, fix },
         `Invoice ${invoice.key} in ${currency} is left out of the Open and Overdue Balance of Account ${id} (${accountCurrency}): ${reason}. Fix: ${fix}`,
@@ -94,15 +95,15 @@ export class PaymentRollups {
   }
 
   /** Why Salesforce cannot convert `missing`, and what an admin does about it. */
-  private unconvertible(missing: string, org: CurrencyRates): { reason: string; fix: string } {
-    return this.currencies.multiCurrency
+  private unconvertible(missing: string, org: CurrencyRates, multiCurrency: boolean): { reason: string; fix: string } {
+    return multiCurrency
       ? {
           reason: `${missing} is not an active currency in Salesforce`,
           fix: `Activate ${missing} with its conversion rate in Setup > Manage Currencies; the Account's next roll-up includes the invoice.`,
         }
       : {
           reason: `the Salesforce org has the single currency ${org.corporate}`,
-          fix: `Enable multiple currencies in Salesforce, activate ${missing} in Setup > Manage Currencies and set SALESFORCE_MULTICURRENCY=true.`,
+          fix: `Enable multiple currencies in Salesforce and activate ${missing} in Setup > Manage Currencies (the middleware notices the change by itself).`,
         };
   }
 

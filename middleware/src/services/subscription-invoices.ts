@@ -10,6 +10,7 @@ import type { SfLineItem, SfOpportunity } from '../sync/source';
 import type { BillingEntities, BillingEntity } from './billing-entities';
 import { requestIdFor } from './customer-resolver';
 import type { InvoiceRecorder, QboInvoice } from './invoice-recorder';
+import { inactiveReferences } from './invoice-references';
 import { problemsError, type Prepared, type ScheduleOutcome, type SubscriptionPlanner, type SyncOutcome } from './invoice-sync';
 
 /**
@@ -185,7 +186,11 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
       invoice = await findPeriodInvoice(company, customer.id, opp.Id, date);
       if (invoice) action = 'adopted';
     }
-    invoice ??= await company.create<QboInvoice>('Invoice', body, requestIdFor('sub', opp.Id, period.index));
+    invoice ??= await company.create<QboInvoice>('Invoice', body, requestIdFor('sub', opp.Id, period.index)).catch(async (error: unknown) => {
+      // QBO's 610 names nothing: say which product's item, customer or term is inactive, and the fix.
+      const inactive = isQboFaultCode(error, '610') ? await inactiveReferences(company, opp, { items, customer, termId: body.SalesTermRef?.value }).catch(() => []) : [];
+      throw inactive.length > 0 ? problemsError(opp.Id, inactive) : error;
+    });
     await this.deps.recorder.record(opp, entity, invoice, { action, jobId: options.jobId, customerId: customer.id, summary: draft.summary, period: info });
     await this.deps.rollup?.(opp.Id, opp.AccountId).catch((error: unknown) => this.deps.logger.warn({ err: error, opportunityId }, 'invoice roll-up after a subscription period failed'));
     await this.showNext(stored);

@@ -6,13 +6,14 @@ describe('customer names', () => {
   it('replaces the sub-customer colon, folds whitespace and respects the length limit', () => {
     expect(displayNameFor("  O'Brien   &  Sons:West ")).toBe("O'Brien & Sons -West");
     const long = 'A'.repeat(120);
-    expect(displayNameFor(long)).toHaveLength(100);
-    expect(displayNameFor(long, { maxLength: 500 })).toHaveLength(120);
+    expect(displayNameFor(long)).toBe(long); // QBO's DisplayName holds 500
+    expect(displayNameFor('A'.repeat(501))).toHaveLength(500);
+    expect(displayNameFor(long, { maxLength: 100 })).toHaveLength(100);
   });
 
   it('builds a stable disambiguated name within the limit', () => {
-    const name = disambiguatedNameFor({ Id: account.Id, Name: 'B'.repeat(120) });
-    expect(name).toHaveLength(100);
+    const name = disambiguatedNameFor({ Id: account.Id, Name: 'B'.repeat(600) });
+    expect(name).toHaveLength(500);
     expect(name.endsWith(' [001000000000001]')).toBe(true);
     expect(disambiguatedNameFor(account)).toBe(disambiguatedNameFor(account));
   });

@@ -1,11 +1,15 @@
+import { fitTo, QBO_LIMITS } from './qbo-limits';
 import type { SfAccount } from './source';
 
-/** QBO's limits on customer DisplayName; configurable because Intuit's docs and reality disagree (100 vs 500). */
+/**
+ * The longest DisplayName Ledgerline gives a customer: QBO's own limit (500, see qbo-limits.ts) unless
+ * `QBO_DISPLAY_NAME_MAX` asks for shorter names.
+ */
 export interface NameRules {
   maxLength: number;
 }
 
-export const DEFAULT_NAME_RULES: NameRules = { maxLength: 100 };
+export const DEFAULT_NAME_RULES: NameRules = { maxLength: QBO_LIMITS.customer.DisplayName };
 
 /**
  * The DisplayName a Salesforce Account gets in QBO: whitespace folded, the colon (QBO's sub-customer
@@ -74,7 +78,5 @@ export function matchCustomer(
 }
 
 function cutTo(text: string, max: number): string {
-  if (text.length <= max) return text;
-  // Never cut inside a surrogate pair.
-  return Array.from(text).slice(0, max).join('').slice(0, max).trimEnd();
+  return fitTo(text, Math.min(max, QBO_LIMITS.customer.DisplayName));
 }

@@ -1,5 +1,6 @@
 import { roundUnitPrice, toCents, fromCents, sumCents } from './money';
 import { problem, type Problem } from './problems';
+import { QBO_LIMITS } from './qbo-limits';
 import type { SfLineItem, SfOpportunity } from './source';
 
 /** What we know about one QBO company (billing entity) when mapping. */
@@ -15,6 +16,10 @@ export interface CompanyContext {
   taxCodes?: { taxable: string; nonTaxable: string };
   /** QBO Terms by name (`Net 30` …), as the Account's `Payment_Terms__c` picklist names them. */
   terms: Map<string, { id: string; dueDays: number | null }>;
+  /** With multicurrency: every currency the company can bill in (home and active CompanyCurrency), when known. */
+  currencies?: Set<string>;
+  /** Inactive QBO Terms by name (without QBO's " (deleted)" suffix) and id. */
+  inactiveTerms?: Map<string, string>;
   /** A sales-form custom field for the PO number, when the company has one (Preferences.SalesFormsPrefs). */
   poCustomField?: { definitionId: string; name: string };
 }
@@ -81,8 +86,8 @@ export interface DraftSummary {
 
 export type DraftResult = { ok: true; invoice: InvoiceDraft; summary: DraftSummary } | { ok: false; problems: Problem[] };
 
-const MEMO_LIMIT = 1000;
-const DESCRIPTION_LIMIT = 4000;
+const MEMO_LIMIT = QBO_LIMITS.invoice.CustomerMemo;
+const DESCRIPTION_LIMIT = QBO_LIMITS.invoice.LineDescription;
 const PO_LIMIT = 31; // QBO sales-form custom fields hold 31 characters.
 
 /** The marker written to PrivateNote so an invoice can always be traced back to its Opportunity. */
@@ -137,6 +142,8 @@ export function checkBillable(opp: SfOpportunity, company: CompanyContext): Prob
     const terms = account.Payment_Terms__c;
     if (!terms) {
       problems.push(problem('NO_PAYMENT_TERMS', account.Id, `${accountLabel} has no Payment Terms.`, 'Choose Payment Terms on the Account (e.g. Net 30).'));
+    } else if (!company.terms.has(terms) && company.inactiveTerms?.has(terms)) {
+      problems.push(problem('INACTIVE_TERM', account.Id, `Payment Terms "${terms}" (QuickBooks term #${company.inactiveTerms.get(terms)}) of ${accountLabel} are inactive in QuickBooks company ${company.realmId}.`, 'Make the term active in QuickBooks (Settings \u2192 All lists \u2192 Terms), or choose other Payment Terms on the Account, then retry.'));
     } else if (!company.terms.has(terms)) {
       problems.push(problem('UNKNOWN_PAYMENT_TERMS', account.Id, `Payment Terms "${terms}" of ${accountLabel} do not exist in QuickBooks company ${company.realmId}.`, `Create a term named "${terms}" in QuickBooks (Settings → All lists → Terms) or choose one of: ${[...company.terms.keys()].join(', ')}.`));
     }
@@ -144,6 +151,9 @@ export function checkBillable(opp: SfOpportunity, company: CompanyContext): Prob
   const currency = opportunityCurrency(opp, company);
   if (currency !== company.homeCurrency.toUpperCase() && !company.multiCurrency) {
     problems.push(problem('CURRENCY_NOT_ENABLED', opp.Id, `${oppLabel} is in ${currency} but QuickBooks company ${company.realmId} bills only in ${company.homeCurrency} (multicurrency is off).`, `Turn on multicurrency in QuickBooks, or quote the deal in ${company.homeCurrency}.`));
+  } else if (company.multiCurrency && company.currencies && !company.currencies.has(currency)) {
+    const listed = [...company.currencies].sort().join(', ');
+    problems.push(problem('CURRENCY_NOT_ENABLED', opp.Id, `${oppLabel} is in ${currency} but QuickBooks company ${company.realmId} has no active ${currency} currency (it bills in ${listed}).`, `Add ${currency} in QuickBooks (Settings \u2192 Currencies), or quote the deal in one of ${listed}.`));
   }
   const lines = lineItemsOf(opp);
   if (lines.length === 0) {

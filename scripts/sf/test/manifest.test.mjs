@@ -126,7 +126,7 @@ export function cliManifestComponents(sourceDir) {
         env: {
           ...process.env,
           SF_DISABLE_TELEMETRY: 'true',
-          SF_AUTOUPDATE_DISABLE: 'true',
+          SF_DISABLE_AUTOUPDATE: 'true',
           SF_HIDE_RELEASE_NOTES: 'true',
           SF_SKIP_NEW_VERSION_CHECK: 'true'
         },

@@ -9,7 +9,9 @@ type Handler = (req: Request) => unknown;
 export function controlRouter(control: QboEmulatorControl): Router {
   const router = express.Router();
   router.use(express.json({ limit: '10mb' }));
+  const routes: string[] = [];
   const route = (method: 'get' | 'post' | 'delete' | 'put', path: string, handler: Handler) => {
+    routes.push(`${method.toUpperCase()} /__control${path === '/' ? '' : path}`);
     router[method](path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const result = await handler(req);
@@ -64,6 +66,8 @@ export function controlRouter(control: QboEmulatorControl): Router {
   });
   route('get', '/webhooks/deliveries', () => control.webhooks.deliveries());
   route('post', '/reset', () => control.reset());
+  // The URL the emulator prints: it answers with what can be done under it.
+  route('get', '/', () => ({ emulator: 'QuickBooks Online', realms: control.realms(), routes, docs: 'middleware/src/emulators/quickbooks/README.md' }));
 
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof QboFault) res.status(error.status).json(error.toBody());

@@ -1,5 +1,5 @@
 /**
- * QBO fault shapes. Texts marked [C] are recorded from the real service (see FACTS.md); the rest are
+ * QBO fault shapes. Texts marked [C] are recorded from the real service (see reference/FACTS.md); the rest are
  * best guesses and say so in the README.
  */
 export interface FaultError {

@@ -1,5 +1,5 @@
 /**
- * Every knob of the emulator. Items the reference material could not confirm (FACTS.md [U]) are
+ * Every knob of the emulator. Items the reference material could not confirm (reference/FACTS.md [U]) are
  * options here, with the default we believe closest to the real service.
  */
 export type WebhookFormat = 'cloudevents' | 'legacy';
@@ -112,7 +112,7 @@ export function resolveOptions(input: EmulatorOptionsInput = {}): EmulatorOption
     automatedSalesTax: true,
     taxRatePercent: 8,
     exchangeRates: { EUR: 1.08, GBP: 1.27, CAD: 0.73, AUD: 0.66 },
-    displayNameMaxLength: 100,
+    displayNameMaxLength: 500,
     nameUniqueCaseInsensitive: true,
     strictProperties: true,
     strictLineAmounts: true,

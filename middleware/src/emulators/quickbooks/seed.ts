@@ -117,6 +117,8 @@ export function seedRealm(store: RealmStore, options: EmulatorOptions): void {
     SalesTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: '1', name: 'California' }, TaxTypeApplicable: 'TaxOnAmount', TaxOrder: 0 }] },
     PurchaseTaxRateList: { TaxRateDetail: [] },
   }, { id: '2', ...silent });
+  // The currencies the company may bill in besides its home currency (used once multicurrency is on).
+  for (const code of Object.keys(options.exchangeRates)) if (code !== options.homeCurrency) store.insert('CompanyCurrency', { Code: code, Name: code, Active: true }, silent);
   TERMS.forEach(([Name, DueDays]) => store.insert('Term', { Name, Active: true, Type: 'STANDARD', DiscountPercent: 0, DueDays, DiscountDays: 0 }, silent));
   for (const item of ITEMS) {
     const { account, ...rest } = item;

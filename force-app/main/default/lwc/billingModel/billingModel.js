@@ -14,10 +14,10 @@ const BADGE_CLASSES = {
 /** Which middleware problem codes each readiness check covers (middleware/src/sync/problems.ts). */
 export const CHECKS = [
     { name: 'lines', codes: ['NO_LINE_ITEMS', 'INVALID_QUANTITY', 'INVALID_PRICE', 'INVALID_DISCOUNT'] },
-    { name: 'customer', codes: ['NO_ACCOUNT', 'PROBABLE_CUSTOMER_MATCH'] },
+    { name: 'customer', codes: ['NO_ACCOUNT', 'PROBABLE_CUSTOMER_MATCH', 'INACTIVE_CUSTOMER'] },
     { name: 'email', codes: ['NO_BILLING_EMAIL', 'INVALID_BILLING_EMAIL'] },
-    { name: 'terms', codes: ['NO_PAYMENT_TERMS', 'UNKNOWN_PAYMENT_TERMS'] },
-    { name: 'products', codes: ['PRODUCT_WITHOUT_SKU', 'UNMAPPED_PRODUCT'] },
+    { name: 'terms', codes: ['NO_PAYMENT_TERMS', 'UNKNOWN_PAYMENT_TERMS', 'INACTIVE_TERM'] },
+    { name: 'products', codes: ['PRODUCT_WITHOUT_SKU', 'UNMAPPED_PRODUCT', 'INACTIVE_ITEM'] },
     { name: 'currency', codes: ['CURRENCY_NOT_ENABLED', 'CURRENCY_MISMATCH'] },
     { name: 'entity', codes: ['UNKNOWN_BILLING_ENTITY'] },
     { name: 'excluded', codes: ['EXCLUDED'] }

@@ -59,8 +59,7 @@ export function checkUniqueName(
   }
 }
 
-export function checkNameFormat(ctx: EntityContext, field: string, name: string, allowColon: boolean): void {
-  const max = ctx.options.displayNameMaxLength;
+export function checkNameFormat(ctx: EntityContext, field: string, name: string, allowColon: boolean, max = ctx.options.displayNameMaxLength): void {
   if (name.length === 0 || name.length > max) throw faults.stringLength(field, max, name.length);
   if (!allowColon && name.includes(':')) throw faults.business(`${field} cannot contain a colon (:).`, field);
 }
@@ -77,4 +76,10 @@ export function addressWithId(ctx: EntityContext, value: unknown): Entity | unde
   const addr = asObject(value);
   if (!addr) return undefined;
   return addr.Id ? { ...addr } : { Id: ctx.store.nextId('PhysicalAddress'), ...addr };
+}
+
+/** Intuit's entity reference: a longer value is refused (the code and text are [U], see faults.stringLength). */
+export function checkMaxLength(body: Entity, field: string, max: number): void {
+  const value = asString(body[field]);
+  if (value !== undefined && value.length > max) throw faults.stringLength(field, max, value.length);
 }

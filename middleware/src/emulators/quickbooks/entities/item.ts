@@ -5,6 +5,9 @@ import { checkNameFormat, checkUniqueName, deletedSuffix, namedRef, optionalRef,
 import { today, type EntityContext } from './context';
 import type { EntityDef } from './types';
 
+/** Intuit's Item reference: Name holds at most 100 characters. */
+const ITEM_NAME_MAX = 100;
+
 function accountRef(ctx: EntityContext, body: Entity, field: string, required: boolean): Entity | undefined {
   if (body[field] === undefined) {
     if (required) throw faults.requiredParam(field);
@@ -29,7 +32,7 @@ export const itemDef: EntityDef = {
     const rawName = asString(body.Name)?.trim();
     if (!rawName) throw faults.requiredParam('Name');
     const parent = optionalRef(ctx, 'Item', body.ParentRef, 'ParentRef');
-    checkNameFormat(ctx, 'Name', rawName.replace(/ \(deleted\)$/, ''), false);
+    checkNameFormat(ctx, 'Name', rawName.replace(/ \(deleted\)$/, ''), false, ITEM_NAME_MAX);
     const name = deletedSuffix(rawName, body.Active !== false, existing ? existing.Active !== false : true);
     checkUniqueName(ctx, ['Item'], 'Name', name, { entity: 'Item', id: existing?.Id as string | undefined },
       'Another product or service is already using this name. Please use a different name.');

@@ -86,6 +86,23 @@ export const taxRateDef: EntityDef = {
   known: ['Name', 'Description', 'Active', 'RateValue', 'AgencyRef', 'SpecialTaxType', 'DisplayType', 'EffectiveTaxRate'],
 };
 
+/**
+ * The foreign currencies a multicurrency company has added (QBO lists the home currency nowhere here):
+ * `select * from CompanyCurrency` answers the active ones, like any name list.
+ */
+export const companyCurrencyDef: EntityDef = {
+  name: 'CompanyCurrency',
+  kind: 'list',
+  cdc: false,
+  known: ['Code', 'Name', 'Active', 'CustomField'],
+  queryable: ['Id', 'Code', 'Name', 'Active', 'MetaData.CreateTime', 'MetaData.LastUpdatedTime'],
+  prepare(_ctx, body) {
+    const code = asString(body.Code)?.trim().toUpperCase();
+    if (!code) throw faults.requiredParam('Code');
+    return { ...body, Code: code, Name: asString(body.Name) ?? code, Active: body.Active !== false };
+  },
+};
+
 export const companyInfoDef: EntityDef = {
   name: 'CompanyInfo',
   kind: 'singleton',

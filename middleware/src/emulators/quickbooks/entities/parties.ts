@@ -2,7 +2,7 @@
 import { faults } from '../faults';
 import { asString, refValue, type Entity } from '../json';
 import { currencyRef, homeCurrency, multiCurrencyEnabled, type EntityContext, automatedSalesTax } from './context';
-import { addressWithId, checkNameFormat, checkUniqueName, deletedSuffix, namedRef, optionalRef, requireRef } from './common';
+import { addressWithId, checkMaxLength, checkNameFormat, checkUniqueName, deletedSuffix, namedRef, optionalRef, requireRef } from './common';
 import type { EntityDef } from './types';
 
 const PARTY_ENTITIES = ['Customer', 'Vendor', 'Employee'];
@@ -21,7 +21,16 @@ function resolveDisplayName(body: Entity): string {
   return derived;
 }
 
+/** Intuit's Customer/Vendor/Employee reference: CompanyName max 100 characters, PrintOnCheckName max 110. */
+const NAME_FIELD_LIMITS: Array<[string, number]> = [['CompanyName', 100], ['PrintOnCheckName', 110]];
+
+/** The derived PrintOnCheckName (DisplayName, FACTS §4) within its own limit; longer names are a guess [U]. */
+function checkName(displayName: string): string {
+  return displayName.slice(0, NAME_FIELD_LIMITS[1]![1]);
+}
+
 function displayNameFor(ctx: EntityContext, entity: string, body: Entity, existing: Entity | undefined, allowColon: boolean): string {
+  for (const [field, max] of NAME_FIELD_LIMITS) checkMaxLength(body, field, max);
   const active = body.Active !== false;
   const wasActive = existing ? existing.Active !== false : true;
   const name = deletedSuffix(resolveDisplayName(body), active, wasActive);
@@ -68,7 +77,7 @@ export const customerDef: EntityDef = {
       PreferredDeliveryMethod: asString(body.PreferredDeliveryMethod) ?? 'Print',
       FullyQualifiedName: parent ? `${asString(parent.FullyQualifiedName)}:${displayName}` : displayName,
       DisplayName: displayName,
-      PrintOnCheckName: existing && body.PrintOnCheckName === existing.PrintOnCheckName ? displayName : (asString(body.PrintOnCheckName) ?? displayName),
+      PrintOnCheckName: existing && body.PrintOnCheckName === existing.PrintOnCheckName ? checkName(displayName) : (asString(body.PrintOnCheckName) ?? checkName(displayName)),
       Active: body.Active !== false,
     };
     if (parent) {
@@ -99,7 +108,7 @@ export const vendorDef: EntityDef = {
       Vendor1099: body.Vendor1099 === true,
       CurrencyRef: partyCurrency(ctx, body, existing),
       DisplayName: displayName,
-      PrintOnCheckName: asString(body.PrintOnCheckName) ?? displayName,
+      PrintOnCheckName: asString(body.PrintOnCheckName) ?? checkName(displayName),
       Active: body.Active !== false,
     };
   },
@@ -112,7 +121,7 @@ export const employeeDef: EntityDef = {
   known: [...PERSON_FIELDS, 'EmployeeNumber', 'SSN', 'PrimaryAddr', 'BillableTime', 'HiredDate', 'ReleasedDate', 'BirthDate', 'Gender'],
   prepare(ctx, body, existing) {
     const displayName = displayNameFor(ctx, 'Employee', body, existing, false);
-    return { ...body, DisplayName: displayName, PrintOnCheckName: asString(body.PrintOnCheckName) ?? displayName, Active: body.Active !== false };
+    return { ...body, DisplayName: displayName, PrintOnCheckName: asString(body.PrintOnCheckName) ?? checkName(displayName), Active: body.Active !== false };
   },
 };
 

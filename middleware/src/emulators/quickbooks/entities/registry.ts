@@ -1,6 +1,6 @@
 /** Every entity the emulator serves, by canonical name and by the lower-case URL segment. */
 import { itemDef } from './item';
-import { accountDef, companyInfoDef, preferencesDef, taxCodeDef, taxRateDef, termDef } from './lists';
+import { accountDef, companyCurrencyDef, companyInfoDef, preferencesDef, taxCodeDef, taxRateDef, termDef } from './lists';
 import { customerDef, employeeDef, vendorDef } from './parties';
 import { paymentDef } from './payment';
 import { creditMemoDef, invoiceDef, salesReceiptDef } from './sales-txn';
@@ -8,7 +8,7 @@ import type { EntityDef } from './types';
 
 const ALL: EntityDef[] = [
   customerDef, vendorDef, employeeDef, itemDef, invoiceDef, creditMemoDef, salesReceiptDef, paymentDef,
-  termDef, accountDef, taxCodeDef, taxRateDef, companyInfoDef, preferencesDef,
+  termDef, accountDef, taxCodeDef, taxRateDef, companyInfoDef, preferencesDef, companyCurrencyDef,
 ];
 
 const BY_LOWER = new Map(ALL.map((d) => [d.name.toLowerCase(), d]));
