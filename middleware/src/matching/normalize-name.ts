@@ -10,6 +10,8 @@ const LEGAL_FORMS = new Set([
   'gmbh', 'mbh', 'ag', 'kg', 'kgaa', 'ohg', 'ug', 'ev', 'se', 'sa', 'sarl', 'sas', 'sasu', 'sl', 'slu', 'srl', 'spa',
   'bv', 'nv', 'vof', 'plc', 'pty', 'pte', 'lp', 'llp', 'lllp', 'pllc', 'pc', 'pa', 'oy', 'oyj', 'ab', 'as', 'asa',
   'aps', 'ek', 'kk', 'kft', 'zrt', 'sro', 'doo', 'ltda', 'cv', 'sapi', 'ulc', 'nl',
+  // US professional forms: service corporation (WI), professional service corporation (WA), professional corporation (CA).
+  'sc', 'ps', 'apc',
 ]);
 
 /** Words that carry no identity ("Hometown Hardware of Ames" = "Hometown Hardware - Ames"). */
@@ -141,7 +143,11 @@ export function withDepartmentRemoved(name: string): string[] {
   if (!found) return [name];
   const tail = joinInitials(words(foldText(found[2] as string)));
   if (tail.length === 0 || !tail.every((w) => DEPARTMENT_WORDS.has(w))) return [name];
-  return [name, (found[1] as string).trim()];
+  const head = (found[1] as string).trim();
+  // "Lee, Elizabeth (billing)" tells one person from another of the same name; the tail stays.
+  const comma = /^[^,]+,\s*([^,]+)$/.exec(head);
+  if (comma && !isLegalFormOnly(comma[1] as string)) return [name];
+  return [name, head];
 }
 
 export function stripQboArtifacts(name: string): string {
