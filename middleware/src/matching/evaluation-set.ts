@@ -6,6 +6,8 @@
  * city, state, postal, country, linked (Account.QuickBooks_Customer_Id__c), active (customer).
  */
 import { parseCsv } from './csv';
+import { matchCustomers } from './customer-matcher';
+import { evaluateProposals, type Quality } from './evaluate';
 import type { MatchAccount, MatchCustomer } from './types';
 
 export interface EvaluationSet {
@@ -49,4 +51,30 @@ export function parseEvaluationSet(csv: string): EvaluationSet {
     } else throw new Error(`${where}: side must be A (Account) or C (customer), not "${row.side}"`);
   });
   return set;
+}
+
+/** Goals on the realistic set: no wrong link, most companies linked without a person, duplicates found. */
+export const REALISTIC_TARGETS = { falseLinks: 0, exactRecall: 0.85, recall: 0.95, duplicateRecall: 0.9 } as const;
+
+/** Matches the set and scores the result against its ground truth. */
+export function evaluateSet(set: EvaluationSet): Quality {
+  const r = matchCustomers(set.accounts, set.customers);
+  return evaluateProposals(
+    [...r.exact, ...r.probable].map((p) => ({ left: p.accountId, right: p.customerId, tier: p.tier })),
+    { left: set.truth.account, right: set.truth.customer },
+    { left: r.duplicateAccounts.map((g) => g.ids), right: r.duplicateCustomers.map((g) => g.ids) },
+  );
+}
+
+/** The targets a quality misses, each as a sentence; empty when all hold. Recall is per company. */
+export function missedTargets(q: Quality, t: typeof REALISTIC_TARGETS = REALISTIC_TARGETS): string[] {
+  const missed: string[] = [];
+  if (q.falseLinks > t.falseLinks) missed.push(`${q.falseLinks} false links (target ${t.falseLinks})`);
+  if (q.companies.exactRecall < t.exactRecall) missed.push(`exact-tier recall ${q.companies.exactRecall.toFixed(3)} < ${t.exactRecall}`);
+  if (q.companies.recall < t.recall) missed.push(`all-tier recall ${q.companies.recall.toFixed(3)} < ${t.recall}`);
+  for (const side of ['left', 'right'] as const) {
+    const d = q.duplicates[side];
+    if (d.recall < t.duplicateRecall) missed.push(`duplicate-pair recall (${side === 'left' ? 'Accounts' : 'customers'}) ${d.recall.toFixed(3)} < ${t.duplicateRecall}`);
+  }
+  return missed;
 }
