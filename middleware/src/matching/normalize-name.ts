@@ -134,16 +134,24 @@ const DEPARTMENT_WORDS = new Set([
   'remittance', 'payments', 'payment', 'controller', 'old', 'inactive', 'do', 'not', 'use', 'duplicate', 'dup',
 ]);
 
-/** A last segment after " - ", ":" or in parentheses; a hyphen inside a word ("Coca-Cola") is no separator. */
-const TAIL = /^(.+?)(?:\s+[-–—]+\s*|\s*[-–—]+\s+|\s*:\s*|\s*\(\s*)([^-–—:()]+?)\s*\)?\s*$/;
+/** Where the last segment after " - ", ":" or "(" starts; a hyphen inside a word ("Coca-Cola") is no separator. */
+function tailStart(name: string): number {
+  for (let i = name.length - 1; i > 0; i -= 1) {
+    const ch = name[i] as string;
+    if (ch === ':' || ch === '(') return i;
+    if ((ch === '-' || ch === '–' || ch === '—') && (/\s/.test(name[i - 1] as string) || /\s/.test(name[i + 1] ?? ''))) return i;
+  }
+  return -1;
+}
 
 /** The name, and the name without a department tail when it has one. */
 export function withDepartmentRemoved(name: string): string[] {
-  const found = TAIL.exec(name);
-  if (!found) return [name];
-  const tail = joinInitials(words(foldText(found[2] as string)));
+  const at = tailStart(name);
+  if (at < 0) return [name];
+  const head = name.slice(0, at).replace(/[\s\-–—]+$/, '').trim();
+  if (!head) return [name];
+  const tail = joinInitials(words(foldText(name.slice(at + 1).replace(/\)\s*$/, ''))));
   if (tail.length === 0 || !tail.every((w) => DEPARTMENT_WORDS.has(w))) return [name];
-  const head = (found[1] as string).trim();
   // "Lee, Elizabeth (billing)" tells one person from another of the same name; the tail stays.
   const comma = /^[^,]+,\s*([^,]+)$/.exec(head);
   if (comma && !isLegalFormOnly(comma[1] as string)) return [name];
