@@ -35,12 +35,19 @@ describe('matchCustomers: abbreviations and department tails', () => {
 });
 
 describe('matchCustomers: names that differ only in form, with strong contact evidence', () => {
-  const fischer = { Phone: '(608) 555-0083', Billing_Email__c: 'office@fischerexcavating.com' };
-  const fischerQbo = { ...phone('608-555-0083'), ...email('office@fischerexcavating.com') };
+  const fischer = { Phone: '(608) 555-0083', Billing_Email__c: 'office@fischerexcavating.com', BillingCity: 'Portage' };
+  const fischerQbo = { ...phone('608-555-0083'), ...email('office@fischerexcavating.com'), BillAddr: { City: 'Portage' } };
 
-  it('"Fischer & Sons Excavating" / "Fischer Excavating" with the same phone and e-mail are exact', () => {
+  it('"Fischer & Sons Excavating" / "Fischer Excavating" with the same phone, e-mail and city are exact', () => {
     const r = matchCustomers([account('Fischer & Sons Excavating', fischer)], [customer('183', 'Fischer Excavating', fischerQbo)]);
     expect(r.exact.map((p) => p.customerId)).toEqual(['183']);
+  });
+
+  it('the same phone and domain without a place in common stay probable ("Initrode Group" / "Initrode Inc.")', () => {
+    const a = account('Initrode Group', { Billing_Email__c: 'ap@initrode.example', Phone: '512-555-0142' });
+    const r = matchCustomers([a], [customer('9', 'Initrode Inc.', { ...email('billing@initrode.example'), ...phone('(512) 555-0142') })]);
+    expect(r.exact).toEqual([]);
+    expect(r.probable.map((p) => p.customerId)).toEqual(['9']);
   });
 
   it('the record\'s own city in the name is form too ("Cornerstone Church of Boise")', () => {
@@ -50,7 +57,7 @@ describe('matchCustomers: names that differ only in form, with strong contact ev
   });
 
   it('one phone alone does not lift a form difference to exact', () => {
-    const r = matchCustomers([account('Fischer & Sons Excavating', { Phone: fischer.Phone })], [customer('183', 'Fischer Excavating', phone('608-555-0083'))]);
+    const r = matchCustomers([account('Fischer & Sons Excavating', { Phone: fischer.Phone, BillingCity: 'Portage' })], [customer('183', 'Fischer Excavating', { ...phone('608-555-0083'), BillAddr: { City: 'Portage' } })]);
     expect(r.exact).toEqual([]);
     expect(r.probable.map((p) => p.customerId)).toEqual(['183']);
   });

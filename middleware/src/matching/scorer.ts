@@ -51,8 +51,9 @@ export interface PairScore {
   conflict: boolean;
   /**
    * The names differ only in form (one adds descriptive words such as "Group", "& Sons" or its own city)
-   * and the contact evidence is strong (same phone plus same e-mail, domain or street address; or the same
-   * e-mail and street address) with nothing disagreeing: such a pair may be exact like a same-name pair.
+   * and the contact evidence is strong (two of: same phone, same e-mail or company domain, same street
+   * address; and the same place: city or postal code) with nothing disagreeing: such a pair may be exact
+   * like a same-name pair.
    */
   formLift: boolean;
 }
@@ -73,6 +74,8 @@ interface Contact {
   domain: boolean;
   phone: boolean;
   street: boolean;
+  /** Same postal code, or same city where a postal code is missing. */
+  place: boolean;
   disagreements: number;
 }
 
@@ -97,7 +100,7 @@ export function scorePair(a: Party, b: Party, shared: SharedValues, explain = tr
   if (link) add(WEIGHTS.linkedId, link);
   const name = compareNameSets(a.names, b.names);
   nameEvidence(name, add, ex);
-  const contact: Contact = { email: false, domain: false, phone: false, street: false, disagreements: 0 };
+  const contact: Contact = { email: false, domain: false, phone: false, street: false, place: false, disagreements: 0 };
   contactEvidence(a, b, shared, add, ex, contact);
   const address = addressEvidence(a, b, add, ex, contact);
   const corroborated = contact.email || contact.domain || contact.phone || address.corroborated;
@@ -123,7 +126,8 @@ function differsInFormOnly(name: NameComparison, a: Party, b: Party): boolean {
 }
 
 function strongContact(c: Contact): boolean {
-  return c.disagreements === 0 && ((c.phone && (c.email || c.domain || c.street)) || (c.email && c.street));
+  const agreeing = Number(c.phone) + Number(c.email || c.domain) + Number(c.street);
+  return c.disagreements === 0 && c.place && agreeing >= 2;
 }
 
 /** Why the two records are already linked by id, or null. */
@@ -190,6 +194,7 @@ function addressEvidence(a: Party, b: Party, add: Add, ex: boolean, contact: Con
       add(WEIGHTS.postalConflict, ex ? 'but different postal codes' : '');
       disagree = true;
     } else if (a.street?.number && b.street?.number) {
+      contact.place = true;
       if (a.street.number === b.street.number) {
         add(WEIGHTS.streetAndPostal, ex ? 'same street number and postal code' : '');
         corroborated = true;
@@ -198,10 +203,13 @@ function addressEvidence(a: Party, b: Party, add: Add, ex: boolean, contact: Con
     } else {
       add(WEIGHTS.postalOnly, ex ? 'same postal code' : '');
       corroborated = true;
+      contact.place = true;
     }
   } else if (a.city && b.city) {
-    if (a.city === b.city) add(WEIGHTS.city, ex ? 'same city' : '');
-    else {
+    if (a.city === b.city) {
+      add(WEIGHTS.city, ex ? 'same city' : '');
+      contact.place = true;
+    } else {
       add(WEIGHTS.cityConflict, ex ? 'but different cities' : '');
       disagree = true;
     }
