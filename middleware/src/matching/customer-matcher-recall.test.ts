@@ -41,6 +41,7 @@ describe('matchCustomers: names that differ only in form, with strong contact ev
   it('"Fischer & Sons Excavating" / "Fischer Excavating" with the same phone, e-mail and city are exact', () => {
     const r = matchCustomers([account('Fischer & Sons Excavating', fischer)], [customer('183', 'Fischer Excavating', fischerQbo)]);
     expect(r.exact.map((p) => p.customerId)).toEqual(['183']);
+    expect(r.exact[0]!.reasons).toContain('the names differ only in form and the contact details agree');
   });
 
   it('the same phone and domain without a place in common stay probable ("Initrode Group" / "Initrode Inc.")', () => {

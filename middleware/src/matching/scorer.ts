@@ -104,6 +104,8 @@ export function scorePair(a: Party, b: Party, shared: SharedValues, explain = tr
   contactEvidence(a, b, shared, add, ex, contact);
   const address = addressEvidence(a, b, add, ex, contact);
   const corroborated = contact.email || contact.domain || contact.phone || address.corroborated;
+  const formLift = differsInFormOnly(name, a, b) && strongContact(contact);
+  if (formLift) add(0, ex ? 'the names differ only in form and the contact details agree' : '');
   plus.sort((x, y) => y[0] - x[0]);
   minus.sort((x, y) => x[0] - y[0]);
   const points = Math.round(total * 100) / 100;
@@ -115,7 +117,7 @@ export function scorePair(a: Party, b: Party, shared: SharedValues, explain = tr
     linked,
     corroborated,
     conflict: address.countryConflict,
-    formLift: differsInFormOnly(name, a, b) && strongContact(contact),
+    formLift,
   };
 }
 
