@@ -59,7 +59,10 @@ export function assign(pairs: ScoredPair[], leftLabel: (a: number) => string, pr
   for (const pair of pairs.filter((p) => p.points >= probablePoints || demoted.has(p)).sort(byStrength)) {
     const own = proposalOfA.get(pair.a);
     if (own) {
-      if (own.pair !== pair) own.alternatives.push(pair);
+      if (own.pair === pair) continue;
+      own.alternatives.push(pair);
+      // A record linked exactly that also matches another right record strongly: twins on the right side.
+      if (own.tier === 'exact' && pair.points >= strongPoints && !demoted.has(pair)) rightTwins.push({ x: own.pair.b, y: pair.b, via: pair.a });
       continue;
     }
     let note = demoted.get(pair);
@@ -68,6 +71,8 @@ export function assign(pairs: ScoredPair[], leftLabel: (a: number) => string, pr
       // A weak second claim is only a hint; a strong one is shown, since it points at duplicate records.
       if (pair.points < strongPoints) continue;
       note = `the same record is also proposed for ${leftLabel(holder.pair.a)} (possible duplicate)`;
+      // Twins on the left side: the right record is already linked exactly (often by id) to another left record.
+      if (holder.tier === 'exact') leftTwins.push({ x: holder.pair.a, y: pair.a, via: pair.b });
     }
     const assigned: Assigned = { pair, tier: 'probable', reasons: note ? [...pair.reasons, note] : pair.reasons, alternatives: [] };
     proposalOfA.set(pair.a, assigned);

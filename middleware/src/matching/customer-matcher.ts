@@ -23,7 +23,8 @@ export interface MatchOptions {
 export function isExactEligible(score: PairScore, customer: Party): boolean {
   if (!customer.active) return false;
   if (score.linked) return true;
-  return score.name.relation === 'same' && score.corroborated && !score.conflict && score.points >= EXACT_POINTS;
+  const sameName = score.name.relation === 'same' || score.formLift;
+  return sameName && score.corroborated && !score.conflict && score.points >= EXACT_POINTS;
 }
 
 function scored(a: number, b: number, s: PairScore, customer: Party): ScoredPair {

@@ -4,6 +4,9 @@
  *   precision = proposals (exact + probable) whose two records are one company / all proposals
  *   recall    = records that have a counterpart on the other side and appear in a correct proposal,
  *               over all such records (both sides counted)
+ *   exact recall: the same, counting exact proposals only
+ *   companies: companies with records on both sides, and how many have a correct (exact) proposal; with
+ *               duplicates only one record of each side can be linked, so this is the recall per company
  *   duplicates: pairs inside a reported group vs pairs of records of one company on one side.
  */
 export interface Truth {
@@ -21,6 +24,11 @@ export interface Quality {
   /** Records with a counterpart on the other side, and how many of them a correct proposal covers. */
   matchable: number;
   covered: number;
+  exactCovered: number;
+  exactRecall: number;
+  companies: { matchable: number; exact: number; any: number; exactRecall: number; recall: number };
+  /** Proposals that link two different companies. */
+  falseLinks: number;
   duplicates: { left: PairQuality; right: PairQuality };
 }
 
@@ -43,6 +51,8 @@ const ratio = (num: number, den: number): number => (den === 0 ? 1 : num / den);
 export function evaluateProposals(proposals: Linked[], truth: Truth, groups: { left: string[][]; right: string[][] }): Quality {
   const coveredLeft = new Set<string>();
   const coveredRight = new Set<string>();
+  const exactCovered = new Set<string>();
+  const companiesFound = { exact: new Set<string>(), any: new Set<string>() };
   const tally = { exact: [0, 0], probable: [0, 0] };
   for (const p of proposals) {
     const company = truth.left.get(p.left);
@@ -52,6 +62,11 @@ export function evaluateProposals(proposals: Linked[], truth: Truth, groups: { l
       tally[p.tier][1] += 1;
       coveredLeft.add(p.left);
       coveredRight.add(p.right);
+      companiesFound.any.add(company);
+      if (p.tier === 'exact') {
+        exactCovered.add(`l:${p.left}`).add(`r:${p.right}`);
+        companiesFound.exact.add(company);
+      }
     }
   }
   const leftCompanies = new Set(truth.left.values());
@@ -60,6 +75,8 @@ export function evaluateProposals(proposals: Linked[], truth: Truth, groups: { l
   for (const company of truth.left.values()) if (rightCompanies.has(company)) matchable += 1;
   for (const company of truth.right.values()) if (leftCompanies.has(company)) matchable += 1;
   const covered = coveredLeft.size + coveredRight.size;
+  let bothSides = 0;
+  for (const company of leftCompanies) if (rightCompanies.has(company)) bothSides += 1;
   const total = tally.exact[0]! + tally.probable[0]!;
   const correct = tally.exact[1]! + tally.probable[1]!;
   return {
@@ -71,6 +88,16 @@ export function evaluateProposals(proposals: Linked[], truth: Truth, groups: { l
     probable: { proposals: tally.probable[0]!, correct: tally.probable[1]!, precision: ratio(tally.probable[1]!, tally.probable[0]!) },
     matchable,
     covered,
+    exactCovered: exactCovered.size,
+    exactRecall: ratio(exactCovered.size, matchable),
+    companies: {
+      matchable: bothSides,
+      exact: companiesFound.exact.size,
+      any: companiesFound.any.size,
+      exactRecall: ratio(companiesFound.exact.size, bothSides),
+      recall: ratio(companiesFound.any.size, bothSides),
+    },
+    falseLinks: total - correct,
     duplicates: { left: pairQuality(groups.left, truth.left), right: pairQuality(groups.right, truth.right) },
   };
 }

@@ -13,6 +13,7 @@ export { normalizeEmail, normalizePhone, normalizePostalCode, normalizeSku } fro
 export { isGenericDomain } from './generic-domains';
 export { evaluateProposals, type Quality } from './evaluate';
 export { generateSynthetic, type SyntheticData, type SyntheticOptions } from './synthetic';
+export { parseEvaluationSet, evaluateSet, missedTargets, REALISTIC_TARGETS, type EvaluationSet } from './evaluation-set';
 export type {
   MatchAccount, MatchCustomer, MatchProduct, MatchItem, Proposal, ItemProposal, Tier, Alternative, DuplicateGroup,
   Unmatched, CustomerMatchResult, ItemMatchResult,

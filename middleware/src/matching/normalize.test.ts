@@ -1,5 +1,5 @@
 import { normalizeCountry, normalizeEmail, normalizeEmails, normalizePhone, normalizePostalCode, normalizeSku, normalizeStreet, websiteDomain } from './normalize-contact';
-import { customerNameVariants, idInDisplayName, normalizeCompanyName } from './normalize-name';
+import { customerNameVariants, idInDisplayName, normalizeCompanyName, withDepartmentRemoved } from './normalize-name';
 import { isGenericDomain } from './generic-domains';
 
 const key = (name: string): string => normalizeCompanyName(name).key;
@@ -40,6 +40,68 @@ describe('normalizeCompanyName', () => {
   it('keeps letters of other scripts', () => {
     expect(key('株式会社 ソニー')).not.toBe('');
   });
+
+  it.each([
+    ["St. Mary's Medical Center", 'Saint Marys Medical Center'],
+    ['Mt. Hood Brewing Co.', 'Mount Hood Brewing Company'],
+    ['Blue Ridge Mtn Outfitters', 'Blue Ridge Mountain Outfitters'],
+    ['Ft. Collins Glass', 'Fort Collins Glass'],
+    ['1st Choice Plumbing LLC', 'First Choice Plumbing'],
+    ['2nd Street Brewhouse', 'Second Street Brewhouse'],
+    ['7 Hills Pediatric Dentistry', 'Seven Hills Pediatric Dentistry'],
+    ['Halvorsen Engineering Grp', 'Halvorsen Engineering Group'],
+    ['Riverside Community Ctr', 'Riverside Community Center'],
+    ['Maplewood Sr. Living', 'Maplewood Senior Living'],
+    ['Cascade Med Supply', 'Cascade Medical Supply'],
+    ['Summit Orthopedics & Sports Med', 'Summit Orthopedics and Sports Medicine'],
+    ['Prairie Wind Vet Hosp', 'Prairie Wind Veterinary Hospital'],
+    ['Grandview Sr. Apts', 'Grandview Senior Apartments'],
+    ['Ohio Valley Contractors Assn', 'Ohio Valley Contractors Association'],
+    ['Northern Plains Co-op', 'Northern Plains Cooperative'],
+    ['Fox Valley Derm', 'Fox Valley Dermatology'],
+    ['Cumberland Valley Equip', 'Cumberland Valley Equipment'],
+    ['Oak Ridge Vet Clinic', 'Oakridge Veterinary Clinic'],
+    ['Harborview Sr. Housing', 'Harbor View Senior Housing'],
+    ['Hometown Hardware of Ames', 'Hometown Hardware Ames'],
+    ['Lakeshore Pediatrics SC', 'Lakeshore Pediatrics'],
+    ['Kinnear Family Dentistry PS', 'Kinnear Family Dentistry'],
+  ])('abbreviation, long form, split or joined: "%s" ≡ "%s"', (a, b) => {
+    expect(key(a)).toBe(key(b));
+  });
+
+  it('"St" is Saint before a name and Street after a word', () => {
+    expect(key("St. Luke's Lutheran Church")).toBe(key('Saint Lukes Lutheran Church'));
+    expect(key('Church of St. Luke')).toBe(key('Church of Saint Luke'));
+    expect(key('Pine St Auto Repair')).toBe(key('Pine Street Auto Repair'));
+    expect(key('Pine St Auto Repair')).not.toBe(key('Pine Saint Auto Repair'));
+  });
+
+  it('number words become digits, so different numbers stay different', () => {
+    expect(key('Store Seven')).toBe(key('Store 7'));
+    expect(key('Store Seven')).not.toBe(key('Store 9'));
+    expect(normalizeCompanyName('First Coast Insulation').digits).toBe('1');
+  });
+});
+
+describe('department tails', () => {
+  it.each([
+    ['Fairhaven Outfitters Inc - AP Dept', 'Fairhaven Outfitters Inc'],
+    ['Norwood Paper Products Co. - Accounts Payable', 'Norwood Paper Products Co.'],
+    ['Hollister Freight Lines Inc. (A/P)', 'Hollister Freight Lines Inc.'],
+    ['Silver Creek Dental: Billing', 'Silver Creek Dental'],
+    ['Tidewater Hospitality Group – Corporate Office', 'Tidewater Hospitality Group'],
+    ['Golden Gate Bakery Supply - OLD', 'Golden Gate Bakery Supply'],
+  ])('"%s" is also known as "%s"', (name, head) => {
+    expect(withDepartmentRemoved(name)).toEqual([name, head]);
+    expect(customerNameVariants(name)).toContain(head);
+  });
+
+  it.each(['Coca-Cola', 'Keller Williams - Eastside', 'Hometown Hardware - Ames', 'Lee, Elizabeth (billing)', 'Acme (Europe)'])(
+    '"%s" keeps its tail: a place, a part of the name, or a person told apart',
+    (name) => {
+      expect(withDepartmentRemoved(name)).toEqual([name]);
+    },
+  );
 });
 
 describe('customerNameVariants', () => {

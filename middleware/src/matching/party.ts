@@ -2,7 +2,7 @@
  * One normalized view of an Account or a QBO customer ("party"), built once per record, so scoring
  * a pair never re-normalizes text.
  */
-import { customerNameVariants, idInDisplayName, normalizeCompanyName, type NormalizedName } from './normalize-name';
+import { customerNameVariants, idInDisplayName, normalizeCompanyName, withDepartmentRemoved, type NormalizedName } from './normalize-name';
 import {
   emailDomain, normalizeCountry, normalizeEmails, normalizePhone, normalizePostalCode, normalizeStreet,
   websiteDomain, type NormalizedStreet,
@@ -56,7 +56,7 @@ export function accountParty(account: MatchAccount): Party {
   return {
     id: account.Id,
     label: account.Name ?? '',
-    names: uniqueNames([account.Name ?? '']),
+    names: uniqueNames(withDepartmentRemoved(account.Name ?? '')),
     emails,
     domains: domainsOf(emails, websiteDomain(account.Website)),
     phone: normalizePhone(account.Phone),

@@ -27,7 +27,7 @@ export const WEIGHTS = {
   postalOtherNumber: 0.5,
   postalConflict: -1.5,
   city: 0.5,
-  cityConflict: -0.5,
+  cityConflict: -1,
   countryConflict: -2,
 } as const;
 
@@ -49,6 +49,34 @@ export interface PairScore {
   corroborated: boolean;
   /** A hard disagreement (different country) that keeps a pair out of the exact tier. */
   conflict: boolean;
+  /**
+   * The names differ only in form (one adds descriptive words such as "Group", "& Sons" or its own city)
+   * and the contact evidence is strong (two of: same phone, same e-mail or company domain, same street
+   * address; and the same place: city or postal code) with nothing disagreeing: such a pair may be exact
+   * like a same-name pair.
+   */
+  formLift: boolean;
+}
+
+/**
+ * Words that name the kind or form of a business rather than which business it is: a name with or
+ * without them is the same name when the contact evidence agrees. "West", "Holdings" or "Foundation"
+ * are not here: a sibling company is often named that way.
+ */
+const FORM_WORDS = new Set([
+  'group', 'services', 'service', 'associates', 'partners', 'enterprises', 'studio', 'studios', 'school', 'office',
+  'offices', 'practice', 'firm', 'agency', 'family', 'sons', 'brothers', 'dr',
+]);
+
+/** Agreement and disagreement on the contact fields of one pair. */
+interface Contact {
+  email: boolean;
+  domain: boolean;
+  phone: boolean;
+  street: boolean;
+  /** Same postal code, or same city where a postal code is missing. */
+  place: boolean;
+  disagreements: number;
 }
 
 export function toScore(points: number): number {
@@ -72,9 +100,12 @@ export function scorePair(a: Party, b: Party, shared: SharedValues, explain = tr
   if (link) add(WEIGHTS.linkedId, link);
   const name = compareNameSets(a.names, b.names);
   nameEvidence(name, add, ex);
-  let corroborated = contactEvidence(a, b, shared, add, ex);
-  const address = addressEvidence(a, b, add, ex);
-  corroborated = corroborated || address.corroborated;
+  const contact: Contact = { email: false, domain: false, phone: false, street: false, place: false, disagreements: 0 };
+  contactEvidence(a, b, shared, add, ex, contact);
+  const address = addressEvidence(a, b, add, ex, contact);
+  const corroborated = contact.email || contact.domain || contact.phone || address.corroborated;
+  const formLift = differsInFormOnly(name, a, b) && strongContact(contact);
+  if (formLift) add(0, ex ? 'the names differ only in form and the contact details agree' : '');
   plus.sort((x, y) => y[0] - x[0]);
   minus.sort((x, y) => x[0] - y[0]);
   const points = Math.round(total * 100) / 100;
@@ -86,7 +117,19 @@ export function scorePair(a: Party, b: Party, shared: SharedValues, explain = tr
     linked,
     corroborated,
     conflict: address.countryConflict,
+    formLift,
   };
+}
+
+function differsInFormOnly(name: NameComparison, a: Party, b: Party): boolean {
+  if (name.relation !== 'subset') return false;
+  const cities = `${a.city ?? ''} ${b.city ?? ''}`.split(' ');
+  return name.extra.every((w) => FORM_WORDS.has(w) || cities.includes(w));
+}
+
+function strongContact(c: Contact): boolean {
+  const agreeing = Number(c.phone) + Number(c.email || c.domain) + Number(c.street);
+  return c.disagreements === 0 && c.place && agreeing >= 2;
 }
 
 /** Why the two records are already linked by id, or null. */
@@ -110,8 +153,7 @@ function nameEvidence(name: NameComparison, add: Add, ex: boolean): void {
   }
 }
 
-function contactEvidence(a: Party, b: Party, shared: SharedValues, add: Add, ex: boolean): boolean {
-  let corroborated = false;
+function contactEvidence(a: Party, b: Party, shared: SharedValues, add: Add, ex: boolean, contact: Contact): void {
   const email = a.emails.find((e) => b.emails.includes(e));
   if (email && shared.isShared('email', email)) {
     add(0, ex ? `same e-mail ${email}, ignored: used by ${shared.users('email', email)}+ different names` : '');
@@ -119,7 +161,7 @@ function contactEvidence(a: Party, b: Party, shared: SharedValues, add: Add, ex:
     const domain = emailDomain(email);
     const publicMailbox = !domain || isGenericDomain(domain);
     add(publicMailbox ? WEIGHTS.publicEmail : WEIGHTS.email, ex ? `same e-mail ${email}${publicMailbox ? ' (public mailbox)' : ''}` : '');
-    corroborated = true;
+    contact.email = true;
   }
   // A shared domain (a bookkeeper's) is neither evidence for nor against.
   const aDomains = a.domains.filter((d) => !shared.isShared('domain', d));
@@ -127,39 +169,53 @@ function contactEvidence(a: Party, b: Party, shared: SharedValues, add: Add, ex:
   const common = aDomains.find((d) => bDomains.includes(d));
   if (!email && common) {
     add(WEIGHTS.domain, ex ? `same company domain ${common}` : '');
-    corroborated = true;
+    contact.domain = true;
   } else if (!email && aDomains.length > 0 && bDomains.length > 0 && !common) {
     add(WEIGHTS.domainConflict, ex ? `but different company domains (${aDomains[0]} / ${bDomains[0]})` : '');
+    contact.disagreements += 1;
   }
   if (a.phone && b.phone) {
-    if (a.phone !== b.phone) add(WEIGHTS.phoneConflict, ex ? 'but different phone numbers' : '');
-    else if (shared.isShared('phone', a.phone)) add(0, ex ? 'same phone, ignored: shared by several companies' : '');
+    if (a.phone !== b.phone) {
+      add(WEIGHTS.phoneConflict, ex ? 'but different phone numbers' : '');
+      contact.disagreements += 1;
+    } else if (shared.isShared('phone', a.phone)) add(0, ex ? 'same phone, ignored: shared by several companies' : '');
     else {
       add(WEIGHTS.phone, ex ? 'same phone number' : '');
-      corroborated = true;
+      contact.phone = true;
     }
   }
-  return corroborated;
 }
 
-function addressEvidence(a: Party, b: Party, add: Add, ex: boolean): { corroborated: boolean; countryConflict: boolean } {
+function addressEvidence(a: Party, b: Party, add: Add, ex: boolean, contact: Contact): { corroborated: boolean; countryConflict: boolean } {
   let corroborated = false;
   const countryConflict = Boolean(a.country && b.country && a.country !== b.country);
   if (countryConflict) add(WEIGHTS.countryConflict, ex ? `but different countries (${a.country} / ${b.country})` : '');
+  let disagree = countryConflict;
   if (a.postal && b.postal) {
-    if (a.postal !== b.postal) add(WEIGHTS.postalConflict, ex ? 'but different postal codes' : '');
-    else if (a.street?.number && b.street?.number) {
+    if (a.postal !== b.postal) {
+      add(WEIGHTS.postalConflict, ex ? 'but different postal codes' : '');
+      disagree = true;
+    } else if (a.street?.number && b.street?.number) {
+      contact.place = true;
       if (a.street.number === b.street.number) {
         add(WEIGHTS.streetAndPostal, ex ? 'same street number and postal code' : '');
         corroborated = true;
+        contact.street = true;
       } else add(WEIGHTS.postalOtherNumber, ex ? 'same postal code, different street number' : '');
     } else {
       add(WEIGHTS.postalOnly, ex ? 'same postal code' : '');
       corroborated = true;
+      contact.place = true;
     }
   } else if (a.city && b.city) {
-    if (a.city === b.city) add(WEIGHTS.city, ex ? 'same city' : '');
-    else add(WEIGHTS.cityConflict, ex ? 'but different cities' : '');
+    if (a.city === b.city) {
+      add(WEIGHTS.city, ex ? 'same city' : '');
+      contact.place = true;
+    } else {
+      add(WEIGHTS.cityConflict, ex ? 'but different cities' : '');
+      disagree = true;
+    }
   }
+  if (disagree) contact.disagreements += 1;
   return { corroborated, countryConflict };
 }
