@@ -18,7 +18,7 @@ export function missingSettings(env: NodeJS.ProcessEnv, groups: readonly Setting
   const need = (name: string) => {
     if (!has(env, name)) missing.push(name);
   };
-  if (groups.includes('api')) need('LEDGERLINE_API_KEYS');
+  if (groups.includes('api')) ['LEDGERLINE_API_KEYS', 'LEDGERLINE_ADMIN_KEYS'].forEach(need);
   if (groups.includes('store')) need('LEDGERLINE_ENCRYPTION_KEY');
   if (groups.includes('quickbooks')) ['QBO_CLIENT_ID', 'QBO_CLIENT_SECRET', 'QBO_REDIRECT_URI'].forEach(need);
   if (groups.includes('salesforce')) {
@@ -31,12 +31,13 @@ export function missingSettings(env: NodeJS.ProcessEnv, groups: readonly Setting
 }
 
 /**
- * Stand-ins for settings a command does not use, so the one validated schema loads: the API keys guard an
+ * Stand-ins for settings a command does not use, so the one validated schema loads: the API and admin keys guard an
  * HTTP server a CLI command never starts, and the QuickBooks app is only needed to talk to QuickBooks.
  */
 function standIns(env: NodeJS.ProcessEnv, groups: readonly SettingGroup[]): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   if (!groups.includes('api') && !has(env, 'LEDGERLINE_API_KEYS')) out.LEDGERLINE_API_KEYS = randomBytes(32).toString('base64url');
+  if (!groups.includes('api') && !has(env, 'LEDGERLINE_ADMIN_KEYS')) out.LEDGERLINE_ADMIN_KEYS = randomBytes(32).toString('base64url');
   if (!groups.includes('quickbooks') && !['QBO_CLIENT_ID', 'QBO_CLIENT_SECRET', 'QBO_REDIRECT_URI'].some((n) => has(env, n))) {
     Object.assign(out, { QBO_CLIENT_ID: 'not-used-by-this-command', QBO_CLIENT_SECRET: 'not-used-by-this-command', QBO_REDIRECT_URI: 'http://127.0.0.1/not-used' });
   }

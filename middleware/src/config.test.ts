@@ -81,7 +81,7 @@ describe('loadConfig', () => {
 });
 
 describe('SALESFORCE_MULTICURRENCY', () => {
-  const base = { LEDGERLINE_API_KEYS: 'k'.repeat(40), LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+  const base = { LEDGERLINE_API_KEYS: 'k'.repeat(40), LEDGERLINE_ADMIN_KEYS: 'a'.repeat(40), LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
   it('is optional (the org is asked) and, when set, is true or false', () => {
     expect(loadConfig(base).SALESFORCE_MULTICURRENCY).toBeUndefined();
     expect(loadConfig({ ...base, SALESFORCE_MULTICURRENCY: '' }).SALESFORCE_MULTICURRENCY).toBeUndefined();

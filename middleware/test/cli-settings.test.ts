@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../src/cli/main';
-import { ALL_GROUPS, loadSettingsFor } from '../src/config-groups';
+import { ALL_GROUPS, loadSettingsFor, missingSettings } from '../src/config-groups';
 
 /**
  * Settings are asked for by what uses them, all at once: `jobs` needs only the store; `match` names every
@@ -48,7 +48,7 @@ describe('settings per entry point', () => {
   });
 
   it('the middleware checks Salesforce settings at start-up, naming them with any invalid value', () => {
-    const env = { LEDGERLINE_API_KEYS: 'k'.repeat(40), LEDGERLINE_ENCRYPTION_KEY: 'short', QBO_CLIENT_ID: 'id', QBO_CLIENT_SECRET: 'secret', QBO_REDIRECT_URI: 'https://billing.example.com/oauth/quickbooks/callback' };
+    const env = { LEDGERLINE_API_KEYS: 'k'.repeat(40), LEDGERLINE_ADMIN_KEYS: 'a'.repeat(40), LEDGERLINE_ENCRYPTION_KEY: 'short', QBO_CLIENT_ID: 'id', QBO_CLIENT_SECRET: 'secret', QBO_REDIRECT_URI: 'https://billing.example.com/oauth/quickbooks/callback' };
     expect(() => loadSettingsFor(env, ALL_GROUPS, 'The middleware')).toThrow(
       expect.objectContaining({
         code: 'CONFIG_INVALID',
@@ -57,5 +57,11 @@ describe('settings per entry point', () => {
     );
     const complete = { ...env, LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), SALESFORCE_CLIENT_ID: 'app', SALESFORCE_CLIENT_SECRET: 'app-secret' };
     expect(loadSettingsFor(complete, ALL_GROUPS, 'The middleware').SALESFORCE_CLIENT_ID).toBe('app');
+  });
+
+  it('the HTTP server needs both kinds of key; a CLI command needs neither', () => {
+    expect(missingSettings({}, ['api'])).toEqual(['LEDGERLINE_API_KEYS', 'LEDGERLINE_ADMIN_KEYS']);
+    const store = { LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(loadSettingsFor(store, ['store'], 'jobs').LEDGERLINE_ADMIN_KEYS).toHaveLength(1);
   });
 });
