@@ -3,7 +3,9 @@
 //   GET <api>/preview-data/opportunity/:id                 -> exactly what getBillingSummary returns
 //   GET <api>/preview-data/opportunity/:id/invoice-preview -> the middleware's preview JSON (optional)
 //   GET <api>/preview-data/account/:id                     -> exactly what getReceivables returns (optional)
-// Retry is always simulated here (status Queued), as Apex would do after its checks.
+//   POST <api>/preview-data/opportunity/:id/retry          -> the middleware's retry (what retrySync calls)
+//   GET <api>/preview-data/records                         -> the demo org's opportunities and accounts
+// With fixtures, Retry is simulated here (status Queued) after the same checks as Apex.
 import { ACCOUNT_SCENARIOS, OPPORTUNITY_SCENARIOS } from './fixtures';
 
 const API_BASE = new URLSearchParams(window.location.search).get('api');
@@ -25,8 +27,9 @@ function pause() {
     });
 }
 
-async function fetchJson(pathName) {
+async function fetchJson(pathName, method = 'GET') {
     const response = await window.fetch(`${API_BASE.replace(/\/+$/, '')}${pathName}`, {
+        method,
         headers: { Accept: 'application/json' }
     });
     const body = await response.json().catch(() => null);
@@ -66,6 +69,14 @@ async function retrySync(opportunityId) {
     if (!summary.opportunity.IsWon) {
         throw apexError('Only Closed Won deals are invoiced. Mark the deal Closed Won; it is then sent automatically.');
     }
+    if (API_BASE) {
+        const answer = await fetchJson(`/preview-data/opportunity/${encodeURIComponent(opportunityId)}/retry`, 'POST');
+        const rejected = (answer && answer.rejected) || [];
+        if (rejected.length > 0) {
+            throw apexError(rejected[0].error || 'The middleware refused the retry.', 400);
+        }
+        return 'Queued';
+    }
     retried.add(opportunityId);
     return 'Queued';
 }
@@ -102,6 +113,21 @@ const METHODS = {
 export async function callApex(method, params) {
     await pause();
     return METHODS[method](params);
+}
+
+/** The records the page lists: the demo org's with ?api=, else the fixture scenarios. */
+export async function listedRecords() {
+    if (API_BASE) {
+        const { opportunities = [], accounts = [] } = await fetchJson('/preview-data/records');
+        return [
+            ...opportunities.map((r) => ({ param: 'opportunity', id: r.Id, label: `Opportunity: ${r.Name}` })),
+            ...accounts.map((r) => ({ param: 'account', id: r.Id, label: `Account: ${r.Name}` }))
+        ];
+    }
+    return [
+        ...Object.entries(OPPORTUNITY_SCENARIOS).map(([id, s]) => ({ param: 'opportunity', id, label: `Opportunity: ${s.label}` })),
+        ...Object.entries(ACCOUNT_SCENARIOS).map(([id, s]) => ({ param: 'account', id, label: `Account: ${s.label}` }))
+    ];
 }
 
 export const dataSourceLabel = API_BASE ? `API ${API_BASE}` : 'fixtures';

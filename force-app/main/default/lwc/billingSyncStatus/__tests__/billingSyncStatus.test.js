@@ -39,7 +39,8 @@ describe('c-billing-sync-status', () => {
     });
 
     it('shows the introducing line of a multi-problem error as a sentence, not as a problem', () => {
-        const text = 'Opportunity 006A cannot be invoiced:\nNo billing e-mail. Fix: Add one.\nNo terms. Fix: Pick Net 30.';
+        const text =
+            'Opportunity 006A cannot be invoiced:\nNo billing e-mail. Fix: Add one.\nNo terms. Fix: Pick Net 30.';
         const element = render({ ...ERROR.opportunity, Billing_Sync_Error__c: text }, true);
         const root = element.shadowRoot;
 
