@@ -34,6 +34,13 @@ describe('npm run demo', () => {
       expect(await receivables.json()).toMatchObject({ invoiceCount: 1, byStatus: [expect.objectContaining({ status: 'Paid', count: 1 })] });
       expect((await fetch(`${stack.url}/preview-data/account/001000000000000AAA`)).status).toBe(404);
 
+      const [invoice] = stack.sf.control.query(`SELECT Id, Doc_Number__c FROM QuickBooks_Invoice__c WHERE Account__c = '${acme.Id}'`);
+      const pdf = await fetch(`${stack.url}/preview-data/invoice/${String(invoice!.Id)}/pdf`);
+      expect(pdf.status).toBe(200);
+      const bytes = Buffer.from(((await pdf.json()) as { pdf: string }).pdf, 'base64').toString('latin1');
+      expect(bytes.startsWith('%PDF-')).toBe(true);
+      expect(bytes).toContain(`Invoice ${String(invoice!.Doc_Number__c)}`);
+
       const globex = records.opportunities.find((o) => o.Name === 'Globex — advisory')!;
       expect(stack.sf.control.record('Opportunity', globex.Id)!.Billing_Sync_Status__c).toBe('Error');
       const retry = await fetch(`${stack.url}/preview-data/opportunity/${globex.Id}/retry`, { method: 'POST' });

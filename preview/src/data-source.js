@@ -4,6 +4,7 @@
 //   GET <api>/preview-data/opportunity/:id/invoice-preview -> the middleware's preview JSON (optional)
 //   GET <api>/preview-data/account/:id                     -> exactly what getReceivables returns (optional)
 //   POST <api>/preview-data/opportunity/:id/retry          -> the middleware's retry (what retrySync calls)
+//   GET <api>/preview-data/invoice/:id/pdf                  -> {pdf: base64}: what getInvoicePdf returns
 //   GET <api>/preview-data/records                         -> the demo org's opportunities and accounts
 // With fixtures, Retry is simulated here (status Queued) after the same checks as Apex.
 import { ACCOUNT_SCENARIOS, OPPORTUNITY_SCENARIOS } from './fixtures';
@@ -92,6 +93,43 @@ async function invoicePreview(opportunityId) {
     return copy(scenario.preview);
 }
 
+/** A one-page PDF showing the fixture invoice's number and total (what QuickBooks would print). */
+function fixturePdf(invoice) {
+    const lines = [`Invoice ${invoice.Doc_Number__c}`, `Total ${Number(invoice.Total__c).toFixed(2)} ${invoice.Currency__c || ''}`];
+    const stream = `BT /F1 18 Tf 24 TL 72 720 Td ${lines.map((line) => `(${line.replace(/[()\\]/g, '')}) Tj`).join(' T* ')} ET`;
+    const objects = [
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+        `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'
+    ];
+    let pdf = '%PDF-1.4\n';
+    const offsets = objects.map((object, i) => {
+        const at = pdf.length;
+        pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
+        return at;
+    });
+    const xref = pdf.length;
+    pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+    pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+    return window.btoa(pdf);
+}
+
+async function invoicePdf(invoiceRecordId) {
+    if (API_BASE) {
+        const { pdf } = await fetchJson(`/preview-data/invoice/${encodeURIComponent(invoiceRecordId)}/pdf`);
+        return pdf;
+    }
+    const invoice = Object.values(OPPORTUNITY_SCENARIOS)
+        .flatMap((scenario) => scenario.summary.invoices)
+        .find((candidate) => candidate.Id === invoiceRecordId);
+    if (!invoice) {
+        throw apexError('This invoice does not exist or you do not have access to it.');
+    }
+    return fixturePdf(invoice);
+}
+
 async function receivables(accountId) {
     if (API_BASE) {
         return fetchJson(`/preview-data/account/${encodeURIComponent(accountId)}`);
@@ -107,6 +145,7 @@ const METHODS = {
     'OpportunityBillingController.getBillingSummary': (params) => billingSummary(params.opportunityId),
     'OpportunityBillingController.retrySync': (params) => retrySync(params.opportunityId),
     'OpportunityBillingController.previewInvoice': (params) => invoicePreview(params.opportunityId),
+    'OpportunityBillingController.getInvoicePdf': (params) => invoicePdf(params.invoiceRecordId),
     'AccountReceivablesController.getReceivables': (params) => receivables(params.accountId)
 };
 

@@ -75,6 +75,19 @@ test('a partly paid invoice shows its status, amounts, paid share, payments and 
   await page.close();
 });
 
+test('View PDF opens the invoice PDF, with its number and total, in a new tab', async () => {
+  const page = await open('opportunity=partly-paid');
+  const card = page.locator('c-invoice-card');
+  await card.getByText('Invoice 1077').waitFor();
+  const [tab] = await Promise.all([context.waitForEvent('page', { timeout: 20_000 }), card.getByRole('button', { name: 'View PDF' }).click()]);
+  assert.match(tab.url(), /^blob:/);
+  const text = await page.evaluate(async (url) => (await fetch(url)).text(), tab.url());
+  assert.ok(text.startsWith('%PDF-'), text.slice(0, 20));
+  assert.ok(text.includes('(Invoice 1077) Tj') && text.includes('(Total 2150.00 USD) Tj'), text);
+  await tab.close();
+  await page.close();
+});
+
 test('an overdue invoice shows the Overdue badge, days overdue and the unpaid balance beside a paid one', async () => {
   const page = await open('opportunity=overdue');
   await page.getByText('Invoice 1081').waitFor();

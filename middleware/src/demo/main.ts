@@ -49,6 +49,17 @@ async function retryThroughMiddleware(stack: Stack | undefined, opportunityId: s
   return { status: response.status, body: await response.json().catch(() => ({ message: response.statusText })) };
 }
 
+/** The preview's View PDF, as Apex's getInvoicePdf does it: the middleware's PDF route with the API key. */
+async function pdfThroughMiddleware(stack: Stack | undefined, opportunityId: string, invoiceId: string): Promise<{ status: number; pdf?: Buffer; body?: unknown }> {
+  if (!stack) return { status: 503, body: { message: 'The demo is still starting; try again in a few seconds.' } };
+  const response = await fetch(`${stack.url}/api/v1/opportunities/${opportunityId}/invoices/${invoiceId}/pdf`, {
+    headers: { authorization: `Bearer ${stack.apiKey}`, accept: 'application/pdf' },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (response.ok) return { status: 200, pdf: Buffer.from(await response.arrayBuffer()) };
+  return { status: response.status, body: await response.json().catch(() => ({ message: response.statusText })) };
+}
+
 export async function runDemo(options: { port?: number; exit?: boolean; out?: (line: string) => void } = {}): Promise<{ stack: Stack; invoices: number; errors: number }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = path.join(REPO, 'data');
@@ -62,7 +73,7 @@ export async function runDemo(options: { port?: number; exit?: boolean; out?: (l
     webhooks: true,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }),
     env: { DATABASE_URL: `sqlite:${dbFile}`, JOB_BACKOFF_BASE_MS: '200' },
-    front: ({ sf }) => [previewDataRouter(sf.control, undefined, (id) => retryThroughMiddleware(live, id)), ...preview.map(mountPreview)],
+    front: ({ sf }) => [previewDataRouter(sf.control, undefined, (id) => retryThroughMiddleware(live, id), (id, invoiceId) => pdfThroughMiddleware(live, id, invoiceId)), ...preview.map(mountPreview)],
   });
   live = stack;
   out(`Ledgerline demo — middleware ${stack.url} (SQLite ${path.relative(REPO, dbFile)})`);

@@ -12,6 +12,8 @@ const LISTED_RECORDS = 50;
 
 /** What the preview's Retry does in a real org: Apex calls the middleware's sync route with reason "retry". */
 export type PreviewRetry = (opportunityId: string) => Promise<{ status: number; body: unknown }>;
+/** What getInvoicePdf does in a real org: the middleware's PDF route for one of the deal's invoices. */
+export type PreviewInvoicePdf = (opportunityId: string, invoiceId: string) => Promise<{ status: number; pdf?: Buffer; body?: unknown }>;
 
 /**
  * Mounts the built preview under `/preview` (and only there: `/preview-data/…` is the data router's), with
@@ -30,7 +32,7 @@ export function mountPreview(handler: RequestHandler): RequestHandler {
  * emulator's records (formula fields computed here when the emulator leaves them empty), the demo org's
  * records for the page's list, and Retry through the middleware. The real org never calls this.
  */
-export function previewDataRouter(sf: EmulatorControl, today = () => new Date().toISOString().slice(0, 10), retry?: PreviewRetry): Router {
+export function previewDataRouter(sf: EmulatorControl, today = () => new Date().toISOString().slice(0, 10), retry?: PreviewRetry, invoicePdf?: PreviewInvoicePdf): Router {
   const router = Router();
   const withFormulas = (inv: Rec): Rec => {
     const total = num(inv.Total__c);
@@ -83,6 +85,26 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
       }
       const answer = await retry(req.params.id);
       res.status(answer.status).json(answer.body);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get('/preview-data/invoice/:id/pdf', async (req, res, next) => {
+    try {
+      const invoice = sf.record('QuickBooks_Invoice__c', req.params.id);
+      const qboId = String(invoice?.QuickBooks_Key__c ?? '').split(':')[1];
+      if (!invoice || !invoice.Opportunity__c || !qboId) {
+        res.status(404).json({ message: `No QuickBooks invoice ${req.params.id} with a QuickBooks id in the demo org.` });
+        return;
+      }
+      if (!invoicePdf) {
+        res.status(503).json({ message: 'The invoice PDF is not wired in this preview: run it through npm run demo.' });
+        return;
+      }
+      const answer = await invoicePdf(String(invoice.Opportunity__c), qboId);
+      if (answer.pdf) res.json({ pdf: answer.pdf.toString('base64') });
+      else res.status(answer.status).json(answer.body);
     } catch (error) {
       next(error);
     }
