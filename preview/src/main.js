@@ -83,7 +83,7 @@ function mount() {
         element.recordId = account;
         document.getElementById('record-type').textContent = 'Account';
         document.getElementById('record-name').textContent = account;
-        document.getElementById('opportunity-fields').hidden = true;
+        document.getElementById('opportunity-fields').style.display = 'none';
     } else {
         element = createElement('c-opportunity-billing', { is: OpportunityBilling });
         element.recordId = opportunity || 'partly-paid';
