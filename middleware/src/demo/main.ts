@@ -67,15 +67,15 @@ export async function runDemo(options: { port?: number; exit?: boolean; out?: (l
   const dbFile = path.join(dataDir, 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
   const preview = options.exit ? [] : await previewHandlers(out);
-  let live: Stack | undefined;
+  const live: { stack?: Stack } = {};
   const stack = await startStack({
     port: options.port ?? Number(process.env.PORT ?? 3000),
     webhooks: true,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }),
     env: { DATABASE_URL: `sqlite:${dbFile}`, JOB_BACKOFF_BASE_MS: '200' },
-    front: ({ sf }) => [previewDataRouter(sf.control, undefined, (id) => retryThroughMiddleware(live, id), (id, invoiceId) => pdfThroughMiddleware(live, id, invoiceId)), ...preview.map(mountPreview)],
+    front: ({ sf }) => [previewDataRouter(sf.control, undefined, (id) => retryThroughMiddleware(live.stack, id), (id, invoiceId) => pdfThroughMiddleware(live.stack, id, invoiceId)), ...preview.map(mountPreview)],
   });
-  live = stack;
+  live.stack = stack;
   out(`Ledgerline demo — middleware ${stack.url} (SQLite ${path.relative(REPO, dbFile)})`);
   out(`  QuickBooks emulator ${stack.qbo.url}   Salesforce emulator ${stack.sf.url}`);
   out(`  Keys made for this run only: API key (Salesforce's Named Credential) ${stack.apiKey}`);
