@@ -30,6 +30,7 @@ const APEX_METHODS = {
   'OpportunityBillingController.getBillingSummary': { cacheable: true },
   'OpportunityBillingController.retrySync': { cacheable: false },
   'OpportunityBillingController.previewInvoice': { cacheable: false },
+  'OpportunityBillingController.getInvoicePdf': { cacheable: false },
   'AccountReceivablesController.getReceivables': { cacheable: true }
 };
 

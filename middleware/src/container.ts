@@ -340,6 +340,15 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       return accepted;
     },
     preview: (id) => previewer.preview(id),
+    async invoicePdf(id, invoiceId) {
+      const link = (await store.links.findBySalesforceId('invoice', id)).find((l) => l.qboId === invoiceId);
+      if (!link) {
+        throw new AppError('NOT_FOUND', `QuickBooks invoice ${invoiceId} is not an invoice of Opportunity ${id} as far as Ledgerline knows.`, {
+          fix: 'Open the PDF from an invoice card on the Opportunity; if the invoice was made in QuickBooks by hand, open it there.',
+        });
+      }
+      return qbo.company(link.realmId).invoicePdf(invoiceId);
+    },
     async billing(id) {
       const links = await store.links.findBySalesforceId('invoice', id);
       const jobs = await queue.list({ key: `opportunity:${id}`, limit: 5 });

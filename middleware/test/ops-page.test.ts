@@ -76,4 +76,25 @@ describe('operations page (headless Chromium)', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it("shows times in the viewer's time zone and says so when nothing needs a person", async () => {
+    const tokyo = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      const viewer = await tokyo.newContext({ timezoneId: 'Asia/Tokyo', locale: 'en-US', httpCredentials: { username: 'admin', password: stack.adminKey } });
+      const page = await viewer.newPage();
+      await page.goto(`${stack.url}/ops`);
+      await page.locator('#overall', { hasText: 'checked' }).waitFor({ timeout: 10_000 });
+      const overall = await page.locator('#overall').innerText();
+      expect(overall).toMatch(/GMT\+9/);
+      expect(overall).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+      expect(await page.locator('#companies').innerText()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+      expect(await page.locator('#timezone').innerText()).toBe('Times are shown in your time zone (Asia/Tokyo).');
+      // The earlier test's job succeeded: the list says that nothing is wrong instead of staying empty.
+      await page.locator('#problems', { hasText: 'No problems' }).waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: path.join(SHOTS, 'healthy.png'), fullPage: true });
+      await viewer.close();
+    } finally {
+      await tokyo.close();
+    }
+  }, 60_000);
 });

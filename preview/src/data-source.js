@@ -3,7 +3,10 @@
 //   GET <api>/preview-data/opportunity/:id                 -> exactly what getBillingSummary returns
 //   GET <api>/preview-data/opportunity/:id/invoice-preview -> the middleware's preview JSON (optional)
 //   GET <api>/preview-data/account/:id                     -> exactly what getReceivables returns (optional)
-// Retry is always simulated here (status Queued), as Apex would do after its checks.
+//   POST <api>/preview-data/opportunity/:id/retry          -> the middleware's retry (what retrySync calls)
+//   GET <api>/preview-data/invoice/:id/pdf                  -> {pdf: base64}: what getInvoicePdf returns
+//   GET <api>/preview-data/records                         -> the demo org's opportunities and accounts
+// With fixtures, Retry is simulated here (status Queued) after the same checks as Apex.
 import { ACCOUNT_SCENARIOS, OPPORTUNITY_SCENARIOS } from './fixtures';
 
 const API_BASE = new URLSearchParams(window.location.search).get('api');
@@ -25,8 +28,9 @@ function pause() {
     });
 }
 
-async function fetchJson(pathName) {
+async function fetchJson(pathName, method = 'GET') {
     const response = await window.fetch(`${API_BASE.replace(/\/+$/, '')}${pathName}`, {
+        method,
         headers: { Accept: 'application/json' }
     });
     const body = await response.json().catch(() => null);
@@ -66,6 +70,14 @@ async function retrySync(opportunityId) {
     if (!summary.opportunity.IsWon) {
         throw apexError('Only Closed Won deals are invoiced. Mark the deal Closed Won; it is then sent automatically.');
     }
+    if (API_BASE) {
+        const answer = await fetchJson(`/preview-data/opportunity/${encodeURIComponent(opportunityId)}/retry`, 'POST');
+        const rejected = (answer && answer.rejected) || [];
+        if (rejected.length > 0) {
+            throw apexError(rejected[0].error || 'The middleware refused the retry.', 400);
+        }
+        return 'Queued';
+    }
     retried.add(opportunityId);
     return 'Queued';
 }
@@ -79,6 +91,43 @@ async function invoicePreview(opportunityId) {
         throw apexError('The invoice preview failed. No preview fixture for this deal.');
     }
     return copy(scenario.preview);
+}
+
+/** A one-page PDF showing the fixture invoice's number and total (what QuickBooks would print). */
+function fixturePdf(invoice) {
+    const lines = [`Invoice ${invoice.Doc_Number__c}`, `Total ${Number(invoice.Total__c).toFixed(2)} ${invoice.Currency__c || ''}`];
+    const stream = `BT /F1 18 Tf 24 TL 72 720 Td ${lines.map((line) => `(${line.replace(/[()\\]/g, '')}) Tj`).join(' T* ')} ET`;
+    const objects = [
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+        `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'
+    ];
+    let pdf = '%PDF-1.4\n';
+    const offsets = objects.map((object, i) => {
+        const at = pdf.length;
+        pdf += `${i + 1} 0 obj\n${object}\nendobj\n`;
+        return at;
+    });
+    const xref = pdf.length;
+    pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+    pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+    return window.btoa(pdf);
+}
+
+async function invoicePdf(invoiceRecordId) {
+    if (API_BASE) {
+        const { pdf } = await fetchJson(`/preview-data/invoice/${encodeURIComponent(invoiceRecordId)}/pdf`);
+        return pdf;
+    }
+    const invoice = Object.values(OPPORTUNITY_SCENARIOS)
+        .flatMap((scenario) => scenario.summary.invoices)
+        .find((candidate) => candidate.Id === invoiceRecordId);
+    if (!invoice) {
+        throw apexError('This invoice does not exist or you do not have access to it.');
+    }
+    return fixturePdf(invoice);
 }
 
 async function receivables(accountId) {
@@ -96,12 +145,28 @@ const METHODS = {
     'OpportunityBillingController.getBillingSummary': (params) => billingSummary(params.opportunityId),
     'OpportunityBillingController.retrySync': (params) => retrySync(params.opportunityId),
     'OpportunityBillingController.previewInvoice': (params) => invoicePreview(params.opportunityId),
+    'OpportunityBillingController.getInvoicePdf': (params) => invoicePdf(params.invoiceRecordId),
     'AccountReceivablesController.getReceivables': (params) => receivables(params.accountId)
 };
 
 export async function callApex(method, params) {
     await pause();
     return METHODS[method](params);
+}
+
+/** The records the page lists: the demo org's with ?api=, else the fixture scenarios. */
+export async function listedRecords() {
+    if (API_BASE) {
+        const { opportunities = [], accounts = [] } = await fetchJson('/preview-data/records');
+        return [
+            ...opportunities.map((r) => ({ param: 'opportunity', id: r.Id, label: `Opportunity: ${r.Name}` })),
+            ...accounts.map((r) => ({ param: 'account', id: r.Id, label: `Account: ${r.Name}` }))
+        ];
+    }
+    return [
+        ...Object.entries(OPPORTUNITY_SCENARIOS).map(([id, s]) => ({ param: 'opportunity', id, label: `Opportunity: ${s.label}` })),
+        ...Object.entries(ACCOUNT_SCENARIOS).map(([id, s]) => ({ param: 'account', id, label: `Account: ${s.label}` }))
+    ];
 }
 
 export const dataSourceLabel = API_BASE ? `API ${API_BASE}` : 'fixtures';

@@ -1,26 +1,39 @@
-// Preview page: mounts one real component (?opportunity=<scenario or id> or ?account=<scenario or id>) the
-// way a Lightning record page would, plus a scenario list and an SLDS toast for ShowToastEvent.
+// Preview page: mounts one real component (?opportunity=<scenario or id> or ?account=<scenario or id>) inside a
+// record-page frame (highlights panel, main column, right column of 400 px; ?column=side puts the component in
+// the right column), plus the list of records to open and an SLDS toast for ShowToastEvent.
 import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import OpportunityBilling from 'c/opportunityBilling';
 import AccountReceivables from 'c/accountReceivables';
-import { ACCOUNT_SCENARIOS, OPPORTUNITY_SCENARIOS } from './fixtures';
-import { dataSourceLabel } from './data-source';
+import { OPPORTUNITY_SCENARIOS } from './fixtures';
+import { callApex, dataSourceLabel, listedRecords } from './data-source';
 
 const params = new URLSearchParams(window.location.search);
 
-function scenarioLinks() {
+function hrefFor(record) {
+    const query = new URLSearchParams({ [record.param]: record.id });
+    ['api', 'column'].filter((name) => params.get(name)).forEach((name) => query.set(name, params.get(name)));
+    return `?${query}`;
+}
+
+async function recordLinks() {
     const nav = document.getElementById('scenarios');
-    const entries = [
-        ...Object.entries(OPPORTUNITY_SCENARIOS).map(([key, s]) => [`?opportunity=${key}`, `Opportunity: ${s.label}`]),
-        ...Object.entries(ACCOUNT_SCENARIOS).map(([key, s]) => [`?account=${key}`, `Account: ${s.label}`])
-    ];
-    for (const [href, label] of entries) {
+    let records;
+    try {
+        records = await listedRecords();
+    } catch (error) {
+        const item = document.createElement('li');
+        item.className = 'slds-item slds-text-color_error';
+        item.textContent = `The records could not be listed: ${(error.body && error.body.message) || error.message}`;
+        nav.appendChild(item);
+        return;
+    }
+    for (const record of records) {
         const item = document.createElement('li');
         item.className = 'slds-item';
         const link = document.createElement('a');
-        link.href = href + (params.get('api') ? `&api=${encodeURIComponent(params.get('api'))}` : '');
-        link.textContent = label;
+        link.href = hrefFor(record);
+        link.textContent = record.label;
         item.appendChild(link);
         nav.appendChild(item);
     }
@@ -41,22 +54,45 @@ function showToast(event) {
     window.setTimeout(() => toast.remove(), 8000);
 }
 
+const money = (value) =>
+    typeof value === 'number' ? value.toLocaleString('en-US', { style: 'currency', currency: 'USD' }) : '—';
+
+/** The highlights panel: what a record page shows above its components (name, stage, amount). */
+async function highlights(opportunityId) {
+    const set = (id, text) => {
+        document.getElementById(id).textContent = text;
+    };
+    try {
+        const { opportunity } = await callApex('OpportunityBillingController.getBillingSummary', { opportunityId });
+        const scenario = OPPORTUNITY_SCENARIOS[opportunityId];
+        set('record-name', opportunity.Name || opportunityId);
+        set('record-stage', opportunity.StageName || '—');
+        set('record-amount', money(opportunity.Amount ?? (scenario && scenario.amount)));
+    } catch {
+        set('record-name', opportunityId);
+    }
+}
+
 function mount() {
-    const host = document.getElementById('component');
     const opportunity = params.get('opportunity');
     const account = params.get('account');
+    const host = document.getElementById(params.get('column') === 'side' ? 'side-column' : 'main-column');
     let element;
     if (account) {
         element = createElement('c-account-receivables', { is: AccountReceivables });
         element.recordId = account;
+        document.getElementById('record-type').textContent = 'Account';
+        document.getElementById('record-name').textContent = account;
+        document.getElementById('opportunity-fields').style.display = 'none';
     } else {
         element = createElement('c-opportunity-billing', { is: OpportunityBilling });
         element.recordId = opportunity || 'partly-paid';
+        highlights(element.recordId);
     }
     host.appendChild(element);
     document.getElementById('data-source').textContent = dataSourceLabel;
 }
 
 document.addEventListener('lightning__showtoast', showToast);
-scenarioLinks();
+recordLinks();
 mount();

@@ -75,6 +75,19 @@ test('a partly paid invoice shows its status, amounts, paid share, payments and 
   await page.close();
 });
 
+test('View PDF opens the invoice PDF, with its number and total, in a new tab', async () => {
+  const page = await open('opportunity=partly-paid');
+  const card = page.locator('c-invoice-card');
+  await card.getByText('Invoice 1077').waitFor();
+  const [tab] = await Promise.all([context.waitForEvent('page', { timeout: 20_000 }), card.getByRole('button', { name: 'View PDF' }).click()]);
+  assert.match(tab.url(), /^blob:/);
+  const text = await page.evaluate(async (url) => (await fetch(url)).text(), tab.url());
+  assert.ok(text.startsWith('%PDF-'), text.slice(0, 20));
+  assert.ok(text.includes('(Invoice 1077) Tj') && text.includes('(Total 2150.00 USD) Tj'), text);
+  await tab.close();
+  await page.close();
+});
+
 test('an overdue invoice shows the Overdue badge, days overdue and the unpaid balance beside a paid one', async () => {
   const page = await open('opportunity=overdue');
   await page.getByText('Invoice 1081').waitFor();
@@ -132,7 +145,7 @@ test('an open deal shows the readiness checklist with every blocking problem and
   await page.screenshot({ path: path.join(SHOTS, 'readiness-blocked.png'), fullPage: true });
 
   const ready = await open('opportunity=open-ready');
-  await ready.getByText('Ready to invoice').waitFor();
+  await ready.locator('c-invoice-readiness').getByText('Ready to invoice').waitFor();
   const preview = await textOf(ready.locator('c-invoice-preview'));
   for (const shown of ['Umbrella Corporation', 'Matched by name', 'Net 30', 'Centrifuge C-20', '$2,400.00', '$240.00', '$2,160.00', 'Not taxable']) {
     assert.ok(preview.includes(shown), `preview shows ${shown}: ${preview}`);
@@ -160,11 +173,24 @@ test('with ?api= the panel reads the summary from /preview-data/opportunity/:id 
     readFileSync(path.join(REPO_ROOT, 'force-app/main/default/lwc/opportunityBilling/__tests__/data/billingSummaryOverdue.json'), 'utf8')
   );
   summary.invoices = [{ ...summary.invoices[0], Doc_Number__c: 'API-7', Balance__c: 1234.5, Total__c: 4800 }];
+  summary.opportunity = {
+    ...summary.opportunity,
+    Amount: 4800,
+    Billing_Sync_Status__c: 'Error',
+    Billing_Sync_Error__c: 'Opportunity 006API0000000001 cannot be invoiced:\nAccount Globex has no billing e-mail. Fix: Add one.'
+  };
   const requests = [];
   const api = createServer((req, res) => {
-    requests.push(req.url);
+    requests.push(`${req.method} ${req.url}`);
     const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
-    if (req.url === '/preview-data/opportunity/006API0000000001') {
+    if (req.url === '/preview-data/records') {
+      res.writeHead(200, headers);
+      res.end(JSON.stringify({ opportunities: [{ Id: '006API0000000001', Name: 'Demo deal' }], accounts: [{ Id: '001API0000000001', Name: 'Demo customer' }] }));
+    } else if (req.method === 'POST' && req.url === '/preview-data/opportunity/006API0000000001/retry') {
+      summary.opportunity = { ...summary.opportunity, Billing_Sync_Status__c: 'Queued', Billing_Sync_Error__c: null };
+      res.writeHead(202, headers);
+      res.end(JSON.stringify({ accepted: [{ opportunityId: '006API0000000001', jobId: 'job-1' }], rejected: [] }));
+    } else if (req.url === '/preview-data/opportunity/006API0000000001') {
       res.writeHead(200, headers);
       res.end(JSON.stringify(summary));
     } else {
@@ -179,17 +205,66 @@ test('with ?api= the panel reads the summary from /preview-data/opportunity/:id 
     await page.getByText('Invoice API-7').waitFor();
     assert.ok((await textOf(page.locator('c-invoice-card'))).includes('$1,234.50'));
     assert.equal(await page.locator('#data-source').innerText(), `API ${base}`);
+    // The list names the demo org's records, not the fixtures.
+    const links = page.getByRole('navigation', { name: 'Records' }).getByRole('link');
+    await links.first().waitFor();
+    assert.deepEqual(await links.allInnerTexts(), ['Opportunity: Demo deal', 'Account: Demo customer']);
+    assert.equal(await links.first().getAttribute('href'), `?opportunity=006API0000000001&api=${encodeURIComponent(base)}`);
+    // The highlights panel shows the record's name, stage and amount.
+    await page.locator('#record-amount').getByText('$4,800.00').waitFor();
+    assert.equal(await page.locator('#record-stage').innerText(), 'Closed Won');
+    // The introducing line of the error is a sentence; only the problems are bullets.
+    const status = page.locator('c-billing-sync-status');
+    assert.equal(await status.locator('.sync-problem').count(), 1);
+    assert.ok((await status.locator('.sync-error-heading').innerText()).includes('cannot be invoiced:'));
+    // Retry calls the middleware's retry and the panel then shows what the server says.
+    await page.getByRole('button', { name: 'Retry sync' }).click();
+    await status.getByText('Queued: the invoice is being created in QuickBooks.').waitFor();
+    assert.ok(requests.includes('POST /preview-data/opportunity/006API0000000001/retry'), requests.join(', '));
 
     const missing = await open(`opportunity=006MISSING&api=${encodeURIComponent(base)}`);
     await missing.getByText('The billing details could not be loaded.').waitFor();
     assert.ok((await textOf(missing.locator('c-error-panel'))).includes('Opportunity 006MISSING was not found'));
-    assert.deepEqual(requests, ['/preview-data/opportunity/006API0000000001', '/preview-data/opportunity/006MISSING']);
+    assert.deepEqual(
+      [...new Set(requests.filter((r) => r.startsWith('GET /preview-data/opportunity/')))],
+      ['GET /preview-data/opportunity/006API0000000001', 'GET /preview-data/opportunity/006MISSING']
+    );
     await missing.close();
     await page.close();
   } finally {
     await new Promise((resolve) => api.close(resolve));
   }
 });
+
+for (const [column, width] of [
+  ['main', 'main column'],
+  ['side', 'right column of 400 px']
+]) {
+  test(`in the record-page frame (${width}) the page neither overflows nor loses its background`, async () => {
+    const page = await open(`opportunity=partly-paid&column=${column}`);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.locator('c-invoice-card').getByText('Invoice 1077').waitFor();
+    await page.locator('#record-amount').getByText('$2,150.00').waitFor();
+    assert.equal(await page.locator('#record-name').innerText(), 'Acme Anvils - 20 anvils and installation');
+    assert.equal(await page.locator('#record-stage').innerText(), 'Closed Won');
+
+    const box = await page.locator('c-opportunity-billing').boundingBox();
+    if (column === 'side') assert.equal(Math.round(box.width), 400);
+    else assert.ok(box.width > 400, `main column is wider than the right one: ${box.width}`);
+    const layout = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+      htmlBackground: getComputedStyle(document.documentElement).backgroundColor,
+      bodyHeight: document.body.getBoundingClientRect().height,
+      viewportHeight: window.innerHeight
+    }));
+    assert.ok(layout.scrollWidth <= layout.clientWidth, `no horizontal overflow: ${JSON.stringify(layout)}`);
+    assert.equal(layout.htmlBackground, 'rgb(243, 243, 243)');
+    assert.ok(layout.bodyHeight >= layout.viewportHeight, `background reaches the bottom: ${JSON.stringify(layout)}`);
+    await page.screenshot({ path: path.join(SHOTS, `record-page-${column}.png`), fullPage: true });
+    await page.close();
+  });
+}
 
 test('no page raised a script error', () => {
   assert.deepEqual(pageErrors, []);

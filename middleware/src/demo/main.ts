@@ -13,7 +13,7 @@ import type { RequestHandler } from 'express';
 import { createLogger } from '../logger';
 import { demoPaymentStatus } from '../services/payment-demo';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from './deals';
-import { previewDataRouter } from './preview-data';
+import { mountPreview, previewDataRouter } from './preview-data';
 import { startStack, waitFor, type Stack } from './stack';
 
 type Rec = Record<string, unknown>;
@@ -37,6 +37,29 @@ async function previewHandlers(out: (line: string) => void): Promise<RequestHand
   }
 }
 
+/** The preview's Retry, as Apex's retrySync does it: the sync route with reason "retry" and the API key. */
+async function retryThroughMiddleware(stack: Stack | undefined, opportunityId: string): Promise<{ status: number; body: unknown }> {
+  if (!stack) return { status: 503, body: { message: 'The demo is still starting; retry in a few seconds.' } };
+  const response = await fetch(`${stack.url}/api/v1/sync/opportunities`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ opportunityIds: [opportunityId], reason: 'retry' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, body: await response.json().catch(() => ({ message: response.statusText })) };
+}
+
+/** The preview's View PDF, as Apex's getInvoicePdf does it: the middleware's PDF route with the API key. */
+async function pdfThroughMiddleware(stack: Stack | undefined, opportunityId: string, invoiceId: string): Promise<{ status: number; pdf?: Buffer; body?: unknown }> {
+  if (!stack) return { status: 503, body: { message: 'The demo is still starting; try again in a few seconds.' } };
+  const response = await fetch(`${stack.url}/api/v1/opportunities/${opportunityId}/invoices/${invoiceId}/pdf`, {
+    headers: { authorization: `Bearer ${stack.apiKey}`, accept: 'application/pdf' },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (response.ok) return { status: 200, pdf: Buffer.from(await response.arrayBuffer()) };
+  return { status: response.status, body: await response.json().catch(() => ({ message: response.statusText })) };
+}
+
 export async function runDemo(options: { port?: number; exit?: boolean; out?: (line: string) => void } = {}): Promise<{ stack: Stack; invoices: number; errors: number }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = path.join(REPO, 'data');
@@ -44,13 +67,15 @@ export async function runDemo(options: { port?: number; exit?: boolean; out?: (l
   const dbFile = path.join(dataDir, 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
   const preview = options.exit ? [] : await previewHandlers(out);
+  const live: { stack?: Stack } = {};
   const stack = await startStack({
     port: options.port ?? Number(process.env.PORT ?? 3000),
     webhooks: true,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }),
     env: { DATABASE_URL: `sqlite:${dbFile}`, JOB_BACKOFF_BASE_MS: '200' },
-    front: ({ sf }) => [previewDataRouter(sf.control), ...preview.map((h) => ((req, res, next) => (req.path.startsWith('/preview') ? h(Object.assign(req, { url: req.url.replace(/^\/preview/, '') || '/' }), res, next) : next())) as RequestHandler)],
+    front: ({ sf }) => [previewDataRouter(sf.control, undefined, (id) => retryThroughMiddleware(live.stack, id), (id, invoiceId) => pdfThroughMiddleware(live.stack, id, invoiceId)), ...preview.map(mountPreview)],
   });
+  live.stack = stack;
   out(`Ledgerline demo — middleware ${stack.url} (SQLite ${path.relative(REPO, dbFile)})`);
   out(`  QuickBooks emulator ${stack.qbo.url}   Salesforce emulator ${stack.sf.url}`);
   out(`  Keys made for this run only: API key (Salesforce's Named Credential) ${stack.apiKey}`);

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { EmulatorControl } from '../emulators/salesforce';
 import { invoiceStatus } from '../sync/payment-status';
 
@@ -6,13 +6,58 @@ type Rec = Record<string, unknown>;
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
+const STATUS_ORDER = ['Overdue', 'Partially Paid', 'Open', 'Paid', 'Voided'];
+const MAX_OVERDUE_LISTED = 5;
+const LISTED_RECORDS = 50;
+
+/** What the preview's Retry does in a real org: Apex calls the middleware's sync route with reason "retry". */
+export type PreviewRetry = (opportunityId: string) => Promise<{ status: number; body: unknown }>;
+/** What getInvoicePdf does in a real org: the middleware's PDF route for one of the deal's invoices. */
+export type PreviewInvoicePdf = (opportunityId: string, invoiceId: string) => Promise<{ status: number; pdf?: Buffer; body?: unknown }>;
+
 /**
- * For the local preview only: what `OpportunityBillingController.getBillingSummary` would return in a real
- * org, read from the Salesforce emulator's records (formula fields computed here when the emulator
- * leaves them empty). The real org never calls this; Apex reads the same records with SOQL.
+ * Mounts the built preview under `/preview` (and only there: `/preview-data/…` is the data router's), with
+ * the prefix stripped as Express does for `app.use('/preview', …)`.
  */
-export function previewDataRouter(sf: EmulatorControl, today = () => new Date().toISOString().slice(0, 10)): Router {
+export function mountPreview(handler: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (req.path !== '/preview' && !req.path.startsWith('/preview/')) return next();
+    return handler(Object.assign(req, { url: req.url.replace(/^\/preview/, '') || '/' }), res, next);
+  };
+}
+
+/**
+ * For the local preview only: what `OpportunityBillingController.getBillingSummary` and
+ * `AccountReceivablesController.getReceivables` would return in a real org, read from the Salesforce
+ * emulator's records (formula fields computed here when the emulator leaves them empty), the demo org's
+ * records for the page's list, and Retry through the middleware. The real org never calls this.
+ */
+export function previewDataRouter(sf: EmulatorControl, today = () => new Date().toISOString().slice(0, 10), retry?: PreviewRetry, invoicePdf?: PreviewInvoicePdf): Router {
   const router = Router();
+  const withFormulas = (inv: Rec): Rec => {
+    const total = num(inv.Total__c);
+    const balance = num(inv.Balance__c);
+    const due = (inv.Due_Date__c as string | null) ?? null;
+    const status = invoiceStatus({ total, balance, dueDate: due, voided: Boolean(inv.Voided__c) }, today());
+    const overdueDays = status === 'Overdue' && due ? Math.floor((Date.parse(today()) - Date.parse(due)) / 86_400_000) : 0;
+    const [realm, invoiceId] = String(inv.QuickBooks_Key__c).split(':');
+    return {
+      ...inv,
+      Amount_Paid__c: Math.round((total - balance) * 100) / 100,
+      Status__c: status,
+      Days_Overdue__c: overdueDays,
+      QuickBooks_Url__c: `https://app.sandbox.qbo.intuit.com/app/invoice?txnId=${invoiceId}&realm=${realm}`,
+    };
+  };
+  const invoiceFields = 'Id, Name, Doc_Number__c, Txn_Date__c, Due_Date__c, Total__c, Balance__c, Currency__c, Voided__c, Last_Payment_Date__c, QuickBooks_Key__c';
+
+  router.get('/preview-data/records', (_req, res) => {
+    res.json({
+      opportunities: sf.query(`SELECT Id, Name FROM Opportunity ORDER BY Name LIMIT ${LISTED_RECORDS}`).map((r: Rec) => ({ Id: r.Id, Name: r.Name })),
+      accounts: sf.query(`SELECT Id, Name FROM Account ORDER BY Name LIMIT ${LISTED_RECORDS}`).map((r: Rec) => ({ Id: r.Id, Name: r.Name })),
+    });
+  });
+
   router.get('/preview-data/opportunity/:id', (req, res) => {
     const opp = sf.record('Opportunity', req.params.id);
     if (!opp) {
@@ -20,28 +65,98 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
       return;
     }
     const id = String(opp.Id);
-    const invoices = sf
-      .query(`SELECT Id, Name, Doc_Number__c, Txn_Date__c, Due_Date__c, Total__c, Balance__c, Currency__c, Voided__c, Last_Payment_Date__c, QuickBooks_Key__c FROM QuickBooks_Invoice__c WHERE Opportunity__c = '${id}' ORDER BY Txn_Date__c DESC`)
-      .map((inv: Rec): Rec => {
-        const total = num(inv.Total__c);
-        const balance = num(inv.Balance__c);
-        const due = (inv.Due_Date__c as string | null) ?? null;
-        const status = invoiceStatus({ total, balance, dueDate: due, voided: Boolean(inv.Voided__c) }, today());
-        const overdueDays = status === 'Overdue' && due ? Math.floor((Date.parse(today()) - Date.parse(due)) / 86_400_000) : 0;
-        const [realm, invoiceId] = String(inv.QuickBooks_Key__c).split(':');
-        return {
-          ...inv,
-          Amount_Paid__c: Math.round((total - balance) * 100) / 100,
-          Status__c: status,
-          Days_Overdue__c: overdueDays,
-          QuickBooks_Url__c: `https://app.sandbox.qbo.intuit.com/app/invoice?txnId=${invoiceId}&realm=${realm}`,
-        };
-      });
+    const invoices = sf.query(`SELECT ${invoiceFields} FROM QuickBooks_Invoice__c WHERE Opportunity__c = '${id}' ORDER BY Txn_Date__c DESC`).map(withFormulas);
     const invoiceIds = invoices.map((inv) => `'${String(inv.Id)}'`);
     const payments = invoiceIds.length
       ? sf.query(`SELECT Id, Name, Invoice__c, Amount__c, Payment_Date__c, Method__c FROM QuickBooks_Payment__c WHERE Invoice__c IN (${invoiceIds.join(',')}) ORDER BY Payment_Date__c DESC`)
       : [];
     res.json({ opportunity: opp, invoices, payments, canRetry: true });
   });
+
+  router.post('/preview-data/opportunity/:id/retry', async (req, res, next) => {
+    try {
+      if (!sf.record('Opportunity', req.params.id)) {
+        res.status(404).json({ message: `No Opportunity ${req.params.id} in the demo org.` });
+        return;
+      }
+      if (!retry) {
+        res.status(503).json({ message: 'Retry is not wired in this preview: run it through npm run demo.' });
+        return;
+      }
+      const answer = await retry(req.params.id);
+      res.status(answer.status).json(answer.body);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get('/preview-data/invoice/:id/pdf', async (req, res, next) => {
+    try {
+      const invoice = sf.record('QuickBooks_Invoice__c', req.params.id);
+      const qboId = String(invoice?.QuickBooks_Key__c ?? '').split(':')[1];
+      if (!invoice || !invoice.Opportunity__c || !qboId) {
+        res.status(404).json({ message: `No QuickBooks invoice ${req.params.id} with a QuickBooks id in the demo org.` });
+        return;
+      }
+      if (!invoicePdf) {
+        res.status(503).json({ message: 'The invoice PDF is not wired in this preview: run it through npm run demo.' });
+        return;
+      }
+      const answer = await invoicePdf(String(invoice.Opportunity__c), qboId);
+      if (answer.pdf) res.json({ pdf: answer.pdf.toString('base64') });
+      else res.status(answer.status).json(answer.body);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.get('/preview-data/account/:id', (req, res) => {
+    const account = sf.record('Account', req.params.id);
+    if (!account) {
+      res.status(404).json({ message: `No Account ${req.params.id} in the demo org.` });
+      return;
+    }
+    const invoices = sf.query(`SELECT ${invoiceFields} FROM QuickBooks_Invoice__c WHERE Account__c = '${String(account.Id)}' ORDER BY Due_Date__c ASC`).map(withFormulas);
+    res.json(receivablesOf(account, invoices));
+  });
   return router;
+}
+
+/** The receivables card's content, summed as AccountReceivablesController does. */
+function receivablesOf(account: Rec, invoices: Rec[]): Rec {
+  const byStatus = new Map<string, { status: string; count: number; total: number; balance: number }>();
+  let open = 0;
+  let overdue = 0;
+  const currencies = new Set<string>();
+  const mostOverdue: Rec[] = [];
+  for (const inv of invoices) {
+    const status = String(inv.Status__c || 'Open');
+    const entry = byStatus.get(status) ?? { status, count: 0, total: 0, balance: 0 };
+    entry.count += 1;
+    entry.total += num(inv.Total__c);
+    entry.balance += num(inv.Balance__c);
+    byStatus.set(status, entry);
+    if (status !== 'Voided' && num(inv.Balance__c) > 0) open += num(inv.Balance__c);
+    if (status === 'Overdue') {
+      overdue += num(inv.Balance__c);
+      if (mostOverdue.length < MAX_OVERDUE_LISTED) mostOverdue.push(inv);
+    }
+    if (inv.Currency__c) currencies.add(String(inv.Currency__c));
+  }
+  const fromQuickBooks = typeof account.Open_Balance__c === 'number';
+  return {
+    openBalance: fromQuickBooks ? account.Open_Balance__c : open,
+    overdueBalance: typeof account.Overdue_Balance__c === 'number' ? account.Overdue_Balance__c : overdue,
+    fromQuickBooks,
+    currencyCode: currencies.size === 1 ? [...currencies][0] : null,
+    invoiceCount: invoices.length,
+    truncated: false,
+    byStatus: [...byStatus.values()].sort((a, b) => rank(a.status) - rank(b.status)),
+    mostOverdue,
+  };
+}
+
+function rank(status: string): number {
+  const at = STATUS_ORDER.indexOf(status);
+  return at < 0 ? STATUS_ORDER.length : at;
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { accountSyncRequestSchema, accountSyncResponseSchema } from './account-routes';
 import { auditEntrySchema, auditQuerySchema, healthSchema, jobIdParams, jobViewSchema, jobsQuerySchema, retryAllSchema } from './ops-routes';
 import { connectBodySchema } from './oauth-routes';
-import { syncRequestSchema } from './sync-routes';
+import { invoicePdfParams, syncRequestSchema } from './sync-routes';
 import { salesforceId } from './validation';
 
 type Security = 'apiKey' | 'admin' | 'intuit' | 'none';
@@ -37,6 +37,7 @@ const syncAccepted = z.object({
 const OPERATIONS: OperationSpec[] = [
   { method: 'post', path: '/api/v1/sync/opportunities', operationId: 'syncOpportunities', summary: 'Queue invoice sync for Closed Won (or retried) Opportunities', tag: 'Salesforce', security: 'apiKey', body: syncRequestSchema, responses: { '202': { description: 'Stored and queued', schema: syncAccepted }, '400': { description: 'No valid id', schema: syncAccepted } } },
   { method: 'post', path: '/api/v1/sync/accounts', operationId: 'syncAccounts', summary: 'Queue the update of QuickBooks customers after Salesforce-owned Account fields changed', tag: 'Salesforce', security: 'apiKey', body: accountSyncRequestSchema, responses: { '202': { description: 'Stored and queued', schema: accountSyncResponseSchema }, '400': { description: 'No valid id', schema: accountSyncResponseSchema } } },
+  { method: 'get', path: '/api/v1/opportunities/{id}/invoices/{invoiceId}/pdf', operationId: 'getInvoicePdf', summary: "One of the Opportunity's invoices as QuickBooks prints it (PDF)", tag: 'Salesforce', security: 'apiKey', params: invoicePdfParams, responses: { '200': { description: 'The invoice PDF', schema: z.string().describe('PDF document'), contentType: 'application/pdf' }, '404': { description: 'Not an invoice of this Opportunity', schema: errorSchema } } },
   { method: 'get', path: '/api/v1/opportunities/{id}/preview', operationId: 'previewInvoice', summary: 'The invoice the middleware would create, without creating it', tag: 'Salesforce', security: 'apiKey', params: idParams, responses: { '200': { description: 'Preview', schema: anyObject } } },
   { method: 'get', path: '/api/v1/opportunities/{id}/billing', operationId: 'getBilling', summary: 'Invoices and jobs the middleware knows for an Opportunity', tag: 'Salesforce', security: 'apiKey', params: idParams, responses: { '200': { description: 'Billing state', schema: anyObject } } },
   { method: 'get', path: '/api/v1/health', operationId: 'getHealth', summary: 'Companies, tokens, Salesforce auth, queue, webhook lag, CDC cursors, API budget', tag: 'Operations', security: 'admin', responses: { '200': { description: 'Health report', schema: healthSchema } } },

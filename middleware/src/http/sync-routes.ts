@@ -21,7 +21,11 @@ export interface SyncRequests {
   request(opportunityIds: string[], reason: string): Promise<SyncAccepted['accepted']>;
   preview(opportunityId: string): Promise<unknown>;
   billing(opportunityId: string): Promise<unknown>;
+  /** The PDF of one of the Opportunity's invoices, as QuickBooks prints it. */
+  invoicePdf(opportunityId: string, invoiceId: string): Promise<Buffer>;
 }
+
+export const invoicePdfParams = z.object({ id: salesforceId, invoiceId: z.string().regex(/^\d{1,20}$/, 'a QuickBooks invoice id is 1 to 20 digits') }).strict();
 
 /** The contract Apex calls through the Named Credential (DESIGN §4). Routes stay short. */
 export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, bodyLimit: string, previewPerMinute = 0): Router {
@@ -53,6 +57,11 @@ export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, 
   router.get('/api/v1/opportunities/:id/billing', async (req, res) => {
     const id = parse(salesforceId, req.params.id, 'opportunity id');
     res.json(await service.billing(id));
+  });
+  router.get('/api/v1/opportunities/:id/invoices/:invoiceId/pdf', async (req, res) => {
+    const { id, invoiceId } = parse(invoicePdfParams, { id: req.params.id, invoiceId: req.params.invoiceId }, 'path');
+    const pdf = await service.invoicePdf(id, invoiceId);
+    res.status(200).set({ 'content-type': 'application/pdf', 'content-disposition': `inline; filename="invoice-${invoiceId}.pdf"`, 'cache-control': 'no-store' }).end(pdf);
   });
   return router;
 }

@@ -158,6 +158,13 @@ export class QboCompany {
     return rows;
   }
 
+  /** The invoice as QuickBooks prints it (GET /invoice/{id}/pdf through node-quickbooks' getInvoicePdf). */
+  async invoicePdf(id: string): Promise<Buffer> {
+    assertQboId(id, 'Invoice');
+    const data = await this.call<ArrayBuffer | Buffer>('getInvoicePdf', [id], `read Invoice ${id} PDF`);
+    return Buffer.isBuffer(data) ? data : Buffer.from(data);
+  }
+
   preferences<T>(): Promise<T> {
     return this.call<T>('getPreferences', [], 'read Preferences');
   }

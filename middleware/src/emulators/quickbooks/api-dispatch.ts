@@ -18,10 +18,10 @@ export interface ApiResult {
 
 const ok = (body: Entity): ApiResult => ({ status: 200, body });
 
-/** A one-page PDF with the document number, enough for clients that download invoices. */
-function tinyPdf(title: string): Buffer {
-  const text = title.replace(/[()\\]/g, '');
-  const stream = `BT /F1 18 Tf 72 720 Td (${text}) Tj ET`;
+/** A one-page PDF with the document number and total, enough for clients that download invoices. */
+function tinyPdf(lines: string[]): Buffer {
+  const shown = lines.map((line) => `(${line.replace(/[()\\]/g, '').replace(/[^\x20-\x7e]/g, '?')}) Tj`);
+  const stream = `BT /F1 18 Tf 24 TL 72 720 Td ${shown.join(' T* ')} ET`;
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -79,7 +79,10 @@ export function dispatch(ctx: EntityContext, req: Request, relative: string, max
   if (segments.length === 2 && method === 'GET') return wrap(readEntity(ctx, def, segments[1]!));
   if (segments.length === 3 && segments[2] === 'pdf' && method === 'GET') {
     const record = readEntity(ctx, def, segments[1]!);
-    return { status: 200, body: {}, contentType: 'application/pdf', raw: tinyPdf(`${def.name} ${asString(record.DocNumber) ?? record.Id}`) };
+    const total = typeof record.TotalAmt === 'number' ? record.TotalAmt.toFixed(2) : undefined;
+    const currency = asString((record.CurrencyRef as Entity | undefined)?.value) ?? '';
+    const lines = [`${def.name} ${asString(record.DocNumber) ?? asString(record.Id) ?? ''}`, ...(total !== undefined ? [`Total ${total} ${currency}`.trim()] : [])];
+    return { status: 200, body: {}, contentType: 'application/pdf', raw: tinyPdf(lines) };
   }
   if (segments.length === 3 && segments[2] === 'send' && method === 'POST') return wrap(sendEntity(ctx, def, segments[1]!, q.sendTo));
   throw unsupported();

@@ -27,6 +27,16 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     box.textContent = text;
     box.className = 'message ' + (level || 'info');
   }
+  // Times arrive as ISO 8601 (UTC); people read them in their own time zone, which the page names.
+  function when(iso) {
+    if (!iso) return '-';
+    var date = new Date(iso);
+    return isNaN(date.getTime()) ? String(iso) : date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  }
+  function day(iso) {
+    var date = new Date(iso);
+    return !iso || isNaN(date.getTime()) ? String(iso || '-') : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+  }
   function badge(level) { return el('span', { class: 'badge ' + level }, [level.toUpperCase()]); }
   function row(cells) { return el('tr', {}, cells.map(function (c) { return el('td', {}, [c]); })); }
   function table(id, head, rows) {
@@ -36,10 +46,10 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     rows.forEach(function (r) { body.appendChild(r); });
   }
   function renderHealth(h) {
-    document.getElementById('overall').replaceChildren(badge(h.status), document.createTextNode(' checked ' + h.checkedAt));
+    document.getElementById('overall').replaceChildren(badge(h.status), document.createTextNode(' checked ' + when(h.checkedAt)));
     table('companies', 7, h.companies.map(function (c) {
-      return row([c.billingEntity + ' (' + c.realmId + ')', badge(c.status), c.connected ? 'connected' : 'not connected', c.accessTokenExpiresAt,
-        c.refreshTokenAgeDays + ' days old, expires ' + c.refreshTokenExpiresAt.slice(0, 10), c.cdcCursor || '-', String(c.apiCallsToday)]);
+      return row([c.billingEntity + ' (' + c.realmId + ')', badge(c.status), c.connected ? 'connected' : 'not connected', when(c.accessTokenExpiresAt),
+        c.refreshTokenAgeDays + ' days old, expires ' + day(c.refreshTokenExpiresAt), c.cdcCursor || '-', String(c.apiCallsToday)]);
     }));
     var sf = h.salesforce;
     document.getElementById('salesforce').textContent = (sf.authenticated ? 'authenticated' : 'NOT authenticated: ' + sf.error) + (sf.apiUsage ? '; API ' + sf.apiUsage.used + ' / ' + sf.apiUsage.limit + ' today' : '');
@@ -49,6 +59,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     var problems = document.getElementById('problems');
     problems.replaceChildren();
     h.problems.forEach(function (p) { problems.appendChild(el('li', {}, [p])); });
+    if (h.problems.length === 0) problems.appendChild(el('li', { class: 'none' }, ['No problems: nothing needs a person right now.']));
   }
   function retryButton(job) {
     var button = el('button', { type: 'button', 'data-job': job.id, 'aria-label': 'Retry job ' + job.id }, ['Retry']);
@@ -90,6 +101,7 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       .then(function (res) { return res.json(); })
       .then(function (body) { (body.retried || []).forEach(function (id) { watched[id] = true; }); say('Retried ' + (body.retried || []).length + ' dead jobs.', 'info'); refresh(); });
   });
+  document.getElementById('timezone').textContent = 'Times are shown in your time zone (' + Intl.DateTimeFormat().resolvedOptions().timeZone + ').';
   refresh();
   setInterval(refresh, 1500);
 })();

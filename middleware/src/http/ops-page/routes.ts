@@ -14,6 +14,7 @@ const HTML = `<!doctype html>
 <body>
 <h1>Ledgerline operations</h1>
 <p id="overall" aria-live="polite">Loading…</p>
+<p id="timezone"></p>
 <div id="message" class="message info" role="status" aria-live="polite"></div>
 <h2>Problems</h2><ul id="problems"></ul>
 <h2>QuickBooks companies</h2>

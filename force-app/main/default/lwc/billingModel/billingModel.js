@@ -64,15 +64,32 @@ export function quickBooksHref(value) {
     return /^https:\/\/[a-z0-9.-]+\.intuit\.com\//i.test(url) ? url : null;
 }
 
-/** Billing_Sync_Error__c holds one problem per line as "<message> Fix: <fix>"; this splits it. */
-export function splitSyncError(text) {
-    if (!text) {
-        return [];
-    }
-    return text
+function errorLines(text) {
+    return (text || '')
         .split(/\r?\n/)
         .map((line) => line.trim())
-        .filter(Boolean)
+        .filter(Boolean);
+}
+
+/** A first line ending in a colon ("Opportunity … cannot be invoiced:") introduces the list of problems. */
+function isHeading(line, index, lines) {
+    return index === 0 && lines.length > 1 && line.endsWith(':');
+}
+
+/** The sentence that introduces the problems in Billing_Sync_Error__c, or null when it has none. */
+export function syncErrorHeading(text) {
+    const lines = errorLines(text);
+    return lines.length > 0 && isHeading(lines[0], 0, lines) ? lines[0] : null;
+}
+
+/**
+ * Billing_Sync_Error__c holds one problem per line as "<message> Fix: <fix>", possibly after an introducing
+ * line (see syncErrorHeading); this returns the problems only.
+ */
+export function splitSyncError(text) {
+    const lines = errorLines(text);
+    return lines
+        .filter((line, index) => !isHeading(line, index, lines))
         .map((line, index) => {
             const at = line.indexOf(' Fix: ');
             return at < 0

@@ -1,5 +1,5 @@
 import { LightningElement, api } from 'lwc';
-import { splitSyncError } from 'c/billingModel';
+import { splitSyncError, syncErrorHeading } from 'c/billingModel';
 import HEADING from '@salesforce/label/c.Billing_Sync_Heading';
 import QUEUED from '@salesforce/label/c.Billing_Sync_Queued';
 import SYNCED from '@salesforce/label/c.Billing_Sync_Synced';
@@ -45,6 +45,10 @@ export default class BillingSyncStatus extends LightningElement {
 
     get isError() {
         return this.statusValue === 'Error';
+    }
+
+    get errorHeading() {
+        return syncErrorHeading(this.opportunity.Billing_Sync_Error__c);
     }
 
     get problems() {

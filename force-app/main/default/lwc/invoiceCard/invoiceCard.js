@@ -1,5 +1,7 @@
 import { LightningElement, api } from 'lwc';
 import { badgeClass, formatLabel, percentPaid, quickBooksHref } from 'c/billingModel';
+import { reduceErrors } from 'c/ldsUtils';
+import getInvoicePdf from '@salesforce/apex/OpportunityBillingController.getInvoicePdf';
 import INVOICE_TITLE from '@salesforce/label/c.Billing_Invoice_Title';
 import INVOICE_NO_NUMBER from '@salesforce/label/c.Billing_Invoice_No_Number';
 import STATUS from '@salesforce/label/c.Billing_Invoice_Status';
@@ -12,6 +14,19 @@ import DAYS_OVERDUE from '@salesforce/label/c.Billing_Invoice_Days_Overdue';
 import PERCENT_PAID from '@salesforce/label/c.Billing_Invoice_Percent_Paid';
 import OPEN_IN_QUICKBOOKS from '@salesforce/label/c.Billing_Open_In_QuickBooks';
 import NEW_TAB from '@salesforce/label/c.Billing_Opens_New_Tab';
+import VIEW_PDF from '@salesforce/label/c.Billing_View_Pdf';
+import PDF_BLOCKED from '@salesforce/label/c.Billing_Pdf_Blocked';
+import PDF_FAILED from '@salesforce/label/c.Billing_Pdf_Failed';
+
+/** The PDF as a blob: URL that a new tab can open (the bytes never leave the browser again). */
+function pdfUrlOf(base64) {
+    const binary = window.atob(base64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) {
+        bytes[i] = binary.charCodeAt(i);
+    }
+    return URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+}
 
 /** One QuickBooks invoice: status, total, paid share, balance, due date, overdue days, payments, link. */
 export default class InvoiceCard extends LightningElement {
@@ -26,8 +41,16 @@ export default class InvoiceCard extends LightningElement {
         invoiceDate: INVOICE_DATE,
         dueDate: DUE_DATE,
         openInQuickBooks: OPEN_IN_QUICKBOOKS,
-        newTab: NEW_TAB
+        newTab: NEW_TAB,
+        viewPdf: VIEW_PDF,
+        pdfBlocked: PDF_BLOCKED,
+        pdfFailed: PDF_FAILED
     };
+
+    loadingPdf = false;
+    pdfError;
+    /** Set when the browser blocked the new tab: the card then offers a plain link to the PDF. */
+    blockedPdfUrl;
 
     get title() {
         return formatLabel(INVOICE_TITLE, this.invoice.Doc_Number__c || INVOICE_NO_NUMBER);
@@ -59,5 +82,21 @@ export default class InvoiceCard extends LightningElement {
 
     get quickBooksUrl() {
         return quickBooksHref(this.invoice.QuickBooks_Url__c);
+    }
+
+    async handleViewPdf() {
+        this.loadingPdf = true;
+        this.pdfError = undefined;
+        this.blockedPdfUrl = undefined;
+        try {
+            const url = pdfUrlOf(await getInvoicePdf({ invoiceRecordId: this.invoice.Id }));
+            if (!window.open(url, '_blank')) {
+                this.blockedPdfUrl = url;
+            }
+        } catch (error) {
+            this.pdfError = reduceErrors(error).join(' ');
+        } finally {
+            this.loadingPdf = false;
+        }
     }
 }

@@ -8,7 +8,8 @@ import {
     percentPaid,
     previewLines,
     quickBooksHref,
-    splitSyncError
+    splitSyncError,
+    syncErrorHeading
 } from 'c/billingModel';
 import PARTLY_PAID from '../../opportunityBilling/__tests__/data/billingSummaryPartlyPaid.json';
 import PREVIEW_READY from '../../invoiceReadiness/__tests__/data/previewReady.json';
@@ -68,6 +69,17 @@ describe('c-billing-model', () => {
             { key: 'problem-1', message: 'Something without a fix', fix: null }
         ]);
         expect(splitSyncError(undefined)).toEqual([]);
+    });
+
+    it('keeps the introducing line of a multi-problem error out of the problems', () => {
+        const text =
+            'Opportunity 006A cannot be invoiced:\nNo billing e-mail. Fix: Add one.\nNo terms. Fix: Pick Net 30.';
+
+        expect(syncErrorHeading(text)).toBe('Opportunity 006A cannot be invoiced:');
+        expect(splitSyncError(text).map((problem) => problem.message)).toEqual(['No billing e-mail.', 'No terms.']);
+        expect(syncErrorHeading('No billing e-mail. Fix: Add one.')).toBeNull();
+        expect(syncErrorHeading('Only one line ending in a colon:')).toBeNull();
+        expect(splitSyncError('Only one line ending in a colon:')).toHaveLength(1);
     });
 
     it('passes every check when the preview has no problem', () => {

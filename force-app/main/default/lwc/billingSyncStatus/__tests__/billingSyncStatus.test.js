@@ -38,6 +38,18 @@ describe('c-billing-sync-status', () => {
         expect(element.shadowRoot.querySelector('.retry-button')).toBeNull();
     });
 
+    it('shows the introducing line of a multi-problem error as a sentence, not as a problem', () => {
+        const text =
+            'Opportunity 006A cannot be invoiced:\nNo billing e-mail. Fix: Add one.\nNo terms. Fix: Pick Net 30.';
+        const element = render({ ...ERROR.opportunity, Billing_Sync_Error__c: text }, true);
+        const root = element.shadowRoot;
+
+        expect(root.querySelector('.sync-error-heading').textContent).toBe('Opportunity 006A cannot be invoiced:');
+        const problems = root.querySelectorAll('.sync-problem');
+        expect(problems).toHaveLength(2);
+        expect(problems[0].textContent).toContain('No billing e-mail.');
+    });
+
     it('shows every sync problem with its fix and a Retry button for Finance', () => {
         const element = render(ERROR.opportunity, true);
         const root = element.shadowRoot;

@@ -4,6 +4,11 @@ import InvoiceCard from 'c/invoiceCard';
 import { attachPayments } from 'c/billingModel';
 import PARTLY_PAID from '../../opportunityBilling/__tests__/data/billingSummaryPartlyPaid.json';
 import OVERDUE from '../../opportunityBilling/__tests__/data/billingSummaryOverdue.json';
+import getInvoicePdf from '@salesforce/apex/OpportunityBillingController.getInvoicePdf';
+
+jest.mock('@salesforce/apex/OpportunityBillingController.getInvoicePdf', () => ({ default: jest.fn() }), {
+    virtual: true
+});
 
 jest.mock('@salesforce/label/c.Billing_Invoice_Title', () => ({ default: 'Invoice {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.Billing_Invoice_Days_Overdue', () => ({ default: '{0} days overdue' }), {
@@ -20,10 +25,25 @@ function render(invoice) {
     return element;
 }
 
+async function flushPromises() {
+    for (let i = 0; i < 5; i++) {
+        // eslint-disable-next-line no-await-in-loop
+        await Promise.resolve();
+    }
+}
+// "%PDF-1.4" as the base64 that Apex returns.
+const PDF_BASE64 = 'JVBERi0xLjQ=';
+
 const field = (element, name) => element.shadowRoot.querySelector(`[data-field="${name}"]`).value;
 
 describe('c-invoice-card', () => {
+    beforeEach(() => {
+        URL.createObjectURL = jest.fn(() => 'blob:pdf-1');
+    });
+
     afterEach(() => {
+        jest.clearAllMocks();
+        jest.restoreAllMocks();
         while (document.body.firstChild) {
             document.body.removeChild(document.body.firstChild);
         }
@@ -89,6 +109,60 @@ describe('c-invoice-card', () => {
             'c.Billing_Invoice_Status:'
         );
         expect(root.querySelector('a .slds-assistive-text').textContent).toBe('c.Billing_Opens_New_Tab');
+        await expect(element).toBeAccessible();
+    });
+
+    it('View PDF fetches the invoice PDF through Apex and opens it in a new tab', async () => {
+        const [invoice] = attachPayments(PARTLY_PAID.invoices, PARTLY_PAID.payments);
+        getInvoicePdf.mockResolvedValue(PDF_BASE64);
+        const open = jest.spyOn(window, 'open').mockReturnValue({});
+        const element = render(invoice);
+
+        element.shadowRoot.querySelector('.view-pdf-button').click();
+        await flushPromises();
+
+        expect(getInvoicePdf).toHaveBeenCalledWith({ invoiceRecordId: invoice.Id });
+        const blob = URL.createObjectURL.mock.calls[0][0];
+        expect(blob.type).toBe('application/pdf');
+        expect(blob.size).toBe(8);
+        expect(open).toHaveBeenCalledWith('blob:pdf-1', '_blank');
+        expect(element.shadowRoot.querySelector('.pdf-link')).toBeNull();
+        expect(element.shadowRoot.querySelector('.pdf-error')).toBeNull();
+        expect(element.shadowRoot.querySelector('.view-pdf-button').disabled).toBe(false);
+    });
+
+    it('offers a plain link when the browser blocks the new tab', async () => {
+        const [invoice] = attachPayments(PARTLY_PAID.invoices, PARTLY_PAID.payments);
+        getInvoicePdf.mockResolvedValue(PDF_BASE64);
+        jest.spyOn(window, 'open').mockReturnValue(null);
+        const element = render(invoice);
+
+        element.shadowRoot.querySelector('.view-pdf-button').click();
+        await flushPromises();
+
+        const link = element.shadowRoot.querySelector('.pdf-link');
+        expect(link.getAttribute('href')).toBe('blob:pdf-1');
+        expect(link.textContent).toBe('c.Billing_Pdf_Blocked');
+        await expect(element).toBeAccessible();
+    });
+
+    it("shows Apex's reason when the PDF cannot be fetched", async () => {
+        const [invoice] = attachPayments(PARTLY_PAID.invoices, PARTLY_PAID.payments);
+        getInvoicePdf.mockRejectedValue({
+            status: 500,
+            body: { message: 'The invoice PDF could not be fetched. The middleware answered HTTP 404.' }
+        });
+        const open = jest.spyOn(window, 'open');
+        const element = render(invoice);
+
+        element.shadowRoot.querySelector('.view-pdf-button').click();
+        await flushPromises();
+
+        const error = element.shadowRoot.querySelector('.pdf-error');
+        expect(error.getAttribute('role')).toBe('alert');
+        expect(error.textContent).toContain('c.Billing_Pdf_Failed');
+        expect(error.textContent).toContain('The middleware answered HTTP 404.');
+        expect(open).not.toHaveBeenCalled();
         await expect(element).toBeAccessible();
     });
 });
