@@ -46,7 +46,12 @@ describe('Salesforce refusals of the integration user, end to end through the re
     expect(deal.Billing_Sync_Error__c).toContain('Fix: In Setup, give the Ledgerline_Integration permission set Edit access to Opportunity.Invoice_Total__c (Field-Level Security)');
     expect(deal.Invoice_Total__c).toBeNull();
     // A permanent error: one attempt, no blind retries.
-    expect(await jobOf(id)).toMatchObject({ state: 'failed', attempts: 1 });
+    // The deal's Error is written before the job records its own end: wait for that, not for a fixed time.
+    const job = await waitFor(async () => {
+      const j = await jobOf(id);
+      return j && j.state !== 'running' && j.state !== 'queued' ? j : undefined;
+    });
+    expect(job).toMatchObject({ state: 'failed', attempts: 1 });
   });
 
   it('a permission set without the custom permission: the deal shows the validation rule and the set to assign', async () => {
@@ -58,7 +63,12 @@ describe('Salesforce refusals of the integration user, end to end through the re
     expect(deal.Billing_Sync_Error__c).toMatch(/Salesforce refused the write to (Opportunity|Account) \w+: FIELD_CUSTOM_VALIDATION_EXCEPTION: .*come from QuickBooks and cannot be edited here/);
     expect(deal.Billing_Sync_Error__c).toContain('Fix: A validation rule on');
     expect(deal.Billing_Sync_Error__c).toContain('Assign the Ledgerline_Integration permission set to the integration user');
-    expect(await jobOf(id)).toMatchObject({ state: 'failed', attempts: 1 });
+    // The deal's Error is written before the job records its own end: wait for that, not for a fixed time.
+    const job = await waitFor(async () => {
+      const j = await jobOf(id);
+      return j && j.state !== 'running' && j.state !== 'queued' ? j : undefined;
+    });
+    expect(job).toMatchObject({ state: 'failed', attempts: 1 });
   });
 
   it('no permission set at all: the read is refused, the error cannot be written either, and the job ends dead saying so', async () => {
