@@ -73,6 +73,17 @@ describe('catalog CLI (real clients, emulators)', () => {
     expect(json.productsWithoutItem.map((p: Rec) => p.id).sort()).toEqual([seeded.orphan, seeded.stale].sort());
   });
 
+  it('the ops page lists items with no product (GET /api/v1/catalog, admin only)', async () => {
+    const admin = `Basic ${Buffer.from(`ops:${stack.adminKey}`).toString('base64')}`;
+    expect((await fetch(`${stack.url}/api/v1/catalog`)).status).toBe(401);
+    const body = (await (await fetch(`${stack.url}/api/v1/catalog`, { headers: { authorization: admin } })).json()) as Rec;
+    expect(body.itemsWithoutProduct).toContainEqual(expect.objectContaining({ id: newItem.Id, name: 'Rooftop inspection' }));
+    const page = await (await fetch(`${stack.url}/ops`, { headers: { authorization: admin } })).text();
+    expect(page).toContain('<tbody id="catalog">');
+    const script = await (await fetch(`${stack.url}/ops/ops.js`, { headers: { authorization: admin } })).text();
+    expect(script).toContain('/api/v1/catalog');
+  });
+
   it('--apply creates the missing product as the integration user, with the item id, audited; the next run lists the item no more', async () => {
     const { code, stdout } = await cli('catalog', '--apply');
     expect(code).toBe(0);
