@@ -12,8 +12,9 @@ type Rec = Record<string, any>;
  * What this file can and cannot show: the Salesforce emulator enforces force-app's validation rules
  * (Ledgerline_Require_Product_Code, with the $Permission bypass), but it runs no Apex. The uniqueness of
  * Product Codes among active billable products is enforced by the Product2 trigger
- * (Product2TriggerHandler) and proven by Product2TriggerHandlerTest, not here; here a duplicate is shown
- * to be left alone by the item follow only in the sense that an inactive product is never touched.
+ * (Product2TriggerHandler) and proven by Product2TriggerHandlerTest, not here: the emulator saves a second
+ * active product with a taken code. What this file shows is the rest: an inactive product with the same
+ * code is never given the id, and a product without a code is refused by the validation rule.
  */
 describe('QuickBooks items to Salesforce products (real clients, emulators, webhooks)', () => {
   let stack: Stack;
