@@ -292,7 +292,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     now,
     entities: new Set([...PAYMENT_ENTITIES, ...FOLLOWED_ENTITIES]),
   });
-  const cdc = new CdcSweeper({ connectedRealms, cursors: store.cursors, company, links: store.links, refresher, events: paymentEvents, mirror, logger, now });
+  // Items changed in QuickBooks follow onto their products (governance, wired below; called only when sweeping).
+  const items = (realmId: string, itemId: string, source: string) => governance.follow.item(realmId, itemId, source);
+  const cdc = new CdcSweeper({ connectedRealms, cursors: store.cursors, company, links: store.links, refresher, events: paymentEvents, mirror, logger, now, items });
   const sweepPayments = async (): Promise<void> => {
     await intake.drain(30_000);
     await refreshNewlyOverdue({ cursors: store.cursors, mirror, rollups, today }).catch((error: unknown) => logger.error({ err: error }, 'overdue receivables refresh failed'));
@@ -375,7 +377,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const adminKey = keyMatcher(adminKeys);
   const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
-  const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });
+  const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger, policy });
   const app = createApp({
     logger,
     bodyLimit: config.BODY_LIMIT,

@@ -7,6 +7,7 @@ import type { RequestHandler, Router } from 'express';
 import type { Connection } from 'jsforce';
 import type { Config } from './config';
 import { accountRoutes, type AccountSyncRequests } from './http/account-routes';
+import { catalogRoutes } from './http/catalog-routes';
 import { openApiRoutes } from './http/openapi';
 import { opsRoutes } from './http/ops-routes';
 import { opsPageRoutes } from './http/ops-page/routes';
@@ -17,6 +18,7 @@ import type { QboApi } from './quickbooks/api';
 import { ACCOUNT_SYNC_JOB, AccountSync, type AccountSyncJobPayload } from './services/account-sync';
 import type { BillingEntities } from './services/billing-entities';
 import { CDC_CURSOR } from './services/cdc-sweeper';
+import { findCatalogGaps } from './services/catalog-gaps';
 import type { CompanyCatalog } from './services/company-context';
 import { CustomerFollow, QBO_FOLLOW_JOB, type FollowJobPayload } from './services/customer-follow';
 import { HealthService } from './services/health';
@@ -81,6 +83,10 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     defaultRealm: async () => (await deps.entities.all()).find((e) => e.isDefault)?.realmId,
     logger: deps.logger,
   });
+  const catalogGaps = async () => {
+    const realmId = (await deps.entities.all()).find((e) => e.isDefault)?.realmId;
+    return realmId ? findCatalogGaps(await deps.salesforce(), deps.qbo.company(realmId)) : null;
+  };
   const requests: AccountSyncRequests = {
     async request(ids, reason) {
       const accepted = [];
@@ -101,7 +107,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     operations,
     accounts,
     follow,
-    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), opsPageRoutes(deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT)],
+    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), opsPageRoutes(deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT), catalogRoutes(catalogGaps, deps.adminAuth)],
     handlers: {
       [ACCOUNT_SYNC_JOB]: (job: Job<AccountSyncJobPayload>) => accounts.sync(job.payload.accountId, { jobId: job.id, source: `account:${job.payload.reason}` }),
       [QBO_FOLLOW_JOB]: (job: Job<FollowJobPayload>) => follow.process(job.payload.inboxId, job.id),

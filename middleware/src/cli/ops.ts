@@ -8,6 +8,8 @@ import { createLedgerline, INVOICE_JOB, type InvoiceJobPayload, type Ledgerline 
 import { isAppError } from '../errors';
 import { createLogger } from '../logger';
 import { backfill } from '../services/backfill';
+import { BillingEntities } from '../services/billing-entities';
+import { catalogText, createMissingProducts, findCatalogGaps } from '../services/catalog-gaps';
 import type { ProgressOutput } from './progress-bar';
 
 export const OPS_USAGE = `Operations:
@@ -21,6 +23,9 @@ export const OPS_USAGE = `Operations:
   backfill --since YYYY-MM-DD [--apply] [--no-progress]
                               won Opportunities closed since the date that have no invoice;
                               lists them (dry run) unless --apply queues an invoice job for each
+  catalog [--apply]           QuickBooks items that no active product maps to, and active billable
+                              products that map to no item (default company); dry run unless --apply
+                              creates the missing products as the integration user
   Add --json to any of them for machine-readable output.`;
 
 interface Io {
@@ -119,6 +124,24 @@ const COMMANDS: Record<string, Command> = {
     print(io, values, result, [head, ...(list ? [list] : [])].join('\n'));
     return 0;
   },
+  async catalog(l, values, _p, io) {
+    const entity = (await new BillingEntities(l.store.connections, l.config.DEFAULT_BILLING_ENTITY).all()).find((e) => e.isDefault);
+    if (!entity) throw new UsageError('no QuickBooks company is connected: connect one at /oauth/quickbooks/connect first');
+    const conn = await l.salesforce();
+    const gaps = await findCatalogGaps(conn, l.qbo.company(entity.realmId));
+    if (!values.apply) {
+      print(io, values, gaps, catalogText(gaps, entity.name));
+      return 0;
+    }
+    const result = await createMissingProducts(conn, gaps, { audit: l.store.audit, actor: 'cli', guard: (o, r, k) => l.policy.assertSalesforceWrite(o, r, k) });
+    const lines = [
+      `Created ${result.created.length} products for QuickBooks items that had none (as the integration user; add their prices to the price book):`,
+      ...result.created.map((c) => `  ${c.productId}  ${c.name}  (item ${c.itemId})`),
+      ...result.failed.map((f) => `! item ${f.itemId} ${f.name}: ${f.reason}`),
+    ];
+    print(io, values, result, lines.join('\n'));
+    return result.failed.length > 0 ? 1 : 0;
+  },
 };
 
 class UsageError extends Error {}
@@ -133,6 +156,7 @@ const COMMAND_SETTINGS: Record<string, readonly SettingGroup[]> = {
   retry: ['store'],
   audit: ['store'],
   backfill: ['store', 'salesforce'],
+  catalog: ['store', 'salesforce', 'quickbooks'],
 };
 
 /** `[#####-----] 40/100` on one redrawn line (terminal) or a line per step (pipe). */

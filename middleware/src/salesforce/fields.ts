@@ -56,7 +56,9 @@ export const PRODUCT_FIELDS = {
   productCode: 'ProductCode',
   description: 'Description',
   quickBooksItemId: 'QuickBooks_Item_Id__c',
-  taxable: 'Taxable__c'
+  taxable: 'Taxable__c',
+  /** Whether the product is invoiced at all (default true); only billable products need an item. */
+  billable: 'Billable__c'
 } as const;
 
 export const OPPORTUNITY_LINE_ITEM_FIELDS = {
@@ -205,7 +207,8 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
   Contact: [],
   Product2: [
     [PRODUCT_FIELDS.quickBooksItemId, QBO, true],
-    [PRODUCT_FIELDS.taxable, SF, true]
+    [PRODUCT_FIELDS.taxable, SF, true],
+    [PRODUCT_FIELDS.billable, SF, false]
   ],
   OpportunityLineItem: [
     [OPPORTUNITY_LINE_ITEM_FIELDS.billingFrequency, SF, true],

@@ -13,7 +13,7 @@ describe('CdcSweeper', () => {
   let body: unknown;
   let failRefresh: boolean;
 
-  const sweeper = () =>
+  const sweeper = (extra: Partial<ConstructorParameters<typeof CdcSweeper>[0]> = {}) =>
     new CdcSweeper({
       connectedRealms: async () => [REALM],
       cursors: store.cursors,
@@ -37,6 +37,7 @@ describe('CdcSweeper', () => {
       mirror: { openInvoiceKeys: async () => [] },
       logger: createLogger({ level: 'silent' }),
       now: () => NOW,
+      ...extra,
     });
 
   const cdcBody = (invoices: unknown[], payments: unknown[] = []) => ({ CDCResponse: [{ QueryResponse: [invoices.length ? { Invoice: invoices } : {}, payments.length ? { Payment: payments } : {}, {}] }] });
@@ -69,6 +70,21 @@ describe('CdcSweeper', () => {
     expect(refreshed.sort()).toEqual(['10', '11']);
     expect(report).toMatchObject({ mode: 'cdc', changes: 5, refreshed: 2, cursor: '2026-11-26T11:59:00.000Z' });
     expect((await store.cursors.get(REALM, CDC_CURSOR))?.value).toBe('2026-11-26T11:59:00.000Z');
+  });
+
+  it('with an item follower, asks CDC for items too and follows each created or changed item (not deleted ones); a failing item does not hold the cursor', async () => {
+    const followed: string[] = [];
+    const withItems = sweeper({
+      items: async (_realm, id, source) => {
+        if (id === '33') throw new Error('Salesforce unavailable');
+        followed.push(`${id}@${source}`);
+      },
+    });
+    body = { CDCResponse: [{ QueryResponse: [{ Item: [{ Id: '31', SyncToken: '0' }, { Id: '32', status: 'Deleted' }, { Id: '33', SyncToken: '1' }] }] }] };
+    const report = await withItems.sweep(REALM);
+    expect(cdcCalls).toEqual(['Invoice,Payment,CreditMemo,Item@2026-11-26T11:59:00.000Z']);
+    expect(followed).toEqual(['31@cdc:2026-11-26T11:59:00.000Z']);
+    expect(report).toMatchObject({ changes: 3, cursor: '2026-11-26T11:59:00.000Z' });
   });
 
   it('keeps the cursor where it was when applying the batch fails', async () => {

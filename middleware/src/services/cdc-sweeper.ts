@@ -48,6 +48,8 @@ export interface CdcSweeperDeps {
   /** Each window starts this much before the previous sweep began, for clock differences (default 60 s). */
   overlapMs?: number;
   concurrency?: number;
+  /** Follows a created or changed item onto the products with its SKU (customer-follow); items are swept only when set. */
+  items?: (realmId: string, itemId: string, source: string) => Promise<unknown>;
 }
 
 export class CdcSweeper {
@@ -92,8 +94,9 @@ export class CdcSweeper {
   }
 
   private async incremental(realmId: string, since: number, nextCursor: number): Promise<SweepReport> {
-    const body = await this.deps.company(realmId).cdc<CdcBody>(CDC_ENTITIES, new Date(since));
-    const lists = entityLists(body);
+    const entities = this.deps.items ? [...CDC_ENTITIES, 'Item'] : CDC_ENTITIES;
+    const body = await this.deps.company(realmId).cdc<CdcBody>(entities, new Date(since));
+    const lists = entityLists(body, entities);
     const changes = [...lists.values()].reduce((n, list) => n + list.length, 0);
     const targets = new Set<string>();
 
@@ -114,6 +117,7 @@ export class CdcSweeper {
     }
 
     const refreshed = await this.refreshAll(realmId, [...targets], `cdc:${new Date(since).toISOString()}`);
+    await this.followItems(realmId, lists.get('Item') ?? [], `cdc:${new Date(since).toISOString()}`);
     // A full response may have been cut at 1,000 objects: continue from the oldest "newest change" seen.
     const cursor = changes >= CDC_MAX_OBJECTS ? truncatedCursor(lists) ?? nextCursor : nextCursor;
     return { realmId, mode: 'cdc', changes, refreshed, cursor: new Date(Math.max(cursor, since)).toISOString() };
@@ -134,6 +138,16 @@ export class CdcSweeper {
     if (entry.status === 'Deleted') return links.length > 0;
     if (links.length === 0) return true;
     return links.some((l) => compareVersions({ SyncToken: entry.SyncToken }, { SyncToken: l.extra?.syncToken ?? undefined }) > 0);
+  }
+
+  /** A failing item is logged and left to the next change or the catalog command; it does not hold the cursor. */
+  private async followItems(realmId: string, entries: CdcEntry[], source: string): Promise<void> {
+    for (const entry of entries) {
+      if (entry.status === 'Deleted') continue;
+      await this.deps.items!(realmId, entry.Id, source).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, realmId, itemId: entry.Id }, 'could not give the item id to its products; `npm run cli -- catalog` lists it');
+      });
+    }
   }
 
   private async fullReread(realmId: string): Promise<number> {
@@ -166,11 +180,11 @@ export class CdcSweeper {
   }
 }
 
-function entityLists(body: CdcBody): Map<string, CdcEntry[]> {
+function entityLists(body: CdcBody, names: readonly string[]): Map<string, CdcEntry[]> {
   const lists = new Map<string, CdcEntry[]>();
   for (const response of body.CDCResponse ?? []) {
     for (const query of response.QueryResponse ?? []) {
-      for (const name of CDC_ENTITIES) {
+      for (const name of names) {
         const list = query[name];
         if (Array.isArray(list)) lists.set(name, [...(lists.get(name) ?? []), ...(list as CdcEntry[])]);
       }

@@ -12,10 +12,12 @@ import type { QboCompany } from '../quickbooks/api';
 import { isQboFaultCode } from '../quickbooks/errors';
 import { PRODUCT_FIELDS, SOBJECTS } from '../salesforce/fields';
 import { classifySalesforceError } from '../salesforce/records';
+import { qboQuoted } from '../sync/customer-match';
 import type { AuditLog } from '../store/audit-log';
 import type { RecordLinkRepository } from '../store/record-links';
 import type { WebhookInbox } from '../store/webhook-inbox';
 import type { AccountSync } from './account-sync';
+import { ItemIndex, type QboItem as CatalogItem } from './company-context';
 import type { SalesforceWriteBack } from './write-back';
 
 export const QBO_FOLLOW_JOB = 'qbo.follow';
@@ -30,7 +32,7 @@ export interface CustomerFollowDeps {
   inbox: Pick<WebhookInbox, 'get' | 'markProcessed'>;
   links: Pick<RecordLinkRepository, 'findByQboId'>;
   accounts: Pick<AccountSync, 'sync'>;
-  company: (realmId: string) => Pick<QboCompany, 'read'>;
+  company: (realmId: string) => Pick<QboCompany, 'read' | 'query'>;
   salesforce: () => Promise<Connection>;
   writeBack: Pick<SalesforceWriteBack, 'update'>;
   audit: Pick<AuditLog, 'append'>;
@@ -83,21 +85,32 @@ export class CustomerFollow {
       throw error;
     }
     if (item.Active === false) return { skipped: 'inactive item' };
-    const codes = [item.Sku, item.Name].filter((c): c is string => Boolean(c && c.trim())).map((c) => `'${c.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+    const codes = [item.Sku, item.Name].filter((c): c is string => Boolean(c && c.trim())).map((c) => `'${c.trim().replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
     const conn = await this.deps.salesforce();
     let products: Array<{ Id: string; ProductCode: string | null; QuickBooks_Item_Id__c: string | null }>;
     try {
-      products = (await conn.query<{ Id: string; ProductCode: string | null; QuickBooks_Item_Id__c: string | null }>(`SELECT Id, ${PRODUCT_FIELDS.productCode}, ${PRODUCT_FIELDS.quickBooksItemId} FROM ${SOBJECTS.product} WHERE ${PRODUCT_FIELDS.productCode} IN (${codes.join(', ')})`)).records;
+      products = (await conn.query<{ Id: string; ProductCode: string | null; QuickBooks_Item_Id__c: string | null }>(`SELECT Id, ${PRODUCT_FIELDS.productCode}, ${PRODUCT_FIELDS.quickBooksItemId} FROM ${SOBJECTS.product} WHERE IsActive = true AND ${PRODUCT_FIELDS.productCode} IN (${codes.join(', ')})`)).records;
     } catch (error) {
       throw classifySalesforceError(error, 'the product look-up by SKU');
     }
-    // A SKU match wins over a name match, as in invoice mapping.
-    const bySku = products.filter((p) => item.Sku && p.ProductCode?.toLowerCase() === item.Sku.toLowerCase());
-    const targets = (bySku.length > 0 ? bySku : products).filter((p) => p.QuickBooks_Item_Id__c !== item.Id);
+    // The invoice engine's matching decides: a code that is another item's SKU maps to that item, not to this one's name.
+    const index = products.length > 0 ? await this.itemIndex(realmId, item) : undefined;
+    const targets = products.filter((p) => p.ProductCode && index?.find(p.ProductCode)?.Id === item.Id && p.QuickBooks_Item_Id__c !== item.Id);
     for (const product of targets) {
       await this.deps.writeBack.update(SOBJECTS.product, { Id: product.Id, [rule.salesforce]: item.Id });
       await this.deps.audit.append({ actor: 'ledgerline', action: 'field.updated', system: 'salesforce', realmId, salesforceId: product.Id, qboId: item.Id, field: `Product2.${rule.salesforce} ← Item.${rule.quickbooks}`, oldValue: product.QuickBooks_Item_Id__c, newValue: item.Id, jobId: jobId ?? null, sourceEvent: source });
     }
     return { itemId, products: targets.map((p) => p.Id) };
+  }
+
+  /** The items a product code could name: those with this item's SKU or name as SKU or name (QBO queries have no OR). */
+  private async itemIndex(realmId: string, item: QboItem): Promise<ItemIndex> {
+    const company = this.deps.company(realmId);
+    const keys = [...new Set([item.Sku, item.Name].filter((c): c is string => Boolean(c && c.trim())).map((c) => c.trim()))];
+    const found = new Map<string, CatalogItem>([[item.Id, item as CatalogItem]]);
+    for (const key of keys) {
+      for (const field of ['Sku', 'Name']) for (const other of await company.query<CatalogItem>('Item', `where ${field} = ${qboQuoted(key)}`)) found.set(other.Id, other);
+    }
+    return new ItemIndex([...found.values()]);
   }
 }

@@ -24,6 +24,8 @@ export interface ApplyDeps {
   audit: { append(entries: AuditEntryInput[]): Promise<unknown> };
   /** Who asked: "cli", "admin-api"… (audit log actor). */
   actor: string;
+  /** The sync policy's check of a Salesforce write (throws when the field may not cross). */
+  guard?: (sobject: string, record: Record<string, unknown>, keyField: string) => void;
 }
 
 export interface SideFigures {
@@ -113,11 +115,15 @@ async function applySide(run: MatchingRun, side: Side, wanted: Side['exact'], de
   const figures: SideFigures = { requested: wanted.length, linked: [], unchanged: plan.unchanged.length, refused: [], failed: [] };
   for (const r of plan.refused) figures.refused.push({ salesforceId: r.leftId, qboId: r.rightId, reason: r.reason });
   const todo: Side['exact'] = [];
+  const refusal = run.isDefaultRealm ? policyRefusal(side, deps) : undefined;
+  const inactive = side.kind === 'item' && run.isDefaultRealm ? await inactiveProducts(deps.salesforce, plan.toLink.map((l) => l.leftId)) : new Set<string>();
   for (const link of plan.toLink) {
     const right = side.right.get(link.rightId)!;
     // The run may be minutes old: the invoice engine may have linked the record since.
     const stored = await deps.links.get(side.kind, run.realmId, link.leftId);
-    if (!right.active) figures.refused.push({ salesforceId: link.leftId, qboId: link.rightId, reason: `${side.labels.right} ${link.rightId} is inactive in QuickBooks; make it active first` });
+    if (refusal) figures.refused.push({ salesforceId: link.leftId, qboId: link.rightId, reason: refusal });
+    else if (inactive.has(link.leftId)) figures.refused.push({ salesforceId: link.leftId, qboId: link.rightId, reason: `product ${link.leftId} is inactive in Salesforce; activate it first if it is still sold` });
+    else if (!right.active) figures.refused.push({ salesforceId: link.leftId, qboId: link.rightId, reason: `${side.labels.right} ${link.rightId} is inactive in QuickBooks; make it active first` });
     else if (stored && stored.qboId === link.rightId) figures.unchanged += 1;
     else if (stored) figures.refused.push({ salesforceId: link.leftId, qboId: link.rightId, reason: `${link.leftId} is already linked to ${stored.qboId}; change it by hand if that link is wrong` });
     else todo.push(link);
@@ -153,6 +159,27 @@ async function applySide(run: MatchingRun, side: Side, wanted: Side['exact'], de
   }
   if (entries.length > 0) await deps.audit.append(entries);
   return figures;
+}
+
+/** Why the sync policy refuses this side's Salesforce write, or undefined when it approves it. */
+function policyRefusal(side: Side, deps: ApplyDeps): string | undefined {
+  try {
+    deps.guard?.(side.sobject, { Id: 'policy-check', [side.field]: 'policy-check' }, 'Id');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** Products among these ids that are inactive: only active products take an item id. */
+async function inactiveProducts(conn: Connection, ids: string[]): Promise<Set<string>> {
+  const inactive = new Set<string>();
+  for (let i = 0; i < ids.length; i += 200) {
+    const chunk = ids.slice(i, i + 200).map((id) => `'${id.replace(/[^A-Za-z0-9]/g, '')}'`);
+    const rows = await conn.query<{ Id: string }>(`SELECT Id FROM ${SOBJECTS.product} WHERE IsActive = false AND Id IN (${chunk.join(', ')})`);
+    for (const row of rows.records) inactive.add(row.Id);
+  }
+  return inactive;
 }
 
 /** A few lines for the command line and logs. */

@@ -1,6 +1,7 @@
 import type { Connection } from 'jsforce';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { SyncPolicy } from '../policy';
 import type { QboCompany } from '../quickbooks/api';
 import type { Store } from '../store';
 import type { BillingEntities, BillingEntity } from './billing-entities';
@@ -13,6 +14,8 @@ export interface OnboardingServiceDeps {
   entities: Pick<BillingEntities, 'all'>;
   store: Pick<Store, 'links' | 'audit' | 'db'>;
   logger: Logger;
+  /** Links are Salesforce writes of QuickBooks-owned ids: the policy must approve them. */
+  policy?: Pick<SyncPolicy, 'assertSalesforceWrite'>;
 }
 
 /**
@@ -39,6 +42,7 @@ export class OnboardingService {
         links: this.deps.store.links,
         audit: this.deps.store.audit,
         actor: options.actor,
+        ...(this.deps.policy ? { guard: (sobject: string, record: Record<string, unknown>, keyField: string) => this.deps.policy!.assertSalesforceWrite(sobject, record, keyField) } : {}),
       });
       this.deps.logger.info(
         { realmId: entity.realmId, source: figures.source, customersLinked: figures.customers.linked.length, itemsLinked: figures.items.linked.length },

@@ -102,6 +102,15 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       .then(function (body) { (body.retried || []).forEach(function (id) { watched[id] = true; }); say('Retried ' + (body.retried || []).length + ' dead jobs.', 'info'); refresh(); });
   });
   document.getElementById('timezone').textContent = 'Times are shown in your time zone (' + Intl.DateTimeFormat().resolvedOptions().timeZone + ').';
+  // The catalogue changes slowly and reads both systems: once per page load.
+  api('GET', '/api/v1/catalog').then(function (gaps) {
+    var body = document.getElementById('catalog');
+    gaps.itemsWithoutProduct.forEach(function (item) {
+      var tr = document.createElement('tr');
+      [item.id, item.name, item.sku || '(none: matched by name)'].forEach(function (text) { var td = document.createElement('td'); td.textContent = text; tr.appendChild(td); });
+      body.appendChild(tr);
+    });
+  }, function (error) { say('Catalogue: ' + error.message, 'error'); });
   refresh();
   setInterval(refresh, 1500);
 })();

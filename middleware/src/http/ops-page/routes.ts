@@ -25,6 +25,9 @@ const HTML = `<!doctype html>
 <h2>Jobs needing attention</h2>
 <p><button type="button" id="retry-all">Retry all dead jobs</button></p>
 <table><thead><tr><th>Job</th><th>State</th><th>Type</th><th>Record</th><th>Attempts</th><th>Last error</th><th></th></tr></thead><tbody id="jobs"></tbody></table>
+<h2>QuickBooks items with no product</h2>
+<p id="catalog-note">Run <code>npm run cli -- catalog</code> to create the missing products.</p>
+<table><thead><tr><th>Item</th><th>Name</th><th>SKU</th></tr></thead><tbody id="catalog"></tbody></table>
 <script src="/ops/ops.js"></script>
 </body></html>`;
 

@@ -1,0 +1,125 @@
+/**
+ * The catalogue's loose ends for one QuickBooks company: items that no active product maps to, and active
+ * billable products that map to no item (the invoice engine would refuse their lines). A product maps to
+ * an item by its stored QuickBooks_Item_Id__c, else by the invoice engine's matching (Product Code = the
+ * item's SKU, else its name). Creating the missing products is an admin's explicit request (`--apply`):
+ * each new product carries the item's id, so the next invoice uses it without matching.
+ */
+import type { Connection } from 'jsforce';
+import type { QboCompany } from '../quickbooks/api';
+import { PRODUCT_FIELDS, SOBJECTS } from '../salesforce/fields';
+import { classifySalesforceError, failedRecords, type SaveResult } from '../salesforce/records';
+import type { AuditEntryInput } from '../store/audit-log';
+import { ItemIndex, type QboItem } from './company-context';
+import { ALL_ROWS_PAGES } from './customer-lookalikes';
+
+export interface CatalogProduct {
+  Id: string;
+  Name: string;
+  ProductCode: string | null;
+  QuickBooks_Item_Id__c: string | null;
+  Billable__c?: boolean | null;
+}
+
+export interface CatalogGaps {
+  realmId: string;
+  items: number;
+  products: number;
+  /** Active, sellable items that no active product maps to. */
+  itemsWithoutProduct: Array<{ id: string; name: string; sku: string | null; productCode: string }>;
+  /** Active billable products that map to no active item, with what to do. */
+  productsWithoutItem: Array<{ id: string; name: string; productCode: string | null; fix: string }>;
+}
+
+/** Reads both catalogues and compares them; writes nothing. Product2 holds the default company's item ids. */
+export async function findCatalogGaps(conn: Connection, company: Pick<QboCompany, 'realmId' | 'query'>): Promise<CatalogGaps> {
+  const [items, products] = await Promise.all([
+    company.query<QboItem>('Item', '', ALL_ROWS_PAGES).then((all) => all.filter((i) => i.Active !== false && i.Type !== 'Category')),
+    readProducts(conn),
+  ]);
+  const index = new ItemIndex(items);
+  const mapped = new Set<string>();
+  const productsWithoutItem: CatalogGaps['productsWithoutItem'] = [];
+  for (const p of products) {
+    const stored = p.QuickBooks_Item_Id__c?.trim();
+    const item = stored ? index.active(stored) : p.ProductCode ? index.find(p.ProductCode) : undefined;
+    if (item) mapped.add(item.Id);
+    else if (p.Billable__c !== false) productsWithoutItem.push({ id: p.Id, name: p.Name, productCode: p.ProductCode, fix: productFix(p, stored) });
+  }
+  const itemsWithoutProduct = items
+    .filter((i) => !mapped.has(i.Id))
+    .map((i) => ({ id: i.Id, name: i.Name, sku: i.Sku?.trim() || null, productCode: i.Sku?.trim() || i.Name }));
+  return { realmId: company.realmId, items: items.length, products: products.length, itemsWithoutProduct, productsWithoutItem };
+}
+
+function productFix(p: CatalogProduct, stored: string | undefined): string {
+  if (stored) return `its QuickBooks item ${stored} is inactive or gone: make the item active in QuickBooks, or clear QuickBooks_Item_Id__c so the Product Code is matched`;
+  if (!p.ProductCode) return 'it has no Product Code: enter the SKU of its QuickBooks item, or untick Billable';
+  return `no active QuickBooks item has the SKU or name "${p.ProductCode}": create the item in QuickBooks with that SKU, or correct the Product Code`;
+}
+
+async function readProducts(conn: Connection): Promise<CatalogProduct[]> {
+  const soql = `SELECT ${PRODUCT_FIELDS.id}, ${PRODUCT_FIELDS.name}, ${PRODUCT_FIELDS.productCode}, ${PRODUCT_FIELDS.quickBooksItemId}, ${PRODUCT_FIELDS.billable} FROM ${SOBJECTS.product} WHERE IsActive = true ORDER BY ${PRODUCT_FIELDS.productCode}`;
+  try {
+    const result = await conn.query<CatalogProduct>(soql, { autoFetch: true, maxFetch: 100_000 });
+    return result.records;
+  } catch (error) {
+    throw classifySalesforceError(error, 'the active product read');
+  }
+}
+
+export interface CreatedProducts {
+  created: Array<{ productId: string; itemId: string; name: string }>;
+  failed: Array<{ itemId: string; name: string; reason: string }>;
+}
+
+/**
+ * Creates one active billable product per item (Name and Product Code from the item, its id in
+ * QuickBooks_Item_Id__c), 200 per call, each audited. The price goes in the price book by hand.
+ */
+export async function createMissingProducts(
+  conn: Connection,
+  gaps: CatalogGaps,
+  deps: { audit: { append(entries: AuditEntryInput[]): Promise<unknown> }; actor: string; guard?: (sobject: string, record: Record<string, unknown>, keyField: string) => void },
+): Promise<CreatedProducts> {
+  deps.guard?.(SOBJECTS.product, { Id: 'policy-check', [PRODUCT_FIELDS.quickBooksItemId]: 'policy-check' }, 'Id');
+  const out: CreatedProducts = { created: [], failed: [] };
+  const todo = gaps.itemsWithoutProduct;
+  for (let i = 0; i < todo.length; i += 200) {
+    const chunk = todo.slice(i, i + 200);
+    const records = chunk.map((item) => ({ [PRODUCT_FIELDS.name]: item.name, [PRODUCT_FIELDS.productCode]: item.productCode, IsActive: true, [PRODUCT_FIELDS.quickBooksItemId]: item.id }));
+    let results: Array<SaveResult & { id?: string }>;
+    try {
+      results = (await conn.sobject(SOBJECTS.product).create(records, { allOrNone: false })) as unknown as Array<SaveResult & { id?: string }>;
+    } catch (error) {
+      throw classifySalesforceError(error, `creation of ${records.length} products`);
+    }
+    const failures = new Map(failedRecords(results, records).map((f) => [f.record, `${f.code}: ${f.message}`]));
+    const entries: AuditEntryInput[] = [];
+    chunk.forEach((item, index) => {
+      const reason = failures.get(records[index]!);
+      if (reason) {
+        out.failed.push({ itemId: item.id, name: item.name, reason });
+        return;
+      }
+      const productId = results[index]!.id!;
+      out.created.push({ productId, itemId: item.id, name: item.name });
+      entries.push({ actor: deps.actor, action: 'product.created', system: 'salesforce', realmId: gaps.realmId, salesforceId: productId, qboId: item.id, field: `${SOBJECTS.product}.${PRODUCT_FIELDS.quickBooksItemId}`, oldValue: null, newValue: item.id, sourceEvent: 'catalog' });
+    });
+    if (entries.length > 0) await deps.audit.append(entries);
+  }
+  return out;
+}
+
+/** The listing for the command line and logs, ending with the command that fixes the first list. */
+export function catalogText(gaps: CatalogGaps, entityName: string): string {
+  const lines = [`QuickBooks company ${entityName} (${gaps.realmId}): ${gaps.items} active items; Salesforce: ${gaps.products} active products.`];
+  lines.push('', `QuickBooks items with no product (${gaps.itemsWithoutProduct.length}):`);
+  for (const i of gaps.itemsWithoutProduct) lines.push(`  item ${i.id}  ${i.name}  ${i.sku ? `SKU ${i.sku}` : '(no SKU: matched by name)'}`);
+  lines.push('', `Billable products with no QuickBooks item (${gaps.productsWithoutItem.length}):`);
+  for (const p of gaps.productsWithoutItem) lines.push(`  ${p.id}  ${p.name}  code ${p.productCode ?? '-'}: ${p.fix}`);
+  if (gaps.itemsWithoutProduct.length > 0) {
+    lines.push('', `Dry run: nothing was written. To create the ${gaps.itemsWithoutProduct.length} missing products (Product Code = the item's SKU, else its name; item id filled in):`, '  npm run cli -- catalog --apply');
+  }
+  return lines.join('\n');
+}
