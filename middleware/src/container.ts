@@ -44,7 +44,7 @@ import { openStore, type Store } from './store';
 import { purgeExpired } from './store/retention';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 
 export const INVOICE_JOB = 'invoice.sync';
 
@@ -62,6 +62,8 @@ export interface Ledgerline {
   store: Store;
   queue: JobQueue;
   app: Express;
+  /** What a worker-role process serves: /healthz, /readyz and /metrics only. */
+  opsApp: Express;
   qbo: QboApi;
   oauth: IntuitOAuth;
   salesforce: () => Promise<Connection>;
@@ -76,7 +78,7 @@ export interface Ledgerline {
   payments: PaymentStatusParts;
   /** Onboarding an existing business: match and link customers and items (CLI and admin API). */
   onboarding: OnboardingService;
-  /** Starts workers and sweepers (the HTTP server is started by the caller). */
+  /** Starts workers and sweepers unless LEDGERLINE_ROLE is web (the HTTP server is started by the caller). */
   start(): void;
   stop(graceMs?: number): Promise<void>;
   /** Counters for benchmarks and /metrics. */
@@ -367,38 +369,41 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
   const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger });
+  const ready = async (): Promise<{ ok: boolean; checks: Record<string, unknown> }> => {
+    const checks: Record<string, unknown> = {};
+    let ok = true;
+    try {
+      await store.ping();
+      checks.store = 'ok';
+    } catch (error) {
+      ok = false;
+      // The database's own message can name hosts, files or users: it goes to the log only.
+      logger.error({ err: error }, 'readiness: the database did not answer');
+      checks.store = 'unavailable (the database did not answer; see the log)';
+    }
+    const connections = await store.connections.list().catch(() => []);
+    checks.quickbooks = connections.map((c) => ({ billingEntity: c.billingEntity, realmId: c.realmId, status: c.status }));
+    if (!connections.some((c) => c.status === 'connected')) ok = false;
+    return { ok, checks };
+  };
+  const isAdmin = (req: Request): boolean => {
+    const secret = presentedSecret(req);
+    return secret !== undefined && adminKey(secret);
+  };
   const app = createApp({
     logger,
     bodyLimit: config.BODY_LIMIT,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
-    isAdmin: (req) => {
-      const secret = presentedSecret(req);
-      return secret !== undefined && adminKey(secret);
-    },
+    isAdmin,
     authenticated: (req) => {
       const secret = presentedSecret(req);
       return secret !== undefined && anyKey(secret);
     },
     routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
-    ready: async () => {
-      const checks: Record<string, unknown> = {};
-      let ok = true;
-      try {
-        await store.ping();
-        checks.store = 'ok';
-      } catch (error) {
-        ok = false;
-        // The database's own message can name hosts, files or users: it goes to the log only.
-        logger.error({ err: error }, 'readiness: the database did not answer');
-        checks.store = 'unavailable (the database did not answer; see the log)';
-      }
-      const connections = await store.connections.list().catch(() => []);
-      checks.quickbooks = connections.map((c) => ({ billingEntity: c.billingEntity, realmId: c.realmId, status: c.status }));
-      if (!connections.some((c) => c.status === 'connected')) ok = false;
-      return { ok, checks };
-    },
+    ready,
   });
+  const opsApp = createApp({ logger, ready, isAdmin });
 
   return {
     config,
@@ -407,6 +412,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     store,
     queue,
     app,
+    opsApp,
     qbo,
     oauth,
     salesforce,
@@ -418,6 +424,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
     onboarding,
     start() {
+      if (config.LEDGERLINE_ROLE === 'web') {
+        logger.info({ role: 'web' }, 'web role: jobs are stored here and run by worker processes');
+        return;
+      }
       pool = startWorkers({
         queue,
         logger,

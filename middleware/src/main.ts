@@ -20,8 +20,10 @@ async function main(): Promise<void> {
     logger.fatal(isAppError(error) ? { code: error.code, fix: error.fix } : { err: error }, (error as Error).message);
     process.exit(1);
   });
-  const server: Server = ledgerline.app.listen(config.PORT, () => {
-    logger.info({ port: config.PORT, store: ledgerline.store.description }, 'ledgerline middleware listening');
+  // A worker answers only the operators' probes and metrics: Salesforce and Intuit are routed to web processes.
+  const role = config.LEDGERLINE_ROLE;
+  const server: Server = (role === 'worker' ? ledgerline.opsApp : ledgerline.app).listen(config.PORT, () => {
+    logger.info({ port: config.PORT, role, store: ledgerline.store.description }, 'ledgerline middleware listening');
   });
   ledgerline.start();
   let stopping = false;
