@@ -6,6 +6,7 @@ import { createApp } from './http/app';
 import { keyMatcher, presentedSecret, requireAdmin } from './http/admin-auth';
 import { requireApiKey } from './http/auth';
 import { oauthRoutes } from './http/oauth-routes';
+import { LedgerlineMetrics, metricsRoutes } from './http/metrics';
 import { syncRoutes, type SyncRequests } from './http/sync-routes';
 import { createJobQueue, every, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
 import { BatchCreator, directCreator, type Creator } from './quickbooks/batch-creator';
@@ -64,6 +65,8 @@ export interface Ledgerline {
   app: Express;
   /** What a worker-role process serves: /healthz, /readyz and /metrics only. */
   opsApp: Express;
+  /** The Prometheus registry behind GET /metrics. */
+  metrics: LedgerlineMetrics;
   qbo: QboApi;
   oauth: IntuitOAuth;
   salesforce: () => Promise<Connection>;
@@ -281,10 +284,25 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     isConnected: async (realmId) => (await connectedRealms()).includes(realmId),
     logger,
   });
+  const metrics = new LedgerlineMetrics({
+    jobCounts: () => queue.counts(),
+    oldestQueuedAgeMs: () => queue.oldestQueuedAge(),
+    oldestPendingWebhook: async () => (await store.inbox.pending(1))[0],
+    salesforceCalls: () => ({ queries: opportunityLoader.calls, writes: writeBack.calls }),
+    // Only a connection already made is read: a scrape never logs in to Salesforce.
+    salesforceApiUsage: async () => {
+      const connection = sfConnection ? await sfConnection.catch(() => null) : null;
+      const usage = connection?.limitInfo?.apiUsage;
+      return usage ? { used: usage.used, limit: usage.limit } : null;
+    },
+    now,
+  });
+  qbo.observer = { call: (realmId) => metrics.qboRequest(realmId), throttled: (realmId) => metrics.qboThrottle(realmId) };
   const intake = new WebhookIntake({
     inbox: store.inbox,
     connectedRealms,
     enqueue: async (events) => {
+      metrics.webhookStored(events);
       for (const event of events) {
         await queue.enqueue<QboEventJobPayload>({ type: FOLLOWED_ENTITIES.has(event.entity) ? QBO_FOLLOW_JOB : QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' });
       }
@@ -400,10 +418,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       const secret = presentedSecret(req);
       return secret !== undefined && anyKey(secret);
     },
-    routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
+    routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys }), ...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready,
   });
-  const opsApp = createApp({ logger, ready, isAdmin });
+  const opsApp = createApp({ logger, ready, isAdmin, routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys })] });
 
   return {
     config,
@@ -413,6 +431,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     queue,
     app,
     opsApp,
+    metrics,
     qbo,
     oauth,
     salesforce,
@@ -431,7 +450,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       pool = startWorkers({
         queue,
         logger,
-        handlers: handlers as never,
+        handlers: metrics.timeJobs(handlers as never, now) as never,
         concurrency: config.WORKER_CONCURRENCY,
         pollIntervalMs: config.WORKER_POLL_MS,
         leaseMs: config.JOB_LEASE_MS,
