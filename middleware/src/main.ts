@@ -30,10 +30,14 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing or releasing claimed jobs');
-    server.close();
-    ledgerline
-      .stop(10_000)
+    logger.info({ signal }, 'shutting down: answering requests in flight, finishing or releasing claimed jobs');
+    // Requests in flight are answered (their events and jobs stored) before the database closes: up to 10 s.
+    const answered = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      setTimeout(resolve, 10_000).unref();
+    });
+    answered
+      .then(() => ledgerline.stop(10_000))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
