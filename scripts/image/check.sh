@@ -61,7 +61,10 @@ if [ "${LEDGERLINE_REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$base"; the
   cp -a "$npm_dir" "$cache/rootfs/usr/local/lib/node_modules/npm"
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$cache/rootfs/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$cache/rootfs/usr/local/bin/npx"
+  # This machine's certificate authorities (a proxy in front of the npm registry may sign with its own).
+  cp /etc/ssl/certs/ca-certificates.crt "$cache/rootfs/etc/ssl/certs/ca-certificates.crt"
   tar -C "$cache/rootfs" -c . | podman import \
+    --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV npm_config_nodedir=/usr/local' \
     --change 'CMD ["node"]' - "$base" >/dev/null
