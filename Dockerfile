@@ -14,6 +14,7 @@ RUN if ! (command -v make && command -v g++ && command -v python3) >/dev/null 2>
 COPY package.json package-lock.json ./
 COPY middleware/package.json middleware/
 RUN npm ci --workspace middleware --no-audit --no-fund
+COPY tsconfig.json ./
 COPY middleware/ middleware/
 RUN npm run build --workspace middleware
 
