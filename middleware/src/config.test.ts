@@ -14,6 +14,13 @@ describe('loadConfig', () => {
     expect(cfg.QBO_ENVIRONMENT).toBe('sandbox');
   });
 
+  it('reads LEDGERLINE_ROLE (default all) and refuses anything but web, worker or all', () => {
+    const env = { LEDGERLINE_API_KEYS: apiKey, LEDGERLINE_ADMIN_KEYS: adminKey, LEDGERLINE_ENCRYPTION_KEY: key };
+    expect(loadConfig(env).LEDGERLINE_ROLE).toBe('all');
+    expect(loadConfig({ ...env, LEDGERLINE_ROLE: 'worker' }).LEDGERLINE_ROLE).toBe('worker');
+    expect(() => loadConfig({ ...env, LEDGERLINE_ROLE: 'both' })).toThrow(/LEDGERLINE_ROLE: must be web, worker or all/);
+  });
+
   it('accepts two keys during rotation and rejects a third', () => {
     const two = loadConfig({ LEDGERLINE_API_KEYS: `${apiKey}, ${'n'.repeat(40)}`, LEDGERLINE_ADMIN_KEYS: adminKey, LEDGERLINE_ENCRYPTION_KEY: key });
     expect(two.LEDGERLINE_API_KEYS).toHaveLength(2);

@@ -81,6 +81,10 @@ export const configSchema = z
     QBO_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(5_000).default(50),
     QBO_DISPLAY_NAME_MAX: z.coerce.number().int().min(20).max(500).default(500),
     CATALOG_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+    /** web: HTTP and enqueue only; worker: queues and sweepers (HTTP only for /healthz, /readyz, /metrics); all: both. */
+    /** Read-only bearer token for /metrics (a scraper need not hold an admin key); admin keys are accepted too. */
+    METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+    LEDGERLINE_ROLE: z.enum(['web', 'worker', 'all'], { error: 'must be web, worker or all' }).default('all'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(30),
     WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),

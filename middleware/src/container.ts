@@ -6,6 +6,7 @@ import { createApp } from './http/app';
 import { keyMatcher, presentedSecret, requireAdmin } from './http/admin-auth';
 import { requireApiKey } from './http/auth';
 import { oauthRoutes } from './http/oauth-routes';
+import { LedgerlineMetrics, metricsRoutes } from './http/metrics';
 import { syncRoutes, type SyncRequests } from './http/sync-routes';
 import { createJobQueue, every, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
 import { BatchCreator, directCreator, type Creator } from './quickbooks/batch-creator';
@@ -44,7 +45,7 @@ import { openStore, type Store } from './store';
 import { purgeExpired } from './store/retention';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 
 export const INVOICE_JOB = 'invoice.sync';
 
@@ -62,6 +63,10 @@ export interface Ledgerline {
   store: Store;
   queue: JobQueue;
   app: Express;
+  /** What a worker-role process serves: /healthz, /readyz and /metrics only. */
+  opsApp: Express;
+  /** The Prometheus registry behind GET /metrics. */
+  metrics: LedgerlineMetrics;
   qbo: QboApi;
   oauth: IntuitOAuth;
   salesforce: () => Promise<Connection>;
@@ -76,7 +81,7 @@ export interface Ledgerline {
   payments: PaymentStatusParts;
   /** Onboarding an existing business: match and link customers and items (CLI and admin API). */
   onboarding: OnboardingService;
-  /** Starts workers and sweepers (the HTTP server is started by the caller). */
+  /** Starts workers and sweepers unless LEDGERLINE_ROLE is web (the HTTP server is started by the caller). */
   start(): void;
   stop(graceMs?: number): Promise<void>;
   /** Counters for benchmarks and /metrics. */
@@ -279,10 +284,25 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     isConnected: async (realmId) => (await connectedRealms()).includes(realmId),
     logger,
   });
+  const metrics = new LedgerlineMetrics({
+    jobCounts: () => queue.counts(),
+    oldestQueuedAgeMs: () => queue.oldestQueuedAge(),
+    oldestPendingWebhook: async () => (await store.inbox.pending(1))[0],
+    salesforceCalls: () => ({ queries: opportunityLoader.calls, writes: writeBack.calls }),
+    // Only a connection already made is read: a scrape never logs in to Salesforce.
+    salesforceApiUsage: async () => {
+      const connection = sfConnection ? await sfConnection.catch(() => null) : null;
+      const usage = connection?.limitInfo?.apiUsage;
+      return usage ? { used: usage.used, limit: usage.limit } : null;
+    },
+    now,
+  });
+  qbo.observer = { call: (realmId) => metrics.qboRequest(realmId), throttled: (realmId) => metrics.qboThrottle(realmId) };
   const intake = new WebhookIntake({
     inbox: store.inbox,
     connectedRealms,
     enqueue: async (events) => {
+      metrics.webhookStored(events);
       for (const event of events) {
         await queue.enqueue<QboEventJobPayload>({ type: FOLLOWED_ENTITIES.has(event.entity) ? QBO_FOLLOW_JOB : QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' });
       }
@@ -378,38 +398,41 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
   const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger, policy });
+  const ready = async (): Promise<{ ok: boolean; checks: Record<string, unknown> }> => {
+    const checks: Record<string, unknown> = {};
+    let ok = true;
+    try {
+      await store.ping();
+      checks.store = 'ok';
+    } catch (error) {
+      ok = false;
+      // The database's own message can name hosts, files or users: it goes to the log only.
+      logger.error({ err: error }, 'readiness: the database did not answer');
+      checks.store = 'unavailable (the database did not answer; see the log)';
+    }
+    const connections = await store.connections.list().catch(() => []);
+    checks.quickbooks = connections.map((c) => ({ billingEntity: c.billingEntity, realmId: c.realmId, status: c.status }));
+    if (!connections.some((c) => c.status === 'connected')) ok = false;
+    return { ok, checks };
+  };
+  const isAdmin = (req: Request): boolean => {
+    const secret = presentedSecret(req);
+    return secret !== undefined && adminKey(secret);
+  };
   const app = createApp({
     logger,
     bodyLimit: config.BODY_LIMIT,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
-    isAdmin: (req) => {
-      const secret = presentedSecret(req);
-      return secret !== undefined && adminKey(secret);
-    },
+    isAdmin,
     authenticated: (req) => {
       const secret = presentedSecret(req);
       return secret !== undefined && anyKey(secret);
     },
-    routers: [...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
-    ready: async () => {
-      const checks: Record<string, unknown> = {};
-      let ok = true;
-      try {
-        await store.ping();
-        checks.store = 'ok';
-      } catch (error) {
-        ok = false;
-        // The database's own message can name hosts, files or users: it goes to the log only.
-        logger.error({ err: error }, 'readiness: the database did not answer');
-        checks.store = 'unavailable (the database did not answer; see the log)';
-      }
-      const connections = await store.connections.list().catch(() => []);
-      checks.quickbooks = connections.map((c) => ({ billingEntity: c.billingEntity, realmId: c.realmId, status: c.status }));
-      if (!connections.some((c) => c.status === 'connected')) ok = false;
-      return { ok, checks };
-    },
+    routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys }), ...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
+    ready,
   });
+  const opsApp = createApp({ logger, ready, isAdmin, routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys })] });
 
   return {
     config,
@@ -418,6 +441,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     store,
     queue,
     app,
+    opsApp,
+    metrics,
     qbo,
     oauth,
     salesforce,
@@ -429,10 +454,14 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
     onboarding,
     start() {
+      if (config.LEDGERLINE_ROLE === 'web') {
+        logger.info({ role: 'web' }, 'web role: jobs are stored here and run by worker processes');
+        return;
+      }
       pool = startWorkers({
         queue,
         logger,
-        handlers: handlers as never,
+        handlers: metrics.timeJobs(handlers as never, now) as never,
         concurrency: config.WORKER_CONCURRENCY,
         pollIntervalMs: config.WORKER_POLL_MS,
         leaseMs: config.JOB_LEASE_MS,

@@ -20,18 +20,24 @@ async function main(): Promise<void> {
     logger.fatal(isAppError(error) ? { code: error.code, fix: error.fix } : { err: error }, (error as Error).message);
     process.exit(1);
   });
-  const server: Server = ledgerline.app.listen(config.PORT, () => {
-    logger.info({ port: config.PORT, store: ledgerline.store.description }, 'ledgerline middleware listening');
+  // A worker answers only the operators' probes and metrics: Salesforce and Intuit are routed to web processes.
+  const role = config.LEDGERLINE_ROLE;
+  const server: Server = (role === 'worker' ? ledgerline.opsApp : ledgerline.app).listen(config.PORT, () => {
+    logger.info({ port: config.PORT, role, store: ledgerline.store.description }, 'ledgerline middleware listening');
   });
   ledgerline.start();
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing or releasing claimed jobs');
-    server.close();
-    ledgerline
-      .stop(10_000)
+    logger.info({ signal }, 'shutting down: answering requests in flight, finishing or releasing claimed jobs');
+    // Requests in flight are answered (their events and jobs stored) before the database closes: up to 10 s.
+    const answered = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      setTimeout(resolve, 10_000).unref();
+    });
+    answered
+      .then(() => ledgerline.stop(10_000))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

@@ -11,7 +11,7 @@ import { connectBodySchema } from './oauth-routes';
 import { invoicePdfParams, syncRequestSchema } from './sync-routes';
 import { salesforceId } from './validation';
 
-type Security = 'apiKey' | 'admin' | 'intuit' | 'none';
+type Security = 'apiKey' | 'admin' | 'metrics' | 'intuit' | 'none';
 
 interface OperationSpec {
   method: 'get' | 'post';
@@ -60,11 +60,13 @@ const OPERATIONS: OperationSpec[] = [
   { method: 'get', path: '/openapi.json', operationId: 'getOpenApi', summary: 'This document', tag: 'Operations', security: 'none', responses: { '200': { description: 'OpenAPI 3.0 document', schema: anyObject } } },
   { method: 'get', path: '/healthz', operationId: 'liveness', summary: 'Liveness', tag: 'Operations', security: 'none', responses: { '200': { description: 'Alive', schema: z.object({ status: z.literal('ok') }) } } },
   { method: 'get', path: '/readyz', operationId: 'readiness', summary: 'Readiness (store and QuickBooks connection)', tag: 'Operations', security: 'none', responses: { '200': { description: 'Ready', schema: anyObject }, '503': { description: 'Not ready', schema: anyObject } } },
+  { method: 'get', path: '/metrics', operationId: 'metrics', summary: 'Prometheus metrics (queue, jobs, QuickBooks calls and 429s per company, webhook lag, Salesforce API usage)', tag: 'Operations', security: 'metrics', responses: { '200': { description: 'Prometheus text format 0.0.4', schema: z.string(), contentType: 'text/plain' } } },
 ];
 
 const SECURITY: Record<Security, Array<Record<string, string[]>>> = {
   apiKey: [{ salesforceKey: [] }],
   admin: [{ adminBasic: [] }, { adminBearer: [] }],
+  metrics: [{ metricsBearer: [] }, { adminBearer: [] }],
   intuit: [],
   none: [],
 };
@@ -118,6 +120,7 @@ export function openApiDocument(version = '0.1.0'): Record<string, unknown> {
         salesforceKey: { type: 'http', scheme: 'bearer', description: 'LEDGERLINE_API_KEYS, sent by the QuickBooks_Middleware Named Credential' },
         adminBasic: { type: 'http', scheme: 'basic', description: 'Any user name, the admin key (LEDGERLINE_ADMIN_KEYS) as password' },
         adminBearer: { type: 'http', scheme: 'bearer', description: 'The admin key as bearer' },
+        metricsBearer: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, the read-only token of the Prometheus scraper' },
       },
     },
     paths,

@@ -75,7 +75,7 @@ export class QboApi {
       batchLimiter = new RateLimiter(BATCH_REQUESTS_PER_MINUTE, BATCH_REQUESTS_PER_MINUTE);
       this.batchLimiters.set(realmId, batchLimiter);
     }
-    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId), batchLimiter);
+    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId), batchLimiter, () => this.observer?.throttled(realmId));
   }
 
   /**
@@ -95,6 +95,8 @@ export class QboApi {
 
   /** Calls made through this process, by realm (for metrics and benchmarks). */
   callCount = 0;
+  /** Told of every request and every throttled answer, per company (the /metrics counters). */
+  observer: { call(realmId: string): void; throttled(realmId: string): void } | null = null;
   private readonly daily = new Map<string, number>();
 
   /** QBO API calls this process made today (UTC) for one company: the health page's API budget. */
@@ -104,6 +106,7 @@ export class QboApi {
 
   private countCall(realmId: string): void {
     this.callCount += 1;
+    this.observer?.call(realmId);
     const key = `${new Date().toISOString().slice(0, 10)}|${realmId}`;
     this.daily.set(key, (this.daily.get(key) ?? 0) + 1);
   }
@@ -121,6 +124,7 @@ export class QboCompany {
     private readonly logger: Logger,
     private readonly onCall: () => void,
     private readonly batchLimiter: RateLimiter,
+    private readonly onThrottled: () => void = () => undefined,
   ) {}
 
   // Every id that reaches QuickBooks passes here: read paths, update targets and references in bodies.
@@ -196,9 +200,14 @@ export class QboCompany {
 
   /** One request within the company's limits, with its access token; a rejected token is refreshed once. */
   private withToken<T>(what: string, send: (accessToken: string) => Promise<T>): Promise<T> {
-    const attempt = (token: string): Promise<T> => {
+    const attempt = async (token: string): Promise<T> => {
       this.onCall();
-      return send(token);
+      try {
+        return await send(token);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'QBO_THROTTLED') this.onThrottled();
+        throw error;
+      }
     };
     return this.limiter.run(async () => {
       let token = await this.tokens.accessToken(this.realmId);

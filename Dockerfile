@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# Ledgerline middleware image: build with `docker build -t ledgerline .` from the repository root.
+# NODE_IMAGE is the base of every stage (the official Node 22 image by default; scripts/image-check.sh passes
+# a locally made one where registries cannot be reached).
+ARG NODE_IMAGE=docker.io/library/node:22-bookworm-slim
+
+# --- build: all dependencies, TypeScript compiled to middleware/dist --------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# better-sqlite3 is a native addon: without a prebuilt binary for this platform it compiles here.
+RUN if ! (command -v make && command -v g++ && command -v python3) >/dev/null 2>&1; then \
+      apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*; \
+    fi
+COPY package.json package-lock.json ./
+COPY middleware/package.json middleware/
+RUN npm ci --workspace middleware --no-audit --no-fund
+COPY tsconfig.json ./
+COPY middleware/ middleware/
+RUN npm run build --workspace middleware
+
+# --- deps: production dependencies only ---------------------------------------------------------------------
+FROM build AS deps
+RUN npm ci --workspace middleware --omit=dev --no-audit --no-fund && mkdir -p middleware/node_modules
+
+# --- runtime ------------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=3000 \
+    DATABASE_URL=sqlite:/data/ledgerline.db
+WORKDIR /app
+RUN (id -u ledgerline >/dev/null 2>&1 || useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin ledgerline) \
+    && mkdir -p /data && chown ledgerline:ledgerline /data
+COPY --from=deps /app/package.json ./
+COPY --from=deps /app/node_modules node_modules/
+COPY --from=deps /app/middleware/node_modules middleware/node_modules/
+COPY --from=build /app/middleware/package.json middleware/
+COPY --from=build /app/middleware/dist middleware/dist/
+COPY --from=build /app/middleware/config middleware/config/
+USER 10001
+VOLUME ["/data"]
+EXPOSE 3000
+# /readyz answers 200 once the database answers and a QuickBooks company is connected (503 before that).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node runs as PID 1 (exec form, no shell or npm in between), so SIGTERM reaches the middleware: it stops
+# taking requests, lets running jobs finish for up to 10 s and releases the rest to other workers.
+STOPSIGNAL SIGTERM
+CMD ["node", "middleware/dist/main.js"]

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ALL_GROUPS, loadSettingsFor } from '../src/config-groups';
+
+/**
+ * app.json (Heroku) follows middleware/.env.example: every variable of the example is a config var there,
+ * required exactly when the middleware refuses to start without it. PORT and DATABASE_URL come from Heroku
+ * (the dyno and Heroku Postgres) and LEDGERLINE_ROLE from the Procfile; PGSSLMODE is Heroku Postgres's own.
+ */
+const ROOT = path.join(__dirname, '..', '..');
+const FROM_THE_PLATFORM = ['PORT', 'DATABASE_URL', 'LEDGERLINE_ROLE'];
+const HEROKU_ONLY = ['PGSSLMODE'];
+
+interface AppJson {
+  env: Record<string, { description?: string; value?: string; required?: boolean; generator?: string }>;
+  formation: Record<string, unknown>;
+  addons: Array<{ plan: string }>;
+}
+
+const appJson = JSON.parse(readFileSync(path.join(ROOT, 'app.json'), 'utf8')) as AppJson;
+const example = [...readFileSync(path.join(ROOT, 'middleware', '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => m[1]!);
+
+/** A complete, valid production environment (stand-in values), with each of Salesforce's two login flows. */
+const base: Record<string, string> = {
+  LEDGERLINE_API_KEYS: 'k'.repeat(40),
+  LEDGERLINE_ADMIN_KEYS: 'a'.repeat(40),
+  LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  QBO_CLIENT_ID: 'client',
+  QBO_CLIENT_SECRET: 'secret',
+  QBO_REDIRECT_URI: 'https://ledgerline.example/oauth/quickbooks/callback',
+  SALESFORCE_CLIENT_ID: 'connected-app',
+};
+const completeEnvs: Array<Record<string, string>> = [
+  { ...base, SALESFORCE_CLIENT_SECRET: 'connected-app-secret' },
+  { ...base, SALESFORCE_USERNAME: 'integration@ledgerline.example', SALESFORCE_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nstand-in\n-----END PRIVATE KEY-----' },
+];
+
+const starts = (env: Record<string, string>): boolean => {
+  try {
+    loadSettingsFor(env, ALL_GROUPS, 'The middleware');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The example's variables without which start-up fails whichever login flow is used (each left out in turn). */
+function requiredVariables(): string[] {
+  for (const env of completeEnvs) expect(starts(env)).toBe(true);
+  return example.filter((name) =>
+    completeEnvs.every((complete) => {
+      const env = { ...complete };
+      delete env[name];
+      return !starts(env);
+    }),
+  );
+}
+
+describe('app.json and .env.example', () => {
+  it('lists every variable of .env.example, and only those and Heroku’s own', () => {
+    const listed = Object.keys(appJson.env).sort();
+    const expected = [...example.filter((name) => !FROM_THE_PLATFORM.includes(name)), ...HEROKU_ONLY].sort();
+    expect(listed).toEqual(expected);
+  });
+
+  it('marks exactly the variables start-up needs as required, with no default value', () => {
+    const required = requiredVariables();
+    expect(required).toEqual(expect.arrayContaining(['LEDGERLINE_API_KEYS', 'LEDGERLINE_ADMIN_KEYS', 'LEDGERLINE_ENCRYPTION_KEY', 'QBO_CLIENT_ID']));
+    const markedRequired = Object.entries(appJson.env).filter(([, spec]) => spec.required !== false).map(([name]) => name);
+    expect(markedRequired.sort()).toEqual([...required].sort());
+    for (const name of required) expect(appJson.env[name]!.value).toBeUndefined();
+    // An empty value is refused at start-up: optional variables are left unset, never set to ''.
+    for (const [name, spec] of Object.entries(appJson.env)) if (spec.value !== undefined) expect([name, spec.value]).not.toEqual([name, '']);
+  });
+
+  it('runs web and worker dynos on Heroku Postgres', () => {
+    expect(Object.keys(appJson.formation).sort()).toEqual(['web', 'worker']);
+    expect(appJson.addons.map((a) => a.plan)).toEqual([expect.stringMatching(/^heroku-postgresql:/)]);
+    const procfile = readFileSync(path.join(ROOT, 'Procfile'), 'utf8');
+    expect(procfile).toMatch(/^web: LEDGERLINE_ROLE=web node middleware\/dist\/main\.js$/m);
+    expect(procfile).toMatch(/^worker: LEDGERLINE_ROLE=worker node middleware\/dist\/main\.js$/m);
+  });
+});
