@@ -1,4 +1,4 @@
-import { startStack, waitFor, type Stack } from './support/stack';
+import { settledJobs, startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog, billingSettled, invoicesOf } from './support/deals';
 
 type Rec = Record<string, any>;
@@ -92,7 +92,7 @@ describe('invoice engine edge cases (real clients, emulators)', () => {
     expect(result.Billing_Sync_Error__c).toContain('SKU GHOST-1');
     expect(result.Billing_Sync_Error__c).toMatch(/Fix: Create an item in QuickBooks whose SKU or name is "GHOST-1"/);
     expect(invoicesFor(id)).toHaveLength(0);
-    const jobs = await stack.ledgerline.queue.list({ key: `opportunity:${id}` });
+    const jobs = await settledJobs(stack, `opportunity:${id}`);
     expect(jobs.map((j) => j.state)).toEqual(['failed']);
   });
 

@@ -1,4 +1,4 @@
-import { startStack, waitFor, type Stack } from './support/stack';
+import { settledJobs, startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog, billingSettled } from './support/deals';
 
 type Rec = Record<string, any>;
@@ -70,7 +70,7 @@ describe('invoice engine uses the onboarding matcher (real clients, emulators)',
     expect(text).toContain('onboarding apply');
     expect(customers('Initrode')).toHaveLength(1);
     expect(invoicesFor(id)).toHaveLength(0);
-    const [job] = await stack.ledgerline.queue.list({ key: `opportunity:${id}` });
+    const [job] = await settledJobs(stack, `opportunity:${id}`);
     expect(job!.state).toBe('failed');
     expect(job!.attempts).toBe(1); // permanent: not retried by itself
 

@@ -1,5 +1,5 @@
 import type { PermissionSetDef } from '../src/emulators/salesforce';
-import { startStack, waitFor, type Stack } from './support/stack';
+import { settledJobs, startStack, waitFor, type Stack } from './support/stack';
 import { billingSettled, closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 
 /**
@@ -46,11 +46,7 @@ describe('Salesforce refusals of the integration user, end to end through the re
     expect(deal.Billing_Sync_Error__c).toContain('Fix: In Setup, give the Ledgerline_Integration permission set Edit access to Opportunity.Invoice_Total__c (Field-Level Security)');
     expect(deal.Invoice_Total__c).toBeNull();
     // A permanent error: one attempt, no blind retries.
-    // The deal's Error is written before the job records its own end: wait for that, not for a fixed time.
-    const job = await waitFor(async () => {
-      const j = await jobOf(id);
-      return j && j.state !== 'running' && j.state !== 'queued' ? j : undefined;
-    });
+    const [job] = await settledJobs(stack, `opportunity:${id}`);
     expect(job).toMatchObject({ state: 'failed', attempts: 1 });
   });
 
@@ -63,11 +59,7 @@ describe('Salesforce refusals of the integration user, end to end through the re
     expect(deal.Billing_Sync_Error__c).toMatch(/Salesforce refused the write to (Opportunity|Account) \w+: FIELD_CUSTOM_VALIDATION_EXCEPTION: .*come from QuickBooks and cannot be edited here/);
     expect(deal.Billing_Sync_Error__c).toContain('Fix: A validation rule on');
     expect(deal.Billing_Sync_Error__c).toContain('Assign the Ledgerline_Integration permission set to the integration user');
-    // The deal's Error is written before the job records its own end: wait for that, not for a fixed time.
-    const job = await waitFor(async () => {
-      const j = await jobOf(id);
-      return j && j.state !== 'running' && j.state !== 'queued' ? j : undefined;
-    });
+    const [job] = await settledJobs(stack, `opportunity:${id}`);
     expect(job).toMatchObject({ state: 'failed', attempts: 1 });
   });
 
