@@ -108,6 +108,8 @@ export class AccessPolicy {
 export function governedFields(objects: ObjectDef[], fromMetadata: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
   for (const obj of objects) {
+    // Platform event fields carry no field-level security: the object permission (Create, Read) decides.
+    if (obj.platformEvent) continue;
     for (const f of obj.fields) {
       const key = `${obj.name}.${f.name}`.toLowerCase();
       if (!fromMetadata.has(key) || f.required || f.cascadeDelete) continue;

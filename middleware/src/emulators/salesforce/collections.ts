@@ -2,7 +2,7 @@ import { type ApiRouter, type ApiRequest, type ApiResponse, type Handler, object
 import { DmlError, type RecordError, SfApiError, lockError, rolledBack } from './errors';
 import { toId18 } from './ids';
 import type { ObjectDef } from './schema/types';
-import { recordBody } from './sobjects';
+import { enqueued, recordBody } from './sobjects';
 import type { EmulatorState } from './state';
 import type { DmlContext } from './dml';
 
@@ -79,7 +79,8 @@ const create: Handler = (state, req) => {
   const recs = records(body);
   const types = recs.map((r) => typeOf(state, r));
   recs.forEach((r, i) => state.dml.checkColumns(types[i] as ObjectDef, r));
-  return ok(runAll(state, req, body.allOrNone === true, recs.map(() => null), (i, ctx) => ({ id: state.dml.insert(types[i] as ObjectDef, recs[i] as Record<string, unknown>, ctx) }), false));
+  const results = runAll(state, req, body.allOrNone === true, recs.map(() => null), (i, ctx) => ({ id: state.dml.insert(types[i] as ObjectDef, recs[i] as Record<string, unknown>, ctx) }), false);
+  return ok(results.map((r, i) => (r.success && r.id ? { ...r, errors: enqueued(state, types[i] as ObjectDef, r.id) } : r)));
 };
 
 const update: Handler = (state, req) => {

@@ -9,6 +9,7 @@ import { runQuery } from './soql/execute';
 import { recordBody } from './sobjects';
 import type { PermissionSetAssignment, EmulatorState } from './state';
 import type { PermissionSetDef } from './access';
+import type { EventListener, PlatformEventMessage } from './events';
 
 /** Test/demo control of the emulator, in process and over HTTP under /__control. */
 
@@ -173,6 +174,26 @@ export class EmulatorControl {
     return this.deps.state.access.assigned.map((s) => s.name);
   }
 
+  /**
+   * Listens to the org's platform events as a CometD (empApi) subscriber of `channel` would
+   * (`/event/<Name>__e`, or every event when omitted). Returns the unsubscribe function.
+   */
+  subscribeEvents(listener: EventListener, channel?: string): () => void {
+    return this.deps.state.events.subscribe((message) => {
+      if (!channel || message.channel === channel) listener(message);
+    });
+  }
+
+  /** The platform events delivered so far (the last 1000), oldest first. */
+  events(channel?: string): PlatformEventMessage[] {
+    return this.deps.state.events.delivered.filter((m) => !channel || m.channel === channel);
+  }
+
+  /** The hourly platform-event allocation: set what is used and the limit (LIMIT_EXCEEDED past it). */
+  setEventAllocation(patch: { used?: number; limit?: number }): void {
+    this.deps.state.events.setAllocation(patch);
+  }
+
   /** Issues an access token without an OAuth flow. */
   createSession(username?: string): { accessToken: string; instanceUrl: string; userId: string } {
     const name = username ?? this.deps.integrationUsername;
@@ -255,6 +276,11 @@ export function controlRouter(control: EmulatorControl): Router {
   r.get('/counters', (_req, res) => void res.json(control.counters()));
   r.put('/api-usage', (req, res) => {
     control.setApiUsage(body(req) as { used?: number; limit?: number });
+    res.status(204).end();
+  });
+  r.get('/events', (req, res) => void res.json(control.events(typeof req.query.channel === 'string' ? req.query.channel : undefined)));
+  r.put('/event-allocation', (req, res) => {
+    control.setEventAllocation(body(req) as { used?: number; limit?: number });
     res.status(204).end();
   });
   r.get('/permission-sets', (_req, res) => void res.json({ assigned: control.assignedPermissionSets() }));

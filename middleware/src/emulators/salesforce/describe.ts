@@ -45,9 +45,9 @@ export function describeObject(_state: EmulatorState, version: string, obj: Obje
     keyPrefix: obj.keyPrefix,
     custom: obj.custom,
     createable: obj.createable !== false,
-    updateable: true,
+    updateable: !obj.platformEvent,
     deletable: obj.deletable !== false,
-    queryable: true,
+    queryable: !obj.platformEvent,
     urls: urls(version, obj.name),
     fields: obj.fields.map(describeField),
     childRelationships: obj.childRelationships.map((c) => ({

@@ -7,6 +7,7 @@ import { coerceValue, comparableKey, formatDateTime } from './values';
 import { afterWrite, beforeDelete, beforeWrite } from './derived';
 import type { AccessPolicy } from './access';
 import type { ValidationRuleSet } from './validation-rules';
+import { randomUUID } from 'node:crypto';
 
 /** What a validation rule hook sees; return a message (or {message, field}) to reject the record. */
 export interface ValidationInput {
@@ -38,6 +39,8 @@ export interface DmlEngineOptions {
   validationRules?: Record<string, ValidationRule[]>;
   /** force-app's active validation rules (API users' writes). */
   metadataRules?: ValidationRuleSet;
+  /** The hourly platform-event allocation: false when it is used up. */
+  takeEventAllocation?: () => boolean;
 }
 
 export class DmlEngine {
@@ -70,6 +73,7 @@ export class DmlEngine {
   insert(obj: ObjectDef, input: Record<string, unknown>, ctx: DmlContext): string {
     if (obj.createable === false && !ctx.seeding) throw invalidOperation('inserted', obj);
     this.checkColumns(obj, input);
+    if (obj.platformEvent) return this.publish(obj, input, ctx);
     const values = this.prepare(obj, input, 'insert', ctx);
     const rec: SfRecord = { Id: this.ids.next(obj.keyPrefix) };
     for (const f of obj.fields) {
@@ -87,6 +91,7 @@ export class DmlEngine {
   }
 
   update(obj: ObjectDef, id: string, input: Record<string, unknown>, ctx: DmlContext): void {
+    if (obj.platformEvent) throw invalidOperation('updated', obj);
     this.checkColumns(obj, input);
     const old = this.existing(obj, id);
     const values = this.prepare(obj, input, 'update', ctx);
@@ -99,6 +104,7 @@ export class DmlEngine {
 
   /** Upsert by an external id field (or Id). Returns the id and whether it was created. */
   upsert(obj: ObjectDef, fieldName: string, value: string, input: Record<string, unknown>, ctx: DmlContext): { id: string; created: boolean } {
+    if (obj.platformEvent) throw invalidOperation('updated', obj);
     const f = this.externalIdField(obj, fieldName);
     this.checkColumns(obj, input);
     const matches = this.findBy(obj, f, value);
@@ -144,6 +150,22 @@ export class DmlEngine {
       }
     }
     afterWrite(this, obj, undefined, rec, ctx);
+  }
+
+  /**
+   * Publishes a platform event: checked like a record, counted against the hourly allocation, and held in the
+   * store (so a rolled-back request publishes nothing) until the bus delivers it after the request.
+   */
+  private publish(obj: ObjectDef, input: Record<string, unknown>, ctx: DmlContext): string {
+    const values = this.prepare(obj, input, 'insert', ctx);
+    if (this.options.takeEventAllocation && !this.options.takeEventAllocation()) {
+      throw DmlError.of('LIMIT_EXCEEDED', 'The number of published platform event messages exceeded the hourly publishing limit.', []);
+    }
+    const rec: SfRecord = { Id: this.ids.next(obj.keyPrefix) };
+    for (const f of obj.fields) if (f.custom) rec[f.name] = f.defaultValue ?? (f.type === 'boolean' ? false : null);
+    Object.assign(rec, values, { EventUuid: randomUUID(), CreatedDate: formatDateTime(ctx.now), CreatedById: ctx.userId, ReplayId: null });
+    this.store.put(obj.name, rec);
+    return rec.Id;
   }
 
   /** The live record, or the error the platform gives for a missing/deleted/mistyped id. */
@@ -262,6 +284,6 @@ export class DmlEngine {
 }
 
 /** An operation the object does not support (describe says createable/deletable false). */
-function invalidOperation(done: 'inserted' | 'deleted', obj: ObjectDef): DmlError {
+function invalidOperation(done: 'inserted' | 'updated' | 'deleted', obj: ObjectDef): DmlError {
   return DmlError.of('INVALID_TYPE_FOR_OPERATION', `entity type cannot be ${done}: ${obj.label}`, []);
 }

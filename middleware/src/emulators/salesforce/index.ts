@@ -9,3 +9,4 @@ export type { SchemaExtension, FieldExtension } from './schema/types';
 export { idChecksum, toId18, isValidId } from './ids';
 export type { PermissionSetDef, FieldPermission } from './access';
 export type { PermissionSetAssignment } from './state';
+export type { PlatformEventMessage, EventListener } from './events';

@@ -19,6 +19,7 @@ export function registerMiscRoutes(router: ApiRouter): void {
         DailyBulkV2QueryJobs: max(10000),
         DataStorageMB: max(1024, Math.ceil(state.store.types().reduce((n, t) => n + state.store.all(t).length, 0) * 0.002)),
         FileStorageMB: max(1024),
+        HourlyPublishedPlatformEvents: max(state.events.allocation.limit, state.events.allocation.used),
         SingleEmail: max(5000),
       },
     };

@@ -39,6 +39,8 @@ export interface SalesforceEmulatorOptions {
   usernames?: string[];
   /** Daily API request limit shown in Sforce-Limit-Info and /limits. */
   dailyApiLimit?: number;
+  /** Platform events the org may publish per hour (default 250000); past it publishes fail with LIMIT_EXCEEDED. */
+  hourlyEventAllocation?: number;
   /** Query batch size (records per page), default 2000. */
   batchSize?: number;
   /** Extra milliseconds on every REST/OAuth response. */
@@ -93,6 +95,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     ...(options.validationRules ? { validationRules: options.validationRules } : {}),
     ...(options.permissionSets ? { permissionSets: options.permissionSets } : {}),
     ...(options.dailyApiLimit ? { dailyApiLimit: options.dailyApiLimit } : {}),
+    ...(options.hourlyEventAllocation !== undefined ? { hourlyEventAllocation: options.hourlyEventAllocation } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -165,6 +168,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
     const out = router.dispatch(state, { method: req.method, path: (m[2] ?? '').replace(/\/$/, ''), version, query, body: req.body, headers, userId: session.userId });
+    // Platform events published by this request go out once it has committed.
+    state.events.flush(state.schema, state.store);
     state.usage.count(out.endpoint);
     send(res, out.status, out.body, { ...(out.headers ?? {}), 'Sforce-Limit-Info': state.usage.header() });
   });

@@ -27,6 +27,15 @@ function badField(name: string, obj: ObjectDef): never {
   throw new SfApiError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${obj.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
 }
 
+/**
+ * A published platform event is queued for delivery: its save result says so with OPERATION_ENQUEUED and
+ * the event's UUID in `errors`, although `success` is true.
+ */
+export function enqueued(state: EmulatorState, obj: ObjectDef, id: string): Array<{ statusCode: string; message: string; fields: string[] }> {
+  if (!obj.platformEvent) return [];
+  return [{ statusCode: 'OPERATION_ENQUEUED', message: String(state.store.get(obj.name, id)?.EventUuid ?? ''), fields: [] }];
+}
+
 const fieldList = (q: Record<string, string>): string[] | undefined => (q.fields ? q.fields.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
 
 /** Single-record DML errors: 404 for a record that is not there, otherwise 400 with the record errors. */
@@ -44,7 +53,7 @@ const create: Handler = (state, req, p) => {
   const obj = state.dml.requireObject(p.type as string);
   const ctx = state.apiContext(req.userId);
   const id = state.transaction(ctx, () => state.dml.insert(obj, objectBody(req.body), ctx));
-  return { status: 201, body: { id, success: true, errors: [] }, headers: { Location: `/services/data/v${req.version}/sobjects/${obj.name}/${id}` } };
+  return { status: 201, body: { id, success: true, errors: enqueued(state, obj, id) }, headers: { Location: `/services/data/v${req.version}/sobjects/${obj.name}/${id}` } };
 };
 
 const read: Handler = (state, req, p) => {

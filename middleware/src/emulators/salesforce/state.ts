@@ -10,6 +10,7 @@ import { RecordStore } from './store';
 import type { QueryEnv } from './soql/execute';
 import { UsageCounters } from './usage';
 import { ValidationRuleSet, readValidationRules } from './validation-rules';
+import { PlatformEventBus } from './events';
 
 /** A permission set of force-app by name, or one defined inline (tests). */
 export type PermissionSetAssignment = string | PermissionSetDef;
@@ -22,6 +23,8 @@ export interface StateOptions extends SchemaOptions {
   /** Permission sets assigned to the API users (default Ledgerline_Integration when force-app has it). */
   permissionSets?: PermissionSetAssignment[];
   dailyApiLimit?: number;
+  /** Platform events an org may publish per hour (default DEFAULT_HOURLY_EVENT_ALLOCATION). */
+  hourlyEventAllocation?: number;
   batchSize?: number;
   now?: () => Date;
 }
@@ -37,6 +40,8 @@ export class EmulatorState {
   readonly reader: FieldReader;
   readonly cursors: CursorStore;
   readonly usage: UsageCounters;
+  /** Platform events published through the API, delivered to subscribers after each request. */
+  readonly events: PlatformEventBus;
   readonly orgId: string;
   readonly now: () => Date;
   batchSize: number;
@@ -62,7 +67,8 @@ export class EmulatorState {
     this.access = this.policyFor(options.permissionSets ?? (this.permissionSets.has(DEFAULT_PERMISSION_SET) ? [DEFAULT_PERMISSION_SET] : []));
     this.initialAccess = this.access;
     const metadataRules = root ? new ValidationRuleSet(readValidationRules(root), this.schema, this.store, this.reader, loadCustomPermissionNames(root)) : undefined;
-    this.dml = new DmlEngine(this.schema, this.store, this.ids, { validationRules: options.validationRules ?? {}, ...(metadataRules ? { metadataRules } : {}) });
+    this.events = new PlatformEventBus(this.now, options.hourlyEventAllocation);
+    this.dml = new DmlEngine(this.schema, this.store, this.ids, { validationRules: options.validationRules ?? {}, ...(metadataRules ? { metadataRules } : {}), takeEventAllocation: () => this.events.take() });
     this.cursors = new CursorStore(this.ids);
     this.usage = new UsageCounters(options.dailyApiLimit ?? 100_000);
     this.orgId = options.orgId ?? this.ids.next('00D');
@@ -171,5 +177,6 @@ export class EmulatorState {
     this.dml.resetCounters();
     this.usersByName.clear();
     this.access = this.initialAccess;
+    this.events.reset();
   }
 }

@@ -66,6 +66,13 @@ export class RecordStore {
     if (this.depth === 0) this.journal.length = 0;
   }
 
+  /** Removes and returns every record of a type, outside any savepoint (published platform events). */
+  drain(type: string): SfRecord[] {
+    const rows = [...(this.tables.get(type)?.values() ?? [])];
+    this.tables.delete(type);
+    return rows;
+  }
+
   clear(): void {
     this.tables.clear();
     this.journal.length = 0;

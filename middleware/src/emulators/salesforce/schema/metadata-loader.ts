@@ -19,7 +19,7 @@ const parser = new XMLParser({
 });
 
 export interface LoadedMetadata {
-  /** Custom objects (…__c) with their fields. */
+  /** Custom objects (…__c) and platform events (…__e) with their fields. */
   customObjects: ObjectDef[];
   /** Custom fields (and standard-field picklist overrides) for standard objects, by object name. */
   standardObjectFields: Record<string, FieldDef[]>;
@@ -35,6 +35,8 @@ export function loadMetadata(root: string): LoadedMetadata {
     const fields = readFields(join(dir, 'fields'), objectName, globalSets);
     if (objectName.endsWith('__c')) {
       result.customObjects.push(customObject(dir, objectName, fields));
+    } else if (objectName.endsWith('__e')) {
+      result.customObjects.push(platformEvent(dir, objectName, fields));
     } else if (fields.length) {
       result.standardObjectFields[objectName] = fields;
     }
@@ -84,6 +86,34 @@ function customObject(dir: string, name: string, fields: FieldDef[]): ObjectDef 
     keyPrefix: '',
     custom: true,
     fields: [...systemFields(owned), nameDef, ...fields],
+    childRelationships: [],
+  };
+}
+
+/**
+ * A platform event: its custom fields plus the system fields a subscriber receives (ReplayId, EventUuid,
+ * CreatedDate, CreatedById). No Name, no owner, no currency.
+ */
+function platformEvent(dir: string, name: string, fields: FieldDef[]): ObjectDef {
+  const file = join(dir, `${name}.object-meta.xml`);
+  const meta = (existsSync(file) ? readXml(file).CustomObject : {}) as Xml;
+  const system = (fieldName: string, type: SfFieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ name: fieldName, label: fieldName, type, custom: false, createable: false, updateable: false, ...extra });
+  return {
+    name,
+    label: text(meta, 'label') ?? name.replace(/__e$/, '').replace(/_/g, ' '),
+    labelPlural: text(meta, 'pluralLabel') ?? name,
+    keyPrefix: '',
+    custom: true,
+    platformEvent: true,
+    deletable: false,
+    fields: [
+      system('Id', 'id'),
+      system('ReplayId', 'string', { length: 255 }),
+      system('EventUuid', 'string', { length: 36 }),
+      system('CreatedDate', 'datetime'),
+      system('CreatedById', 'reference', { referenceTo: ['User'], relationshipName: 'CreatedBy' }),
+      ...fields,
+    ],
     childRelationships: [],
   };
 }

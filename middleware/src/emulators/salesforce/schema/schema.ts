@@ -33,8 +33,15 @@ export class Schema {
     const std = standardObjects(currencies, this.orgCurrency);
     const loaded = options.metadataDir ? loadMetadata(options.metadataDir) : { customObjects: [], standardObjectFields: {} };
     for (const obj of std) this.add(obj);
-    loaded.customObjects.forEach((obj, i) => {
-      obj.keyPrefix = customKeyPrefix(i);
+    let customIndex = 0;
+    let eventIndex = 0;
+    loaded.customObjects.forEach((obj) => {
+      // Platform events get e00, e01, …; custom objects a00, a01, … in name order (events do not shift them).
+      obj.keyPrefix = obj.platformEvent ? `e${String(eventIndex++).padStart(2, '0')}` : customKeyPrefix(customIndex++);
+      if (obj.platformEvent) {
+        this.add(obj);
+        return;
+      }
       if (currencies) obj.fields.push(...standardObjects(currencies)[0]!.fields.filter((f) => f.name === 'CurrencyIsoCode'));
       this.add(obj);
     });

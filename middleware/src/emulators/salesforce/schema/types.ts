@@ -82,6 +82,8 @@ export interface ObjectDef {
   custom: boolean;
   /** False for setup objects the API cannot insert (Organization) or delete (Organization, CurrencyType). */
   createable?: boolean;
+  /** A platform event (…__e): inserting one publishes it; it cannot be queried, updated or deleted. */
+  platformEvent?: boolean;
   deletable?: boolean;
   fields: FieldDef[];
   childRelationships: ChildRelationship[];

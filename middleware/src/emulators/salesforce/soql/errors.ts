@@ -55,4 +55,7 @@ export const unsupportedType = (soql: string, type: string): SfApiError =>
     `sObject type '${type}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
   );
 
+/** Platform events are published and subscribed to, never queried. */
+export const notQueryable = (soql: string, type: string): SfApiError => queryError('INVALID_TYPE', soql, type, `entity type ${type} does not support query`);
+
 export const malformed = (soql: string, token: string, detail: string): SfApiError => queryError('MALFORMED_QUERY', soql, token, detail);

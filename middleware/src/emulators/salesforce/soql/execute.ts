@@ -8,7 +8,7 @@ import {
 import type { ObjectDef } from '../schema/types';
 import type { SfRecord } from '../store';
 import { aggregateRows, isAggregateQuery } from './aggregate';
-import { badChildRelationship, malformed, unsupportedType } from './errors';
+import { badChildRelationship, malformed, notQueryable, unsupportedType } from './errors';
 import { type FieldPath, type PathEnv, readPath, resolvePath } from './paths';
 import { compileWhere } from './where';
 
@@ -36,6 +36,7 @@ export function runQuery(env: QueryEnv, soql: string, includeDeleted: boolean): 
   const penv: PathEnv = { ...env, soql };
   const obj = q.sObject ? env.schema.object(q.sObject) : undefined;
   if (!obj) throw unsupportedType(soql, q.sObject ?? '');
+  if (obj.platformEvent) throw notQueryable(soql, obj.name);
   const rows = select(env, penv, obj, q, env.store.all(obj.name, includeDeleted), includeDeleted);
   if (isAggregateQuery(q)) return aggregateRows(penv, obj, q, rows);
   const ordered = page(sortRows(penv, obj, rows, q.orderBy, q.sObjectAlias), q.offset, q.limit);
