@@ -31,6 +31,7 @@ import { createGovernance, type Governance } from './governance';
 import { FOLLOWED_ENTITIES, QBO_FOLLOW_JOB } from './services/customer-follow';
 import { QboConnectService } from './services/qbo-connect';
 import { SalesforceWriteBack } from './services/write-back';
+import { BillingUpdatePublisher, billingChangeOf } from './services/billing-updates';
 import { sweepUninvoiced } from './services/sweeper';
 import { webhookRoutes } from './http/webhook-routes';
 import { CdcSweeper } from './services/cdc-sweeper';
@@ -71,6 +72,8 @@ export interface Ledgerline {
   oauth: IntuitOAuth;
   salesforce: () => Promise<Connection>;
   writeBack: SalesforceWriteBack;
+  /** Live updates: one Ledgerline_Billing_Update__e event per write-back batch. */
+  billingUpdates: BillingUpdatePublisher;
   opportunityLoader: Batcher<string, SfOpportunity | null>;
   invoices: InvoiceSync;
   /** Creates invoices (batches when QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
@@ -179,7 +182,15 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   );
   const loadOpportunity = (id: string) => opportunityLoader.load(id);
 
-  const writeBack = new SalesforceWriteBack(salesforce, undefined, (sobject, record, keyField) => policy.assertSalesforceWrite(sobject, record, keyField));
+  const billingUpdates = new BillingUpdatePublisher(salesforce, logger, { now, onOutcome: (outcome, events) => metrics.billingUpdateEvents(outcome, events) });
+  const writeBack = new SalesforceWriteBack(
+    salesforce,
+    undefined,
+    (sobject, record, keyField) => policy.assertSalesforceWrite(sobject, record, keyField),
+    (sobject, records) => {
+      for (const record of records) billingUpdates.note(billingChangeOf(sobject, record));
+    },
+  );
   const entities = new BillingEntities(store.connections, config.DEFAULT_BILLING_ENTITY);
   const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
   const customers = new CustomerResolver(
@@ -447,6 +458,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     oauth,
     salesforce,
     writeBack,
+    billingUpdates,
     opportunityLoader,
     invoices,
     creator,
@@ -491,6 +503,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       for (const sweeper of sweepers) await sweeper.stop();
       await intake.idle();
       if (pool) await pool.stop({ graceMs });
+      await billingUpdates.flush();
       await store.close();
     },
     stats: () => ({ salesforceQueries: opportunityLoader.calls, salesforceWrites: writeBack.calls }),

@@ -28,6 +28,7 @@ export class LedgerlineMetrics {
   private readonly qboThrottled: Counter<'realm_id'>;
   private readonly webhookLag: Histogram<never>;
   private readonly webhookEvents: Counter<never>;
+  private readonly billingUpdates: Counter<'outcome'>;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -73,6 +74,12 @@ export class LedgerlineMetrics {
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
       registers,
     });
+    this.billingUpdates = new Counter({
+      name: 'ledgerline_billing_update_events_total',
+      help: 'Ledgerline_Billing_Update__e platform events: outcome=published, failed, or paused (left out while the org\u2019s hourly allocation is used up).',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.webhookEvents = new Counter({ name: 'ledgerline_webhook_events_total', help: 'QuickBooks webhook events stored (redeliveries not counted).', registers });
     new Gauge({
       name: 'ledgerline_webhook_oldest_pending_seconds',
@@ -113,6 +120,10 @@ export class LedgerlineMetrics {
 
   qboRequest(realmId: string): void {
     this.qboRequests.inc({ realm_id: realmId });
+  }
+
+  billingUpdateEvents(outcome: 'published' | 'failed' | 'paused', events: number): void {
+    this.billingUpdates.inc({ outcome }, events);
   }
 
   qboThrottle(realmId: string): void {

@@ -291,3 +291,21 @@ export function writableByMiddleware(object: SObjectName): string[] {
     .filter((f) => f.object === object && (f.owner === 'quickbooks' || f.owner === 'middleware'))
     .map((f) => f.name);
 }
+
+/**
+ * The platform event the middleware publishes after it writes billing state (one per write-back batch), so
+ * the open Opportunity and Account pages refresh. Published, never read or written as a record, so it stays
+ * out of SOBJECTS, the field catalog and the sync policy.
+ */
+export const BILLING_UPDATE_EVENT = {
+  name: 'Ledgerline_Billing_Update__e',
+  fields: {
+    opportunityIds: 'Opportunity_Ids__c',
+    accountIds: 'Account_Ids__c',
+    changeKinds: 'Change_Kinds__c'
+  },
+  /** The length of the long text areas that carry the ids (force-app metadata). */
+  idsFieldLength: 32768,
+  /** The length of Change_Kinds__c. */
+  kindsFieldLength: 255
+} as const;

@@ -28,6 +28,8 @@ export class SalesforceWriteBack {
     private readonly windowMs = 25,
     /** The sync policy's check: throws when a record names a field that may not cross. */
     private readonly guard?: (sobject: string, record: SfRecord, keyField: string) => void,
+    /** Told which records of a call were written (live updates); must not throw. */
+    private readonly written?: (sobject: string, records: SfRecord[]) => void,
   ) {}
 
   update(sobject: string, record: SfRecord & { Id: string }): Promise<true> {
@@ -80,10 +82,12 @@ export class SalesforceWriteBack {
       throw classifySalesforceError(error, `${keyField === 'Id' ? 'update' : 'upsert'} of ${records.length} ${sobject} records`);
     }
     const out = new Map<string, true | Error>();
+    const written: SfRecord[] = [];
     ids.forEach((id, index) => {
       const result = results[index];
       if (result?.success) {
         out.set(id, true);
+        written.push(records[index]!);
         return;
       }
       const first = result?.errors?.[0] ?? { statusCode: 'UNKNOWN', message: 'no result returned' };
@@ -98,6 +102,13 @@ export class SalesforceWriteBack {
         }),
       );
     });
+    if (written.length) {
+      try {
+        this.written?.(sobject, written);
+      } catch {
+        // Live updates are a convenience: they never fail a write.
+      }
+    }
     return out;
   }
 }

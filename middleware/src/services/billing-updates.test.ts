@@ -1,0 +1,36 @@
+import { billingChangeOf, eventRecords, packIds } from './billing-updates';
+
+const OPP = '0068d00000001AbAAI';
+const ACC = '0018d00000001AbAAI';
+
+describe('billing update events: what a write says, and how ids are packed', () => {
+  it('reads the kind of change from the written fields', () => {
+    expect(billingChangeOf('Opportunity', { Id: OPP, Billing_Sync_Status__c: 'Error', Billing_Sync_Error__c: 'x' })).toEqual({ opportunityIds: [OPP], accountIds: [], kinds: ['error'] });
+    expect(billingChangeOf('Opportunity', { Id: OPP, Billing_Sync_Status__c: 'Synced', QuickBooks_Invoice_Id__c: '145' })?.kinds).toEqual(['invoice']);
+    expect(billingChangeOf('Opportunity', { Id: OPP, Billing_Sync_Status__c: 'Queued' })?.kinds).toEqual(['queued']);
+    expect(billingChangeOf('Opportunity', { Id: OPP, Invoice_Balance__c: 10, Last_Payment_Date__c: '2026-12-01' })?.kinds).toEqual(['payment']);
+    expect(billingChangeOf('Account', { Id: ACC, Open_Balance__c: 1, Overdue_Balance__c: 0 })).toEqual({ opportunityIds: [], accountIds: [ACC], kinds: ['receivables'] });
+    expect(billingChangeOf('Account', { Id: ACC, QuickBooks_Customer_Id__c: '58' })?.kinds).toEqual(['invoice']);
+    expect(billingChangeOf('QuickBooks_Invoice__c', { QuickBooks_Key__c: '1:2', Opportunity__c: OPP, Account__c: ACC })).toEqual({ opportunityIds: [OPP], accountIds: [ACC], kinds: ['invoice'] });
+  });
+
+  it('ignores writes that are not billing state', () => {
+    expect(billingChangeOf('Account', { Id: ACC, Name: 'Acme' })).toBeNull();
+    expect(billingChangeOf('Product2', { Id: '01t8d00000001AbAAI', QuickBooks_Item_Id__c: '7' })).toBeNull();
+    expect(billingChangeOf('QuickBooks_Payment__c', { QuickBooks_Key__c: '1:2:3' })).toBeNull();
+  });
+
+  it('puts a whole batch in one event, and splits only when the ids do not fit the field', () => {
+    const opportunities = Array.from({ length: 10 }, (_v, i) => `006${String(i).padStart(15, '0')}`);
+    const one = eventRecords({ opportunityIds: opportunities, accountIds: [ACC], kinds: ['payment', 'invoice', 'payment'] });
+    expect(one).toEqual([{ Opportunity_Ids__c: opportunities.join(','), Account_Ids__c: ACC, Change_Kinds__c: 'invoice,payment' }]);
+
+    // 18 characters a id plus a comma: 3 ids fit 56 characters, so 10 ids need 4 events.
+    const split = eventRecords({ opportunityIds: opportunities, accountIds: [ACC], kinds: ['payment'] }, 56);
+    expect(split).toHaveLength(4);
+    expect(split.flatMap((e) => String(e.Opportunity_Ids__c).split(','))).toEqual(opportunities);
+    expect(split.every((e) => String(e.Opportunity_Ids__c).length <= 56)).toBe(true);
+    expect(split.map((e) => e.Account_Ids__c)).toEqual([ACC, null, null, null]);
+    expect(packIds([], 56)).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+import type { PlatformEventMessage } from '../src/emulators/salesforce';
+import { createLogger } from '../src/logger';
+import { startStack, waitFor, type Stack } from './support/stack';
+import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
+
+/**
+ * Live updates, end to end: the middleware publishes Ledgerline_Billing_Update__e through jsforce after it writes
+ * billing state, one event per write-back batch, and the Salesforce emulator delivers it to a subscriber.
+ */
+const CHANNEL = '/event/Ledgerline_Billing_Update__e';
+
+describe('Live updates: one billing update event per write-back batch (Salesforce emulator, jsforce)', () => {
+  let stack: Stack;
+  let catalog: Catalog;
+  const events: PlatformEventMessage[] = [];
+  const logLines: Array<{ msg?: string; level?: number }> = [];
+
+  beforeAll(async () => {
+    const logger = createLogger({ level: 'warn' }, { write: (line: string) => void logLines.push(JSON.parse(line) as { msg?: string }) });
+    stack = await startStack({ webhooks: true, logger });
+    await stack.connectQbo();
+    catalog = seedCatalog(stack.sf);
+    stack.sf.control.subscribeEvents((message) => events.push(message), CHANNEL);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(() => {
+    events.length = 0;
+    logLines.length = 0;
+  });
+
+  const opp = (id: string) => stack.sf.control.record('Opportunity', id) as Record<string, unknown>;
+  const idsOf = (message: PlatformEventMessage, field: 'Opportunity_Ids__c' | 'Account_Ids__c') => String(message.data.payload[field] ?? '').split(',').filter(Boolean);
+
+  it('names every deal and Account of a Closed Won batch in one event, not one per record', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'Batch Buyer Ltd' });
+    const deals = [1, 2, 3].map((n) => seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: n }], { Name: `Batch deal ${n}` }));
+    for (const id of deals) closeWon(stack.sf, id);
+    await waitFor(() => deals.every((id) => opp(id).Billing_Sync_Status__c === 'Synced'), 30_000, 'the deals to sync');
+    await waitFor(() => deals.every((id) => events.some((e) => idsOf(e, 'Opportunity_Ids__c').includes(id) && String(e.data.payload.Change_Kinds__c).includes('invoice'))), 10_000, 'events naming every deal');
+
+    const named = events.filter((e) => deals.some((id) => idsOf(e, 'Opportunity_Ids__c').includes(id)));
+    // Three deals, each written as an invoice mirror, an Account and an Opportunity: far fewer events than records.
+    expect(named.length).toBeLessThan(deals.length);
+    expect(named.some((e) => idsOf(e, 'Account_Ids__c').includes(accountId))).toBe(true);
+    expect(stack.ledgerline.billingUpdates.counts.published).toBeGreaterThan(0);
+    const metrics = await stack.ledgerline.metrics.registry.getSingleMetricAsString('ledgerline_billing_update_events_total');
+    expect(metrics).toMatch(/ledgerline_billing_update_events_total\{outcome="published"\} [1-9]/);
+  });
+
+  it('publishes a payment that arrives through the QuickBooks webhook, naming the deal and its Account', async () => {
+    const accountId = seedAccount(stack.sf, { Name: 'Prompt Payer plc' });
+    const id = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: 1 }]);
+    closeWon(stack.sf, id);
+    await waitFor(() => opp(id).Billing_Sync_Status__c === 'Synced', 30_000, 'the invoice');
+    await waitFor(() => events.some((e) => idsOf(e, 'Opportunity_Ids__c').includes(id)), 10_000, 'the invoice event');
+    events.length = 0;
+
+    stack.qbo.control.applyPayment(stack.realmId, { invoices: [{ id: String(opp(id).QuickBooks_Invoice_Id__c), amount: 1000 }] });
+    const event = await waitFor(() => events.find((e) => idsOf(e, 'Opportunity_Ids__c').includes(id)), 15_000, 'the payment event');
+    expect(String(event.data.payload.Change_Kinds__c).split(',')).toContain('payment');
+    await waitFor(() => events.some((e) => idsOf(e, 'Account_Ids__c').includes(accountId)), 10_000, 'the Account named');
+    expect(opp(id).Invoice_Balance__c).toBe(4000);
+  });
+
+  it('a publish that fails (Salesforce 500) never fails the write-back job', async () => {
+    stack.sf.control.addFault({ kind: 'SERVER_ERROR', path: 'Ledgerline_Billing_Update__e', times: 50 });
+    try {
+      const failedBefore = stack.ledgerline.billingUpdates.counts.failed;
+      const accountId = seedAccount(stack.sf, { Name: 'Unlucky Timing Co' });
+      const id = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: 1 }]);
+      closeWon(stack.sf, id);
+      await waitFor(() => opp(id).Billing_Sync_Status__c === 'Synced', 30_000, 'the invoice');
+      await waitFor(() => stack.ledgerline.billingUpdates.counts.failed > failedBefore, 10_000, 'the failed publish');
+      expect(opp(id)).toMatchObject({ Billing_Sync_Status__c: 'Synced', Billing_Sync_Error__c: null });
+      expect(events.filter((e) => idsOf(e, 'Opportunity_Ids__c').includes(id))).toEqual([]);
+    } finally {
+      stack.sf.control.clearFaults();
+    }
+  });
+
+  // Last in this file: publishing stays paused for a while afterwards, as it would in an org.
+  it('when the org has used up its hourly allocation, the write-back still succeeds, publishing pauses and it is logged once', async () => {
+    stack.sf.control.setEventAllocation({ limit: 0 });
+    const failedBefore = stack.ledgerline.billingUpdates.counts.failed;
+    try {
+      const accountId = seedAccount(stack.sf, { Name: 'Over Allocation GmbH' });
+      const first = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: 1 }]);
+      closeWon(stack.sf, first);
+      await waitFor(() => opp(first).Billing_Sync_Status__c === 'Synced', 30_000, 'the first invoice');
+      await waitFor(() => stack.ledgerline.billingUpdates.counts.paused > 0, 10_000, 'the refused publish');
+      const second = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'IMPL-PKG', quantity: 2 }]);
+      closeWon(stack.sf, second);
+      await waitFor(() => opp(second).Billing_Sync_Status__c === 'Synced', 30_000, 'the second invoice');
+      await stack.ledgerline.billingUpdates.flush();
+
+      expect(events).toEqual([]);
+      const warnings = logLines.filter((l) => String(l.msg).includes('hourly platform event allocation'));
+      expect(warnings).toHaveLength(1);
+      expect(stack.ledgerline.billingUpdates.counts.failed).toBe(failedBefore);
+    } finally {
+      stack.sf.control.setEventAllocation({ limit: 250_000, used: 0 });
+    }
+  });
+});
