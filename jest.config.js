@@ -26,13 +26,18 @@ function hasLwcComponents(dir) {
 module.exports = {
   ...jestConfig,
   roots: ['<rootDir>/force-app'],
+  // Platform modules whose shipped stubs cannot deliver messages: our own mocks (force-app/test/jest-mocks).
+  moduleNameMapper: {
+    ...(jestConfig.moduleNameMapper ?? {}),
+    '^lightning/empApi$': '<rootDir>/force-app/test/jest-mocks/lightning/empApi'
+  },
   testPathIgnorePatterns: [...jestConfig.testPathIgnorePatterns, '<rootDir>/scripts/', '<rootDir>/middleware/'],
   modulePathIgnorePatterns: ['<rootDir>/.localdevserver/', '<rootDir>/middleware/', '<rootDir>/scripts/'],
   // The project starts with no components; an empty run is a pass, not an error.
   passWithNoTests: true,
   // Component JavaScript only. sfdx-lwc-jest's own pattern list (`lwc/**/*` with `!*.html`, `!*.css`) matched no
   // file under jest 29 here, so coverage read 0/0 and no threshold could ever fail.
-  collectCoverageFrom: ['force-app/**/lwc/**/*.js', '!**/__tests__/**', '!**/__mocks__/**'],
+  collectCoverageFrom: ['force-app/**/lwc/**/*.js', '!**/__tests__/**', '!**/__mocks__/**', '!**/jest-mocks/**'],
   coverageDirectory: '<rootDir>/coverage/lwc',
   coverageReporters: ['text-summary', 'lcov'],
   // Thresholds apply once components exist (with none, jest would fail for lack of coverage data).

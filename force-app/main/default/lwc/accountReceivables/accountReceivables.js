@@ -1,6 +1,11 @@
 import { LightningElement, api, wire } from 'lwc';
+import { refreshApex } from '@salesforce/apex';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import getReceivables from '@salesforce/apex/AccountReceivablesController.getReceivables';
 import { badgeClass, formatLabel } from 'c/billingModel';
+import { subscribeToRecord, unsubscribeQuietly } from 'c/billingUpdates';
+import REFRESH from '@salesforce/label/c.Billing_Refresh';
+import REFRESH_MANUAL from '@salesforce/label/c.Billing_Refresh_Manual';
 import TITLE from '@salesforce/label/c.Receivables_Title';
 import LOADING from '@salesforce/label/c.Billing_Loading';
 import LOAD_ERROR from '@salesforce/label/c.Receivables_Load_Error';
@@ -18,9 +23,15 @@ import DAYS_OVERDUE from '@salesforce/label/c.Billing_Invoice_Days_Overdue';
 import NONE from '@salesforce/label/c.Receivables_None';
 import TRUNCATED from '@salesforce/label/c.Receivables_Truncated';
 
-/** Account page card: open and overdue receivables and the customer's QuickBooks invoices by status. */
+/**
+ * Account page card: open and overdue receivables and the customer's QuickBooks invoices by status. Live:
+ * refreshes itself (and the page's standard fields) when a billing update event names the Account.
+ */
 export default class AccountReceivables extends LightningElement {
     @api recordId;
+
+    live = false;
+    subscription;
 
     labels = {
         title: TITLE,
@@ -40,6 +51,42 @@ export default class AccountReceivables extends LightningElement {
 
     @wire(getReceivables, { accountId: '$recordId' })
     receivables;
+
+    connectedCallback() {
+        this.connected = true;
+        subscribeToRecord(
+            () => this.recordId,
+            () => this.handleBillingUpdate()
+        ).then((subscription) => {
+            if (this.connected) {
+                this.subscription = subscription;
+                this.live = Boolean(subscription);
+            } else {
+                unsubscribeQuietly(subscription);
+            }
+        });
+    }
+
+    disconnectedCallback() {
+        this.connected = false;
+        unsubscribeQuietly(this.subscription);
+        this.subscription = undefined;
+    }
+
+    /** The middleware wrote this Account's receivables: reload the card and the page's standard fields. */
+    handleBillingUpdate() {
+        notifyRecordUpdateAvailable([{ recordId: this.recordId }]);
+        return this.handleRefresh();
+    }
+
+    handleRefresh() {
+        return refreshApex(this.receivables);
+    }
+
+    /** Without streaming access the refresh button says that changes show on refresh (no error, no toast). */
+    get refreshLabel() {
+        return this.live ? REFRESH : REFRESH_MANUAL;
+    }
 
     get data() {
         return this.receivables && this.receivables.data;

@@ -1,12 +1,15 @@
 import { LightningElement, api, wire } from 'lwc';
 import { refreshApex } from '@salesforce/apex';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import getBillingSummary from '@salesforce/apex/OpportunityBillingController.getBillingSummary';
 import retrySync from '@salesforce/apex/OpportunityBillingController.retrySync';
 import { attachPayments } from 'c/billingModel';
+import { subscribeToRecord, unsubscribeQuietly } from 'c/billingUpdates';
 import TITLE from '@salesforce/label/c.Billing_Title';
 import LOADING from '@salesforce/label/c.Billing_Loading';
 import REFRESH from '@salesforce/label/c.Billing_Refresh';
+import REFRESH_MANUAL from '@salesforce/label/c.Billing_Refresh_Manual';
 import LOAD_ERROR from '@salesforce/label/c.Billing_Load_Error';
 import RETRY_ERROR from '@salesforce/label/c.Billing_Retry_Error';
 import RETRY_QUEUED from '@salesforce/label/c.Billing_Retry_Queued';
@@ -16,6 +19,7 @@ import INVOICES from '@salesforce/label/c.Billing_Invoices_Heading';
 /**
  * Billing panel of the Opportunity page. Before Closed Won: the readiness checklist and invoice preview.
  * After: sync state (with Retry for Finance) and every QuickBooks invoice with its payments.
+ * Live: refreshes itself (and the page's standard fields) when a billing update event names the deal.
  */
 export default class OpportunityBilling extends LightningElement {
     @api recordId;
@@ -25,6 +29,8 @@ export default class OpportunityBilling extends LightningElement {
     retryError;
     retrying = false;
     wiredSummary;
+    live = false;
+    subscription;
 
     labels = {
         title: TITLE,
@@ -46,6 +52,38 @@ export default class OpportunityBilling extends LightningElement {
             this.summary = undefined;
             this.error = result.error;
         }
+    }
+
+    connectedCallback() {
+        this.connected = true;
+        subscribeToRecord(
+            () => this.recordId,
+            () => this.handleBillingUpdate()
+        ).then((subscription) => {
+            if (this.connected) {
+                this.subscription = subscription;
+                this.live = Boolean(subscription);
+            } else {
+                unsubscribeQuietly(subscription);
+            }
+        });
+    }
+
+    disconnectedCallback() {
+        this.connected = false;
+        unsubscribeQuietly(this.subscription);
+        this.subscription = undefined;
+    }
+
+    /** The middleware wrote this deal's billing state: reload the panel and the page's standard fields. */
+    handleBillingUpdate() {
+        notifyRecordUpdateAvailable([{ recordId: this.recordId }]);
+        return this.handleRefresh();
+    }
+
+    /** Without streaming access the refresh button says that changes show on refresh (no error, no toast). */
+    get refreshLabel() {
+        return this.live ? REFRESH : REFRESH_MANUAL;
     }
 
     get isLoading() {

@@ -4,6 +4,9 @@ import AccountReceivables from 'c/accountReceivables';
 import getReceivables from '@salesforce/apex/AccountReceivablesController.getReceivables';
 import RECEIVABLES from './data/receivables.json';
 import EMPTY from './data/receivablesEmpty.json';
+import { refreshApex } from '@salesforce/apex';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
+import { jestMockActiveChannels, jestMockPublish, jestMockReset, jestMockSetEmpEnabled } from 'lightning/empApi';
 
 jest.mock(
     '@salesforce/apex/AccountReceivablesController.getReceivables',
@@ -16,6 +19,8 @@ jest.mock(
 jest.mock('@salesforce/label/c.Billing_Invoice_Days_Overdue', () => ({ default: '{0} days overdue' }), {
     virtual: true
 });
+
+jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
 registerSa11yMatcher();
 
@@ -46,6 +51,49 @@ describe('c-account-receivables', () => {
         while (document.body.firstChild) {
             document.body.removeChild(document.body.firstChild);
         }
+        jestMockReset();
+        jest.clearAllMocks();
+    });
+
+    describe('live updates', () => {
+        const CHANNEL = '/event/Ledgerline_Billing_Update__e';
+        const update = (accountIds) => ({
+            data: { payload: { Opportunity_Ids__c: null, Account_Ids__c: accountIds, Change_Kinds__c: 'receivables' } }
+        });
+
+        it('refreshes the card and the page fields when an event names the Account, and only then', async () => {
+            await renderWith(RECEIVABLES);
+            expect(jestMockActiveChannels()).toEqual([CHANNEL]);
+
+            jestMockPublish(CHANNEL, update('0015g00000ZZZzzAAA'));
+            await flushPromises();
+            expect(refreshApex).not.toHaveBeenCalled();
+
+            jestMockPublish(CHANNEL, update(ACCOUNT_ID));
+            await flushPromises();
+            expect(refreshApex).toHaveBeenCalledTimes(1);
+            expect(refreshApex.mock.calls[0][0].data).toEqual(RECEIVABLES);
+            expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: ACCOUNT_ID }]);
+        });
+
+        it('unsubscribes when the page closes', async () => {
+            const element = await renderWith(RECEIVABLES);
+            document.body.removeChild(element);
+            await flushPromises();
+            expect(jestMockActiveChannels()).toEqual([]);
+        });
+
+        it('without streaming access refreshes from its button and shows no error', async () => {
+            jestMockSetEmpEnabled(false);
+            const element = await renderWith(RECEIVABLES);
+            const button = element.shadowRoot.querySelector('lightning-button-icon.refresh');
+
+            expect(button.title).toBe('c.Billing_Refresh_Manual');
+            expect(element.shadowRoot.querySelector('c-error-panel')).toBeNull();
+            button.click();
+            await flushPromises();
+            expect(refreshApex).toHaveBeenCalledTimes(1);
+        });
     });
 
     it('asks for its account and shows a spinner until the data arrives', async () => {

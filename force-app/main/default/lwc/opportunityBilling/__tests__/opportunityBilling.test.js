@@ -5,6 +5,14 @@ import getBillingSummary from '@salesforce/apex/OpportunityBillingController.get
 import retrySync from '@salesforce/apex/OpportunityBillingController.retrySync';
 import previewInvoice from '@salesforce/apex/OpportunityBillingController.previewInvoice';
 import { refreshApex } from '@salesforce/apex';
+import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
+import {
+    jestMockActiveChannels,
+    jestMockFailSubscribe,
+    jestMockPublish,
+    jestMockReset,
+    jestMockSetEmpEnabled
+} from 'lightning/empApi';
 import PARTLY_PAID from './data/billingSummaryPartlyPaid.json';
 import OVERDUE from './data/billingSummaryOverdue.json';
 import ERROR from './data/billingSummaryError.json';
@@ -56,7 +64,78 @@ describe('c-opportunity-billing', () => {
         while (document.body.firstChild) {
             document.body.removeChild(document.body.firstChild);
         }
+        jestMockReset();
         jest.clearAllMocks();
+    });
+
+    describe('live updates', () => {
+        const CHANNEL = '/event/Ledgerline_Billing_Update__e';
+        const update = (opportunityIds) => ({
+            data: { payload: { Opportunity_Ids__c: opportunityIds, Account_Ids__c: null, Change_Kinds__c: 'payment' } }
+        });
+
+        it('refreshes the panel and the page fields when an event names the deal, and only then', async () => {
+            const element = await renderWith(PARTLY_PAID);
+            expect(jestMockActiveChannels()).toEqual([CHANNEL]);
+
+            jestMockPublish(CHANNEL, update('0065g00000ZZZzzAAA'));
+            await flushPromises();
+            expect(refreshApex).not.toHaveBeenCalled();
+            expect(notifyRecordUpdateAvailable).not.toHaveBeenCalled();
+
+            jestMockPublish(CHANNEL, update(`0065g00000ZZZzzAAA,${PARTLY_PAID.opportunity.Id}`));
+            await flushPromises();
+            expect(refreshApex).toHaveBeenCalledTimes(1);
+            expect(refreshApex.mock.calls[0][0].data).toEqual(PARTLY_PAID);
+            expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: PARTLY_PAID.opportunity.Id }]);
+            expect(element.shadowRoot.querySelector('lightning-button-icon.refresh').title).toBe('c.Billing_Refresh');
+        });
+
+        it('reloads the readiness check of an open deal on an event', async () => {
+            previewInvoice.mockResolvedValue(READY);
+            await renderWith(OPEN);
+            previewInvoice.mockClear();
+
+            jestMockPublish(CHANNEL, update(OPEN.opportunity.Id));
+            await flushPromises();
+            expect(previewInvoice).toHaveBeenCalledTimes(1);
+        });
+
+        it('unsubscribes when the page closes', async () => {
+            const element = await renderWith(PARTLY_PAID);
+            document.body.removeChild(element);
+            await flushPromises();
+
+            expect(jestMockActiveChannels()).toEqual([]);
+            jestMockPublish(CHANNEL, update(PARTLY_PAID.opportunity.Id));
+            expect(refreshApex).not.toHaveBeenCalled();
+        });
+
+        it('without streaming access still works through its refresh button and shows no error', async () => {
+            jestMockSetEmpEnabled(false);
+            const element = await renderWith(PARTLY_PAID);
+            const toast = jest.fn();
+            element.addEventListener('lightning__showtoast', toast);
+            const button = element.shadowRoot.querySelector('lightning-button-icon.refresh');
+
+            expect(button.title).toBe('c.Billing_Refresh_Manual');
+            expect(element.shadowRoot.querySelector('c-error-panel')).toBeNull();
+            button.click();
+            await flushPromises();
+            expect(refreshApex).toHaveBeenCalledTimes(1);
+            expect(toast).not.toHaveBeenCalled();
+        });
+
+        it('treats a refused subscribe like no streaming access', async () => {
+            jestMockFailSubscribe(new Error('403::Unknown client'));
+            const element = await renderWith(PARTLY_PAID);
+
+            expect(element.shadowRoot.querySelector('lightning-button-icon.refresh').title).toBe(
+                'c.Billing_Refresh_Manual'
+            );
+            expect(element.shadowRoot.querySelector('c-error-panel')).toBeNull();
+            expect(element.shadowRoot.querySelectorAll('c-invoice-card')).toHaveLength(1);
+        });
     });
 
     it('asks for the summary of its record and shows a spinner until it arrives', async () => {
