@@ -1,6 +1,7 @@
 // Builds the local preview: the real Ledgerline Lightning Web Components (force-app/main/default/lwc) compiled
 // with the LWC compiler, real lightning-base-components and SLDS, and stub modules for the platform imports
-// (@salesforce/apex/*, @salesforce/label/c.*, lightning/platformShowToastEvent) whose data comes from
+// (@salesforce/apex/*, @salesforce/label/c.*, lightning/platformShowToastEvent, lightning/empApi,
+// lightning/uiRecordApi) whose data comes from
 // fixtures or from an API the page is pointed at (see README.md).
 //
 //   node preview/build.mjs [--out <dir>]      (default preview/dist)
@@ -24,6 +25,12 @@ const SLDS_CSS = require.resolve(
 );
 const APEX_RUNTIME = path.join(PREVIEW_DIR, 'src/apex-runtime.js');
 const TOAST_STUB = path.join(PREVIEW_DIR, 'src/toast-event.js');
+/** Platform modules that are not in lightning-base-components: the preview's own stand-ins. */
+const PLATFORM_MODULES = {
+  'lightning/platformShowToastEvent': TOAST_STUB,
+  'lightning/empApi': path.join(PREVIEW_DIR, 'src/emp-api.js'),
+  'lightning/uiRecordApi': path.join(PREVIEW_DIR, 'src/ui-record-api.js')
+};
 
 /** Apex methods the components import; cacheable ones are also wire adapters. */
 const APEX_METHODS = {
@@ -57,7 +64,7 @@ function platformStubs(labels) {
       if (id === '@salesforce/apex' || id.startsWith('@salesforce/apex/') || id.startsWith('@salesforce/label/c.')) {
         return PREFIX + id;
       }
-      if (id === 'lightning/platformShowToastEvent') return TOAST_STUB;
+      if (PLATFORM_MODULES[id]) return PLATFORM_MODULES[id];
       return null;
     },
     load(id) {

@@ -59,6 +59,8 @@ const money = (value) =>
 
 /** The highlights panel: what a record page shows above its components (name, stage, amount). */
 async function highlights(opportunityId) {
+    const panel = document.getElementById('highlights');
+    panel.dataset.loads = String(Number(panel.dataset.loads || 0) + 1);
     const set = (id, text) => {
         document.getElementById(id).textContent = text;
     };
@@ -88,6 +90,13 @@ function mount() {
         element = createElement('c-opportunity-billing', { is: OpportunityBilling });
         element.recordId = opportunity || 'partly-paid';
         highlights(element.recordId);
+        // notifyRecordUpdateAvailable (live updates): the standard fields of the page are read again.
+        window.addEventListener('ledgerline:record-update-available', (event) => {
+            const ids = ((event.detail && event.detail.recordIds) || []).map((r) => r.recordId);
+            if (ids.includes(element.recordId)) {
+                highlights(element.recordId);
+            }
+        });
     }
     host.appendChild(element);
     document.getElementById('data-source').textContent = dataSourceLabel;

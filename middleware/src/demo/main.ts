@@ -141,6 +141,12 @@ export async function runDemo(options: { port?: number; exit?: boolean; out?: (l
   if (!options.exit) {
     out(`\nStill serving. Look around:`);
     out(`   Opportunity panel (preview of the real LWC): ${stack.url}/preview/?opportunity=${paid}&api=${stack.url}`);
+    const open = sf.control.record('Opportunity', deals[1]!.id) as Rec;
+    if (open.QuickBooks_Invoice_Id__c) {
+      out(`   Live update: open ${stack.url}/preview/?opportunity=${deals[1]!.id}&api=${stack.url} and pay part of its invoice in QuickBooks;`);
+      out(`     the panel changes by itself within seconds (webhook → middleware → platform event → page):`);
+      out(`     curl -X POST -H 'content-type: application/json' -d '{"invoices":[{"id":"${String(open.QuickBooks_Invoice_Id__c)}","amount":100}]}' ${stack.qbo.url}/__control/realms/${stack.realmId}/payments`);
+    }
     out(`   Invoice preview API: curl -H "Authorization: Bearer ${stack.apiKey}" ${stack.url}/api/v1/opportunities/${deals[2]!.id}/preview`);
     out(`   Operations page (admin key as the password): ${stack.url}/ops`);
     out(`   QuickBooks emulator data: ${stack.qbo.url}/__control/realms/${stack.realmId}/entities/Invoice`);

@@ -9,6 +9,7 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const STATUS_ORDER = ['Overdue', 'Partially Paid', 'Open', 'Paid', 'Voided'];
 const MAX_OVERDUE_LISTED = 5;
 const LISTED_RECORDS = 50;
+const EVENTS_HEARTBEAT_MS = 15_000;
 
 /** What the preview's Retry does in a real org: Apex calls the middleware's sync route with reason "retry". */
 export type PreviewRetry = (opportunityId: string) => Promise<{ status: number; body: unknown }>;
@@ -50,6 +51,23 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
     };
   };
   const invoiceFields = 'Id, Name, Doc_Number__c, Txn_Date__c, Due_Date__c, Total__c, Balance__c, Currency__c, Voided__c, Last_Payment_Date__c, QuickBooks_Key__c';
+
+  // The streaming API's stand-in for the preview's lightning/empApi: the platform events the Salesforce emulator
+  // receives (the middleware's Ledgerline_Billing_Update__e), forwarded as server-sent events, one message each,
+  // shaped as empApi hands them to its callback.
+  router.get('/preview-data/events', (req, res) => {
+    const channel = typeof req.query.channel === 'string' && req.query.channel.startsWith('/event/') ? req.query.channel : undefined;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'access-control-allow-origin': '*' });
+    res.write(': connected\n\n');
+    const stop = sf.subscribeEvents((message) => res.write(`data: ${JSON.stringify(message)}\n\n`), channel);
+    // A comment now and then keeps proxies and the browser from closing an idle stream.
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), EVENTS_HEARTBEAT_MS);
+    heartbeat.unref();
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      stop();
+    });
+  });
 
   router.get('/preview-data/records', (_req, res) => {
     res.json({
