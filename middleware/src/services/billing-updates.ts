@@ -34,7 +34,7 @@ export interface BillingUpdateOptions {
 
 type SaveResult = { success?: boolean; errors?: Array<{ statusCode?: string; message?: string }> };
 
-const DEFAULT_WINDOW_MS = 150;
+const DEFAULT_WINDOW_MS = 250;
 const DEFAULT_PAUSE_MS = 15 * 60_000;
 /** sObject collections take at most 200 records a call. */
 const MAX_EVENTS_PER_CALL = 200;
