@@ -58,6 +58,12 @@ describe('Salesforce emulator: platform events published through jsforce', () =>
     expect(received).toEqual([]);
   });
 
+  it('publishes an event created through the control API at once', () => {
+    const id = emu.control.create(EVENT, { Account_Ids__c: '001000000000001AAA', Change_Kinds__c: 'receivables' });
+    expect(id.slice(0, 3)).toBe('e00');
+    expect(received.map((m) => m.data.payload.Account_Ids__c)).toEqual(['001000000000001AAA']);
+  });
+
   it('cannot be queried, updated or deleted, and describe says so', async () => {
     await expect(conn.query(`SELECT Id FROM ${EVENT}`)).rejects.toMatchObject({ name: 'INVALID_TYPE' });
     const describe = await conn.sobject(EVENT).describe();

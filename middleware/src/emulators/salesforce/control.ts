@@ -79,7 +79,10 @@ export class EmulatorControl {
     const { state } = this.deps;
     const obj = state.dml.requireObject(type);
     const ctx = state.context(this.integrationUserId);
-    return state.transaction(ctx, () => state.dml.insert(obj, fields, ctx));
+    const id = state.transaction(ctx, () => state.dml.insert(obj, fields, ctx));
+    // A platform event published here goes out at once, as after an API request.
+    state.events.flush(state.schema, state.store);
+    return id;
   }
 
   /** Updates a record as a user would (e.g. closing a deal in the UI: the callout fires). */
