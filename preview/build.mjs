@@ -31,6 +31,7 @@ const APEX_METHODS = {
   'OpportunityBillingController.retrySync': { cacheable: false },
   'OpportunityBillingController.previewInvoice': { cacheable: false },
   'OpportunityBillingController.getInvoicePdf': { cacheable: false },
+  'OpportunityBillingController.sendInvoice': { cacheable: false },
   'AccountReceivablesController.getReceivables': { cacheable: true }
 };
 
@@ -58,6 +59,8 @@ function platformStubs(labels) {
         return PREFIX + id;
       }
       if (id === 'lightning/platformShowToastEvent') return TOAST_STUB;
+      // The preview's user is Finance: every custom permission is granted.
+      if (id.startsWith('@salesforce/customPermission/')) return PREFIX + id;
       return null;
     },
     load(id) {
@@ -72,6 +75,7 @@ function platformStubs(labels) {
         if (!spec) this.error(`preview: no stub for Apex method ${method}; add it to APEX_METHODS in preview/build.mjs`);
         return `import { apexMethod } from ${JSON.stringify(APEX_RUNTIME)};\nexport default apexMethod(${JSON.stringify(method)}, ${spec.cacheable});`;
       }
+      if (source.startsWith('@salesforce/customPermission/')) return 'export default true;';
       const name = source.slice('@salesforce/label/c.'.length);
       if (!labels.has(name)) this.error(`preview: custom label ${name} is not defined in ${LABELS_FILE}`);
       return `export default ${JSON.stringify(labels.get(name))};`;

@@ -88,6 +88,24 @@ test('View PDF opens the invoice PDF, with its number and total, in a new tab', 
   await page.close();
 });
 
+test('Send e-mails the invoice from its card: dialog with the billing e-mail, success toast, card shows Sent', async () => {
+  const page = await open('opportunity=partly-paid');
+  const card = page.locator('c-invoice-card');
+  await card.getByText('Invoice 1077').waitFor();
+  assert.ok((await textOf(card.locator('.email-status'))).includes('Not sent'));
+  await card.getByRole('button', { name: 'Send', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'E-mail invoice 1077' });
+  await dialog.waitFor();
+  const address = dialog.getByLabel('Send to');
+  assert.equal(await address.inputValue(), 'ap@example.com');
+  await address.fill('billing@acme.example');
+  await dialog.getByRole('button', { name: 'Send invoice' }).click();
+  await page.locator('#toasts [data-variant="success"]').getByText('Invoice 1077 was e-mailed to billing@acme.example.').waitFor({ timeout: 20_000 });
+  await dialog.waitFor({ state: 'detached', timeout: 20_000 });
+  assert.ok((await textOf(card.locator('.email-status'))).includes('Sent'));
+  await page.close();
+});
+
 test('an overdue invoice shows the Overdue badge, days overdue and the unpaid balance beside a paid one', async () => {
   const page = await open('opportunity=overdue');
   await page.getByText('Invoice 1081').waitFor();

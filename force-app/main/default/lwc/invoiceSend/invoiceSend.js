@@ -76,6 +76,8 @@ export default class InvoiceSend extends LightningElement {
     }
 
     toast(title, message, variant) {
-        this.dispatchEvent(new ShowToastEvent({ title, message, variant, mode: variant === 'error' ? 'sticky' : 'dismissible' }));
+        this.dispatchEvent(
+            new ShowToastEvent({ title, message, variant, mode: variant === 'error' ? 'sticky' : 'dismissible' })
+        );
     }
 }

@@ -116,7 +116,12 @@ describe('c-invoice-card', () => {
     });
 
     it('shows that QuickBooks has not e-mailed the invoice, offers Send with the billing e-mail, and shows the send once made', async () => {
-        const element = render({ ...PARTLY_PAID.invoices[0], payments: [], Email_Status__c: 'NotSet', Sent_At__c: null });
+        const element = render({
+            ...PARTLY_PAID.invoices[0],
+            payments: [],
+            Email_Status__c: 'NotSet',
+            Sent_At__c: null
+        });
         element.billingEmail = 'ap@acme.example';
         await flushPromises();
         const root = element.shadowRoot;
@@ -127,7 +132,9 @@ describe('c-invoice-card', () => {
         expect(send.billingEmail).toBe('ap@acme.example');
         expect(send.invoice.Id).toBe(PARTLY_PAID.invoices[0].Id);
 
-        send.dispatchEvent(new CustomEvent('sent', { detail: { emailStatus: 'EmailSent', deliveryTime: '2026-12-03T04:05:06-08:00' } }));
+        send.dispatchEvent(
+            new CustomEvent('sent', { detail: { emailStatus: 'EmailSent', deliveryTime: '2026-12-03T04:05:06-08:00' } })
+        );
         await flushPromises();
 
         expect(root.querySelector('.email-status').textContent).toContain('c.Billing_Invoice_Sent');

@@ -14,7 +14,12 @@ describe('c-invoice-card without Ledgerline_Send_Invoice', () => {
 
     it('offers no Send, and still shows the e-mail status', () => {
         const element = createElement('c-invoice-card', { is: InvoiceCard });
-        element.invoice = { ...PARTLY_PAID.invoices[0], payments: [], Email_Status__c: 'EmailSent', Sent_At__c: '2025-03-04T10:00:00.000Z' };
+        element.invoice = {
+            ...PARTLY_PAID.invoices[0],
+            payments: [],
+            Email_Status__c: 'EmailSent',
+            Sent_At__c: '2025-03-04T10:00:00.000Z'
+        };
         document.body.appendChild(element);
 
         expect(element.shadowRoot.querySelector('c-invoice-send')).toBeNull();

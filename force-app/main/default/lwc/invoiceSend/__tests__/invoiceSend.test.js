@@ -65,7 +65,11 @@ describe('c-invoice-send', () => {
     });
 
     it('sends through Apex to the typed address, toasts success, fires sent and closes', async () => {
-        const answer = { emailStatus: 'EmailSent', deliveryTime: '2026-12-03T04:05:06-08:00', sentTo: 'billing@acme.example' };
+        const answer = {
+            emailStatus: 'EmailSent',
+            deliveryTime: '2026-12-03T04:05:06-08:00',
+            sentTo: 'billing@acme.example'
+        };
         sendInvoice.mockResolvedValue(answer);
         const element = render();
         const toasts = [];
@@ -83,13 +87,17 @@ describe('c-invoice-send', () => {
             invoiceRecordId: INVOICE.Id,
             sendTo: 'billing@acme.example'
         });
-        expect(toasts).toEqual([expect.objectContaining({ title: 'Invoice 1077 was e-mailed to billing@acme.example.', variant: 'success' })]);
+        expect(toasts).toEqual([
+            expect.objectContaining({ title: 'Invoice 1077 was e-mailed to billing@acme.example.', variant: 'success' })
+        ]);
         expect(sent).toEqual([answer]);
         expect(element.shadowRoot.querySelector('section[role="dialog"]')).toBeNull();
     });
 
     it('shows why a send failed in an error toast and keeps the dialog open', async () => {
-        sendInvoice.mockRejectedValue({ body: { message: 'Invoice 1077 was not sent. No billing e-mail. Fix: Enter an address.' } });
+        sendInvoice.mockRejectedValue({
+            body: { message: 'Invoice 1077 was not sent. No billing e-mail. Fix: Enter an address.' }
+        });
         const element = render();
         const toasts = [];
         element.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
