@@ -31,11 +31,12 @@ function pause() {
     });
 }
 
-async function fetchJson(pathName, method = 'GET', body = undefined) {
+async function fetchJson(pathName, method = 'GET', payload = undefined) {
+    const json = payload === undefined ? {} : { 'Content-Type': 'application/json' };
     const response = await window.fetch(`${API_BASE.replace(/\/+$/, '')}${pathName}`, {
         method,
-        headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body)
+        headers: { Accept: 'application/json', ...json },
+        body: payload === undefined ? undefined : JSON.stringify(payload)
     });
     const body = await response.json().catch(() => null);
     if (!response.ok) {
