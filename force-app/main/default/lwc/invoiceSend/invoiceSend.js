@@ -27,8 +27,12 @@ export default class InvoiceSend extends LightningElement {
     sending = false;
     address = '';
 
+    get number() {
+        return this.invoice.Doc_Number__c || '';
+    }
+
     get title() {
-        return formatLabel(TITLE, this.invoice.Doc_Number__c || '');
+        return formatLabel(TITLE, this.number);
     }
 
     handleOpen() {
@@ -53,8 +57,8 @@ export default class InvoiceSend extends LightningElement {
     }
 
     async handleSend() {
-        const input = this.template.querySelector('lightning-input');
-        if (input && !input.reportValidity()) {
+        // The dialog is open, so its address field is there: type=email and required check the address first.
+        if (!this.template.querySelector('lightning-input').reportValidity()) {
             return;
         }
         this.sending = true;
@@ -62,22 +66,20 @@ export default class InvoiceSend extends LightningElement {
             const answer = await sendInvoice({
                 opportunityId: this.invoice.Opportunity__c,
                 invoiceRecordId: this.invoice.Id,
-                sendTo: this.address ? this.address.trim() : null
+                sendTo: this.address.trim()
             });
             const to = answer.sentTo || this.address;
-            this.toast(formatLabel(SUCCESS, this.invoice.Doc_Number__c || '', to), '', 'success');
+            this.toast(formatLabel(SUCCESS, this.number, to), '', 'success', 'dismissible');
             this.dispatchEvent(new CustomEvent('sent', { detail: { ...answer, sentTo: to } }));
             this.open = false;
         } catch (error) {
-            this.toast(FAILED, reduceErrors(error).join(' '), 'error');
+            this.toast(FAILED, reduceErrors(error).join(' '), 'error', 'sticky');
         } finally {
             this.sending = false;
         }
     }
 
-    toast(title, message, variant) {
-        this.dispatchEvent(
-            new ShowToastEvent({ title, message, variant, mode: variant === 'error' ? 'sticky' : 'dismissible' })
-        );
+    toast(title, message, variant, mode) {
+        this.dispatchEvent(new ShowToastEvent({ title, message, variant, mode }));
     }
 }

@@ -94,6 +94,29 @@ describe('c-invoice-send', () => {
         expect(element.shadowRoot.querySelector('section[role="dialog"]')).toBeNull();
     });
 
+    it('names the typed address in the toast when the answer has none, and an invoice without a number', async () => {
+        sendInvoice.mockResolvedValue({ emailStatus: 'EmailSent', deliveryTime: '2026-12-03T04:05:06-08:00' });
+        const element = createElement('c-invoice-send', { is: InvoiceSend });
+        element.invoice = { ...INVOICE, Doc_Number__c: null };
+        document.body.appendChild(element);
+        const toasts = [];
+        const sent = [];
+        element.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
+        element.addEventListener('sent', (event) => sent.push(event.detail));
+        await openDialog(element);
+        expect(element.shadowRoot.querySelector('lightning-input').value).toBe('');
+        expect(element.shadowRoot.querySelector('h2').textContent).toBe('E-mail invoice ');
+
+        typeAddress(element, 'ap@acme.example');
+        element.shadowRoot.querySelector('.confirm-button').click();
+        await flushPromises();
+
+        expect(toasts).toEqual([
+            expect.objectContaining({ title: 'Invoice  was e-mailed to ap@acme.example.', mode: 'dismissible' })
+        ]);
+        expect(sent[0].sentTo).toBe('ap@acme.example');
+    });
+
     it('shows why a send failed in an error toast and keeps the dialog open', async () => {
         sendInvoice.mockRejectedValue({
             body: { message: 'Invoice 1077 was not sent. No billing e-mail. Fix: Enter an address.' }
@@ -110,7 +133,8 @@ describe('c-invoice-send', () => {
             expect.objectContaining({
                 title: 'c.Billing_Send_Failed',
                 message: 'Invoice 1077 was not sent. No billing e-mail. Fix: Enter an address.',
-                variant: 'error'
+                variant: 'error',
+                mode: 'sticky'
             })
         ]);
         expect(element.shadowRoot.querySelector('section[role="dialog"]')).not.toBeNull();
