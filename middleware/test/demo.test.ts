@@ -42,7 +42,7 @@ describe('npm run demo', () => {
       expect(bytes).toContain(`Invoice ${String(invoice!.Doc_Number__c)}`);
 
       // The preview's Send goes through the middleware's send route: QuickBooks e-mails it, the mirror shows it.
-      const sent = await fetch(`${stack.url}/preview-data/invoice/${String(invoice!.Id)}/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sendTo: 'ap+preview@acme.example' }) });
+      const sent = await fetch(`${stack.url}/preview-data/invoice/${String(invoice!.Id)}/send?sendTo=${encodeURIComponent('ap+preview@acme.example')}`, { method: 'POST' });
       expect(sent.status).toBe(200);
       expect(await sent.json()).toMatchObject({ emailStatus: 'EmailSent', sentTo: 'ap+preview@acme.example' });
       expect(stack.qbo.control.sentEmails(stack.realmId).map((m) => m.to)).toContain('ap+preview@acme.example');

@@ -5,7 +5,7 @@
 //   GET <api>/preview-data/account/:id                     -> exactly what getReceivables returns (optional)
 //   POST <api>/preview-data/opportunity/:id/retry          -> the middleware's retry (what retrySync calls)
 //   GET <api>/preview-data/invoice/:id/pdf                  -> {pdf: base64}: what getInvoicePdf returns
-//   POST <api>/preview-data/invoice/:id/send {sendTo}       -> the middleware's send answer (what sendInvoice returns)
+//   POST <api>/preview-data/invoice/:id/send?sendTo=…      -> the middleware's send answer (what sendInvoice returns)
 //   GET <api>/preview-data/records                         -> the demo org's opportunities and accounts
 // With fixtures, Retry is simulated here (status Queued) after the same checks as Apex.
 import { ACCOUNT_SCENARIOS, OPPORTUNITY_SCENARIOS } from './fixtures';
@@ -31,12 +31,10 @@ function pause() {
     });
 }
 
-async function fetchJson(pathName, method = 'GET', payload = undefined) {
-    const json = payload === undefined ? {} : { 'Content-Type': 'application/json' };
+async function fetchJson(pathName, method = 'GET') {
     const response = await window.fetch(`${API_BASE.replace(/\/+$/, '')}${pathName}`, {
         method,
-        headers: { Accept: 'application/json', ...json },
-        body: payload === undefined ? undefined : JSON.stringify(payload)
+        headers: { Accept: 'application/json' }
     });
     const body = await response.json().catch(() => null);
     if (!response.ok) {
@@ -153,7 +151,9 @@ async function sendInvoice(params) {
         throw apexError(`"${sendTo}" is not one e-mail address. Enter a single address like billing@example.com.`);
     }
     if (API_BASE) {
-        return fetchJson(`/preview-data/invoice/${encodeURIComponent(params.invoiceRecordId)}/send`, 'POST', { sendTo: sendTo || undefined });
+        // The address goes in the query, so the POST stays a simple request (no CORS preflight), like Retry.
+        const query = sendTo ? `?sendTo=${encodeURIComponent(sendTo)}` : '';
+        return fetchJson(`/preview-data/invoice/${encodeURIComponent(params.invoiceRecordId)}/send${query}`, 'POST');
     }
     const invoice = Object.values(OPPORTUNITY_SCENARIOS)
         .flatMap((scenario) => scenario.summary.invoices)

@@ -1,4 +1,4 @@
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { EmulatorControl } from '../emulators/salesforce';
 import { invoiceStatus } from '../sync/payment-status';
 
@@ -113,7 +113,7 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
     }
   });
 
-  router.post('/preview-data/invoice/:id/send', express.json({ limit: '4kb' }), async (req, res, next) => {
+  router.post('/preview-data/invoice/:id/send', async (req, res, next) => {
     try {
       const invoice = sf.record('QuickBooks_Invoice__c', req.params.id);
       const qboId = String(invoice?.QuickBooks_Key__c ?? '').split(':')[1];
@@ -125,7 +125,8 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
         res.status(503).json({ message: 'Send is not wired in this preview: run it through npm run demo.' });
         return;
       }
-      const sendTo = typeof req.body?.sendTo === 'string' && req.body.sendTo.trim() ? req.body.sendTo.trim() : undefined;
+      // In the query (not a JSON body), so the page's POST needs no CORS preflight.
+      const sendTo = typeof req.query.sendTo === 'string' && req.query.sendTo.trim() ? req.query.sendTo.trim() : undefined;
       const answer = await invoiceSend(String(invoice.Opportunity__c), qboId, sendTo);
       res.status(answer.status).json(answer.body);
     } catch (error) {
