@@ -123,6 +123,19 @@ describe('invoice send: POST /api/v1/opportunities/:id/invoices/:invoiceId/send,
     expect(Date.parse(String(row.Sent_At__c))).toBe(Date.parse(sentAt));
   });
 
+  it("says the outcome is unknown, and audits it, when QuickBooks' answer to a send is lost", async () => {
+    const deal = await invoicedDeal('Send Lost Answer Co');
+    stack.qbo.control.injectFault({ kind: 'lost-response', entity: 'Invoice', operation: 'send', mode: '500' });
+    const res = await send(deal.id, deal.invoiceId, { requestedBy });
+    expect(res.status).toBe(502);
+    const error = await errorOf(res);
+    // A 5xx keeps its detail in the log (house rule); the fix tells the user what to do.
+    expect(error.fix).toContain('before sending again');
+    const [entry] = (await audit(deal.invoiceId)).filter((e) => e.action.startsWith('invoice.sen'));
+    expect(entry).toMatchObject({ action: 'invoice.send_failed' });
+    expect(JSON.parse(entry!.newValue!).error).toContain(`QuickBooks did not confirm that QuickBooks invoice ${deal.docNumber} (Opportunity ${deal.id}) was sent`);
+  });
+
   it('is in the OpenAPI document as an API-key operation with its body and answers', async () => {
     const doc = (await (await fetch(`${stack.url}/openapi.json`)).json()) as { paths: Record<string, { post?: { operationId: string; security?: unknown; requestBody?: unknown; responses: Record<string, unknown> } }> };
     const op = doc.paths['/api/v1/opportunities/{id}/invoices/{invoiceId}/send']?.post;

@@ -149,8 +149,19 @@ export class InvoiceDelivery {
 
   /** QuickBooks' refusal, said for the invoice card: which invoice, why, and what to do. */
   private explain(error: unknown, link: RecordLink<{ docNumber?: string | null }>, sendTo: string | undefined): AppError {
-    if (!isAppError(error) || error.code !== 'QBO_ERROR' || error.retryable || error.status >= 500) return isAppError(error) ? error : new AppError('INTERNAL', String(error), { cause: error });
+    if (!isAppError(error)) return new AppError('INTERNAL', String(error), { cause: error });
     const name = `QuickBooks invoice ${link.extra?.docNumber ?? link.qboId} (Opportunity ${link.salesforceId})`;
+    if (error.retryable) {
+      // No answer, throttled or a QuickBooks failure: the e-mail may or may not have gone out.
+      return new AppError(error.code, `QuickBooks did not confirm that ${name} was sent: ${error.message}`, {
+        status: error.status,
+        retryable: true,
+        fix: 'Check the e-mail status on the invoice card (or in QuickBooks) in a minute before sending again, so the customer does not get it twice.',
+        details: error.details,
+        cause: error,
+      });
+    }
+    if (error.code !== 'QBO_ERROR') return error;
     const fix = sendTo
       ? 'Check the address and the invoice in QuickBooks, then send again.'
       : "Enter an address in the Send dialog, or set the Account's Billing E-mail so that new invoices carry it.";
