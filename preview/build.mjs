@@ -38,6 +38,7 @@ const APEX_METHODS = {
   'OpportunityBillingController.retrySync': { cacheable: false },
   'OpportunityBillingController.previewInvoice': { cacheable: false },
   'OpportunityBillingController.getInvoicePdf': { cacheable: false },
+  'OpportunityBillingController.sendInvoice': { cacheable: false },
   'AccountReceivablesController.getReceivables': { cacheable: true }
 };
 
@@ -65,6 +66,8 @@ function platformStubs(labels) {
         return PREFIX + id;
       }
       if (PLATFORM_MODULES[id]) return PLATFORM_MODULES[id];
+      // The preview's user is Finance: every custom permission is granted.
+      if (id.startsWith('@salesforce/customPermission/')) return PREFIX + id;
       return null;
     },
     load(id) {
@@ -79,6 +82,7 @@ function platformStubs(labels) {
         if (!spec) this.error(`preview: no stub for Apex method ${method}; add it to APEX_METHODS in preview/build.mjs`);
         return `import { apexMethod } from ${JSON.stringify(APEX_RUNTIME)};\nexport default apexMethod(${JSON.stringify(method)}, ${spec.cacheable});`;
       }
+      if (source.startsWith('@salesforce/customPermission/')) return 'export default true;';
       const name = source.slice('@salesforce/label/c.'.length);
       if (!labels.has(name)) this.error(`preview: custom label ${name} is not defined in ${LABELS_FILE}`);
       return `export default ${JSON.stringify(labels.get(name))};`;

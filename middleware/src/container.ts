@@ -25,6 +25,7 @@ import { onboardingRoutes } from './http/onboarding-routes';
 import { InvoicePreviewer } from './services/preview';
 import { InvoiceRecorder, unrecordedFailure } from './services/invoice-recorder';
 import { InvoiceSync } from './services/invoice-sync';
+import { INVOICE_SEND_JOB, InvoiceDelivery, type InvoiceSendJobPayload } from './services/invoice-delivery';
 import { SUBSCRIPTION_JOB, SubscriptionInvoices, type StoredSchedule, type SubscriptionJobPayload } from './services/subscription-invoices';
 import { SyncPolicy } from './policy';
 import { createGovernance, type Governance } from './governance';
@@ -241,6 +242,13 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     () => new Date(now()),
     rollups,
     (currency) => mirror.recordCurrency(currency),
+    // config/sync-policy.json invoiceDelivery.sendWhenCreated: one send job per new invoice, ever.
+    policy.sendsNewInvoices
+      ? async (realmId, opportunityId, invoiceId) => {
+          await queue.enqueue<InvoiceSendJobPayload>({ type: INVOICE_SEND_JOB, payload: { realmId, opportunityId, invoiceId }, idempotencyKey: `invoice-send:${realmId}:${invoiceId}`, dedupe: 'forever' });
+          pool?.wake();
+        }
+      : undefined,
   );
   const subscriptions: SubscriptionInvoices = new SubscriptionInvoices({
     schedules: {
@@ -283,6 +291,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ windowMs: config.QBO_BATCH_WINDOW_MS, logger }) : directCreator;
   const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions, creator });
   const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers);
+
+  const delivery = new InvoiceDelivery({ links: store.links, company: (realmId) => qbo.company(realmId), mirror, audit: store.audit, state: store.settings, logger, now: () => new Date(now()) });
 
   const connectedRealms = async (): Promise<string[]> => (await store.connections.list()).filter((c) => c.status === 'connected').map((c) => c.realmId);
   const company = (realmId: string) => qbo.company(realmId);
@@ -336,6 +346,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const handlers = {
     [QBO_EVENT_JOB]: (job: Job<QboEventJobPayload>) => paymentEvents.process(job.payload.inboxId),
     [INVOICE_JOB]: (job: Job<InvoiceJobPayload>) => billingJob(job, job.payload.opportunityId, () => invoices.sync(job.payload.opportunityId, { attempt: job.attempts, jobId: job.id })),
+    [INVOICE_SEND_JOB]: (job: Job<InvoiceSendJobPayload>) => delivery.sendNew(job.payload, job.id),
     [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id })),
   };
   /** Runs an invoicing job; its last failure is written to the Opportunity with the fix. */
@@ -382,6 +393,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       }
       return qbo.company(link.realmId).invoicePdf(invoiceId);
     },
+    sendInvoice: (request) => delivery.send(request),
     async billing(id) {
       const links = await store.links.findBySalesforceId('invoice', id);
       const jobs = await queue.list({ key: `opportunity:${id}`, limit: 5 });

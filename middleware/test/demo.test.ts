@@ -41,6 +41,13 @@ describe('npm run demo', () => {
       expect(bytes.startsWith('%PDF-')).toBe(true);
       expect(bytes).toContain(`Invoice ${String(invoice!.Doc_Number__c)}`);
 
+      // The preview's Send goes through the middleware's send route: QuickBooks e-mails it, the mirror shows it.
+      const sent = await fetch(`${stack.url}/preview-data/invoice/${String(invoice!.Id)}/send?sendTo=${encodeURIComponent('ap+preview@acme.example')}`, { method: 'POST' });
+      expect(sent.status).toBe(200);
+      expect(await sent.json()).toMatchObject({ emailStatus: 'EmailSent', sentTo: 'ap+preview@acme.example' });
+      expect(stack.qbo.control.sentEmails(stack.realmId).map((m) => m.to)).toContain('ap+preview@acme.example');
+      expect(stack.sf.control.query(`SELECT Email_Status__c FROM QuickBooks_Invoice__c WHERE Id = '${String(invoice!.Id)}'`)[0]).toMatchObject({ Email_Status__c: 'EmailSent' });
+
       const globex = records.opportunities.find((o) => o.Name === 'Globex — advisory')!;
       expect(stack.sf.control.record('Opportunity', globex.Id)!.Billing_Sync_Status__c).toBe('Error');
       const retry = await fetch(`${stack.url}/preview-data/opportunity/${globex.Id}/retry`, { method: 'POST' });

@@ -105,6 +105,15 @@ describe('sync policy', () => {
     await expect(createLedgerline(config, { logger: createLogger({ level: 'silent' }) })).rejects.toThrow(/Product2\.Colour__c does not exist/);
   });
 
+  it('invoiceDelivery.sendWhenCreated is off unless the policy turns it on, and only a boolean is taken', () => {
+    expect(SyncPolicy.load().sendsNewInvoices).toBe(false);
+    const { invoiceDelivery: _omitted, ...older } = JSON.parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8')) as Record<string, unknown>;
+    expect(SyncPolicy.from(older).sendsNewInvoices).toBe(false); // a policy file written before the option
+    expect(SyncPolicy.from({ ...older, invoiceDelivery: { sendWhenCreated: true } }).sendsNewInvoices).toBe(true);
+    expect(() => SyncPolicy.from({ ...older, invoiceDelivery: { sendWhenCreated: 'yes' } })).toThrow(/invoiceDelivery\.sendWhenCreated/);
+    expect(() => SyncPolicy.from({ ...older, invoiceDelivery: { sendWhenCreated: true, cc: 'x@y.example' } })).toThrow(/invoiceDelivery/);
+  });
+
   it('refuses a Salesforce write of a field outside the policy, and allows the approved ones', () => {
     const policy = SyncPolicy.load();
     expect(() => policy.assertSalesforceWrite('Opportunity', { Id: '006000000000001AAA', Invoice_Total__c: 10, Billing_Sync_Status__c: 'Synced' })).not.toThrow();

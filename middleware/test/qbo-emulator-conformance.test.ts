@@ -114,6 +114,39 @@ describe('JSON samples', () => {
     expectShape(fixture('invoice-delete.response.json'), deleted.json);
   });
 
+  it('invoice send: the invoice as in invoice-create, with EmailStatus EmailSent, DeliveryInfo {Email, DeliveryTime} and BillEmail as in cdc', async () => {
+    const r = await freshRealm();
+    await r.post('/customer', { DisplayName: "Amy's Bird Sanctuary", BillAddr: ADDR, ShipAddr: ADDR });
+    const send = (path: string) => call(`${r.base}${path}`, { method: 'POST', token: r.token, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const created = ((await r.post('/invoice', { ...(fixture('invoice-create.request.json') as object), BillEmail: { Address: 'Birds@Intuit.com' } })).json as { Invoice: { Id: string; SyncToken: string; EmailStatus: string } }).Invoice;
+    expect(created.EmailStatus).toBe('NotSet');
+
+    // Without sendTo QuickBooks sends to the invoice's BillEmail.
+    const sent = await send(`/invoice/${created.Id}/send?minorversion=75`);
+    expect(sent.status).toBe(200);
+    expect(sent.headers.get('content-type')).toBe('application/json;charset=utf-8');
+    expectShape(fixture('invoice-create.response.json'), sent.json);
+    const withEmail = (fixture('cdc.response.json') as { CDCResponse: Array<{ QueryResponse: Array<{ Estimate: Array<Record<string, unknown>> }> }> }).CDCResponse[0]!.QueryResponse[0]!.Estimate[0]!;
+    expectShape({ BillEmail: withEmail.BillEmail, DeliveryInfo: withEmail.DeliveryInfo }, (sent.json as { Invoice: unknown }).Invoice);
+    const invoice = (sent.json as { Invoice: { SyncToken: string; EmailStatus: string; BillEmail: { Address: string }; DeliveryInfo: { DeliveryType: string; DeliveryTime: string }; MetaData: { LastUpdatedTime: string } } }).Invoice;
+    expect(invoice).toMatchObject({ SyncToken: '1', EmailStatus: 'EmailSent', BillEmail: { Address: 'Birds@Intuit.com' }, DeliveryInfo: { DeliveryType: 'Email' } });
+    // The same second-precision, offset time format as MetaData (invoice-create sample).
+    expect(invoice.DeliveryInfo.DeliveryTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+    expect(invoice.DeliveryInfo.DeliveryTime).toBe(invoice.MetaData.LastUpdatedTime);
+
+    // sendTo (URL-encoded, as the middleware sends it) becomes the invoice's BillEmail.
+    const resent = await send(`/invoice/${created.Id}/send?sendTo=${encodeURIComponent('ap+invoices@amys.example')}&minorversion=75`);
+    expect(resent.json).toMatchObject({ Invoice: { SyncToken: '2', EmailStatus: 'EmailSent', BillEmail: { Address: 'ap+invoices@amys.example' } } });
+    expect(qbo.control.sentEmails(r.realm).map((m) => m.to)).toEqual(['Birds@Intuit.com', 'ap+invoices@amys.example']);
+
+    // No BillEmail and no sendTo: a validation fault, and nothing is sent.
+    const bare = ((await r.post('/invoice', fixture('invoice-create.request.json'))).json as { Invoice: { Id: string } }).Invoice;
+    const refused = await send(`/invoice/${bare.Id}/send`);
+    expect(refused.status).toBe(400);
+    expect((refused.json as { Fault: { type: string; Error: Array<{ code: string }> } }).Fault).toMatchObject({ type: 'ValidationFault', Error: [{ code: '6000' }] });
+    expect(qbo.control.sentEmails(r.realm)).toHaveLength(2);
+  });
+
   it('batch: create, missing object (610), stale SyncToken (5010), query', async () => {
     const r = await freshRealm();
     await r.post('/customer', { DisplayName: 'Dylan Sollfrank', BillAddr: { Line1: 'Dylan Sollfrank', Lat: 'INVALID', Long: 'INVALID' } });

@@ -5,6 +5,7 @@
 //   GET <api>/preview-data/account/:id                     -> exactly what getReceivables returns (optional)
 //   POST <api>/preview-data/opportunity/:id/retry          -> the middleware's retry (what retrySync calls)
 //   GET <api>/preview-data/invoice/:id/pdf                  -> {pdf: base64}: what getInvoicePdf returns
+//   POST <api>/preview-data/invoice/:id/send?sendTo=…      -> the middleware's send answer (what sendInvoice returns)
 //   GET <api>/preview-data/records                         -> the demo org's opportunities and accounts
 // With fixtures, Retry is simulated here (status Queued) after the same checks as Apex.
 import { ACCOUNT_SCENARIOS, OPPORTUNITY_SCENARIOS } from './fixtures';
@@ -12,6 +13,8 @@ import { ACCOUNT_SCENARIOS, OPPORTUNITY_SCENARIOS } from './fixtures';
 const API_BASE = new URLSearchParams(window.location.search).get('api');
 const LATENCY_MS = 150;
 const retried = new Set();
+/** Fixture invoices sent in this page: Id -> the send answer. */
+const sent = new Map();
 
 /** The error shape Apex gives the client for an AuraHandledException. */
 function apexError(message, status = 500) {
@@ -51,6 +54,17 @@ async function billingSummary(opportunityId) {
             throw apexError('This opportunity does not exist or you do not have access to it.');
         }
         summary = copy(scenario.summary);
+    }
+    if (!API_BASE) {
+        summary.canSend = true;
+        summary.billingEmail = summary.billingEmail || 'ap@example.com';
+        for (const invoice of summary.invoices) {
+            const answer = sent.get(invoice.Id);
+            if (answer) {
+                invoice.Email_Status__c = answer.emailStatus;
+                invoice.Sent_At__c = answer.deliveryTime;
+            }
+        }
     }
     if (retried.has(opportunityId) && summary.opportunity.Billing_Sync_Status__c === 'Error') {
         summary.opportunity.Billing_Sync_Status__c = 'Queued';
@@ -130,6 +144,29 @@ async function invoicePdf(invoiceRecordId) {
     return fixturePdf(invoice);
 }
 
+/** Send, with the same address check as Apex; with fixtures the invoice is marked sent in this page only. */
+async function sendInvoice(params) {
+    const sendTo = params.sendTo ? String(params.sendTo).trim() : '';
+    if (sendTo && !/^[^\s@,;<>()"]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(sendTo)) {
+        throw apexError(`"${sendTo}" is not one e-mail address. Enter a single address like billing@example.com.`);
+    }
+    if (API_BASE) {
+        // The address goes in the query, so the POST stays a simple request (no CORS preflight), like Retry.
+        const query = sendTo ? `?sendTo=${encodeURIComponent(sendTo)}` : '';
+        return fetchJson(`/preview-data/invoice/${encodeURIComponent(params.invoiceRecordId)}/send${query}`, 'POST');
+    }
+    const invoice = Object.values(OPPORTUNITY_SCENARIOS)
+        .flatMap((scenario) => scenario.summary.invoices)
+        .find((candidate) => candidate.Id === params.invoiceRecordId);
+    if (!invoice) {
+        throw apexError('This invoice does not exist or you do not have access to it.');
+    }
+    await pause();
+    const answer = { invoiceId: invoice.Id, docNumber: invoice.Doc_Number__c, sentTo: sendTo || 'ap@example.com', emailStatus: 'EmailSent', deliveryTime: new Date().toISOString() };
+    sent.set(invoice.Id, answer);
+    return answer;
+}
+
 async function receivables(accountId) {
     if (API_BASE) {
         return fetchJson(`/preview-data/account/${encodeURIComponent(accountId)}`);
@@ -146,6 +183,7 @@ const METHODS = {
     'OpportunityBillingController.retrySync': (params) => retrySync(params.opportunityId),
     'OpportunityBillingController.previewInvoice': (params) => invoicePreview(params.opportunityId),
     'OpportunityBillingController.getInvoicePdf': (params) => invoicePdf(params.invoiceRecordId),
+    'OpportunityBillingController.sendInvoice': (params) => sendInvoice(params),
     'AccountReceivablesController.getReceivables': (params) => receivables(params.accountId)
 };
 

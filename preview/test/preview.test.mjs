@@ -88,6 +88,24 @@ test('View PDF opens the invoice PDF, with its number and total, in a new tab', 
   await page.close();
 });
 
+test('Send e-mails the invoice from its card: dialog with the billing e-mail, success toast, card shows Sent', async () => {
+  const page = await open('opportunity=partly-paid');
+  const card = page.locator('c-invoice-card');
+  await card.getByText('Invoice 1077').waitFor();
+  assert.ok((await textOf(card.locator('.email-status'))).includes('Not sent'));
+  await card.getByRole('button', { name: 'Send', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'E-mail invoice 1077' });
+  await dialog.waitFor();
+  const address = dialog.getByLabel('Send to');
+  assert.equal(await address.inputValue(), 'ap@example.com');
+  await address.fill('billing@acme.example');
+  await dialog.getByRole('button', { name: 'Send invoice' }).click();
+  await page.locator('#toasts [data-variant="success"]').getByText('Invoice 1077 was e-mailed to billing@acme.example.').waitFor({ timeout: 20_000 });
+  await dialog.waitFor({ state: 'detached', timeout: 20_000 });
+  assert.ok((await textOf(card.locator('.email-status'))).includes('Sent'));
+  await page.close();
+});
+
 test('an overdue invoice shows the Overdue badge, days overdue and the unpaid balance beside a paid one', async () => {
   const page = await open('opportunity=overdue');
   await page.getByText('Invoice 1081').waitFor();
@@ -190,6 +208,9 @@ test('with ?api= the panel reads the summary from /preview-data/opportunity/:id 
       summary.opportunity = { ...summary.opportunity, Billing_Sync_Status__c: 'Queued', Billing_Sync_Error__c: null };
       res.writeHead(202, headers);
       res.end(JSON.stringify({ accepted: [{ opportunityId: '006API0000000001', jobId: 'job-1' }], rejected: [] }));
+    } else if (req.method === 'POST' && req.url.startsWith(`/preview-data/invoice/${summary.invoices[0].Id}/send`)) {
+      res.writeHead(200, headers);
+      res.end(JSON.stringify({ invoiceId: '145', docNumber: 'API-7', sentTo: new URL(req.url, 'http://x').searchParams.get('sendTo'), emailStatus: 'EmailSent', deliveryTime: '2026-12-03T04:05:06-08:00' }));
     } else if (req.url === '/preview-data/opportunity/006API0000000001') {
       res.writeHead(200, headers);
       res.end(JSON.stringify(summary));
@@ -221,6 +242,16 @@ test('with ?api= the panel reads the summary from /preview-data/opportunity/:id 
     await page.getByRole('button', { name: 'Retry sync' }).click();
     await status.getByText('Queued: the invoice is being created in QuickBooks.').waitFor();
     assert.ok(requests.includes('POST /preview-data/opportunity/006API0000000001/retry'), requests.join(', '));
+
+    // Send goes to the middleware's send route with the typed address, and the card shows the answer.
+    const card = page.locator('c-invoice-card');
+    await card.getByRole('button', { name: 'Send', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'E-mail invoice API-7' });
+    await dialog.getByLabel('Send to').fill('ap+api@globex.example');
+    await dialog.getByRole('button', { name: 'Send invoice' }).click();
+    await page.locator('#toasts [data-variant="success"]').getByText('Invoice API-7 was e-mailed to ap+api@globex.example.').waitFor({ timeout: 20_000 });
+    assert.ok(requests.includes(`POST /preview-data/invoice/${summary.invoices[0].Id}/send?sendTo=${encodeURIComponent('ap+api@globex.example')}`), requests.join(', '));
+    assert.ok((await textOf(card.locator('.email-status'))).includes('Sent'));
 
     const missing = await open(`opportunity=006MISSING&api=${encodeURIComponent(base)}`);
     await missing.getByText('The billing details could not be loaded.').waitFor();

@@ -60,6 +60,21 @@ async function pdfThroughMiddleware(stack: Stack | undefined, opportunityId: str
   return { status: response.status, body: await response.json().catch(() => ({ message: response.statusText })) };
 }
 
+/** The demo org's Finance user, named in the audit log when the preview sends an invoice (Apex passes the running user). */
+const PREVIEW_USER = { userId: '005000000000001AAA', name: 'Preview Finance User' };
+
+/** The preview's Send, as Apex's sendInvoice does it: the middleware's send route with the API key. */
+async function sendThroughMiddleware(stack: Stack | undefined, opportunityId: string, invoiceId: string, sendTo: string | undefined): Promise<{ status: number; body: unknown }> {
+  if (!stack) return { status: 503, body: { message: 'The demo is still starting; try again in a few seconds.' } };
+  const response = await fetch(`${stack.url}/api/v1/opportunities/${opportunityId}/invoices/${invoiceId}/send`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...(sendTo ? { sendTo } : {}), requestedBy: PREVIEW_USER }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  return { status: response.status, body: await response.json().catch(() => ({ message: response.statusText })) };
+}
+
 export async function runDemo(options: { port?: number; exit?: boolean; out?: (line: string) => void } = {}): Promise<{ stack: Stack; invoices: number; errors: number }> {
   const out = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = path.join(REPO, 'data');
@@ -73,7 +88,7 @@ export async function runDemo(options: { port?: number; exit?: boolean; out?: (l
     webhooks: true,
     logger: createLogger({ level: process.env.LOG_LEVEL ?? 'error' }),
     env: { DATABASE_URL: `sqlite:${dbFile}`, JOB_BACKOFF_BASE_MS: '200' },
-    front: ({ sf }) => [previewDataRouter(sf.control, undefined, (id) => retryThroughMiddleware(live.stack, id), (id, invoiceId) => pdfThroughMiddleware(live.stack, id, invoiceId)), ...preview.map(mountPreview)],
+    front: ({ sf }) => [previewDataRouter(sf.control, undefined, (id) => retryThroughMiddleware(live.stack, id), (id, invoiceId) => pdfThroughMiddleware(live.stack, id, invoiceId), (id, invoiceId, sendTo) => sendThroughMiddleware(live.stack, id, invoiceId, sendTo)), ...preview.map(mountPreview)],
   });
   live.stack = stack;
   out(`Ledgerline demo — middleware ${stack.url} (SQLite ${path.relative(REPO, dbFile)})`);

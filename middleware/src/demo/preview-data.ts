@@ -15,6 +15,8 @@ const EVENTS_HEARTBEAT_MS = 15_000;
 export type PreviewRetry = (opportunityId: string) => Promise<{ status: number; body: unknown }>;
 /** What getInvoicePdf does in a real org: the middleware's PDF route for one of the deal's invoices. */
 export type PreviewInvoicePdf = (opportunityId: string, invoiceId: string) => Promise<{ status: number; pdf?: Buffer; body?: unknown }>;
+/** What sendInvoice does in a real org: the middleware's send route for one of the deal's invoices. */
+export type PreviewInvoiceSend = (opportunityId: string, invoiceId: string, sendTo: string | undefined) => Promise<{ status: number; body: unknown }>;
 
 /**
  * Mounts the built preview under `/preview` (and only there: `/preview-data/…` is the data router's), with
@@ -33,7 +35,7 @@ export function mountPreview(handler: RequestHandler): RequestHandler {
  * emulator's records (formula fields computed here when the emulator leaves them empty), the demo org's
  * records for the page's list, and Retry through the middleware. The real org never calls this.
  */
-export function previewDataRouter(sf: EmulatorControl, today = () => new Date().toISOString().slice(0, 10), retry?: PreviewRetry, invoicePdf?: PreviewInvoicePdf): Router {
+export function previewDataRouter(sf: EmulatorControl, today = () => new Date().toISOString().slice(0, 10), retry?: PreviewRetry, invoicePdf?: PreviewInvoicePdf, invoiceSend?: PreviewInvoiceSend): Router {
   const router = Router();
   const withFormulas = (inv: Rec): Rec => {
     const total = num(inv.Total__c);
@@ -50,7 +52,7 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
       QuickBooks_Url__c: `https://app.sandbox.qbo.intuit.com/app/invoice?txnId=${invoiceId}&realm=${realm}`,
     };
   };
-  const invoiceFields = 'Id, Name, Doc_Number__c, Txn_Date__c, Due_Date__c, Total__c, Balance__c, Currency__c, Voided__c, Last_Payment_Date__c, QuickBooks_Key__c';
+  const invoiceFields = 'Id, Name, Doc_Number__c, Txn_Date__c, Due_Date__c, Total__c, Balance__c, Currency__c, Voided__c, Last_Payment_Date__c, QuickBooks_Key__c, Opportunity__c, Email_Status__c, Sent_At__c';
 
   // The streaming API's stand-in for the preview's lightning/empApi: the platform events the Salesforce emulator
   // receives (the middleware's Ledgerline_Billing_Update__e), forwarded as server-sent events, one message each,
@@ -88,7 +90,8 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
     const payments = invoiceIds.length
       ? sf.query(`SELECT Id, Name, Invoice__c, Amount__c, Payment_Date__c, Method__c FROM QuickBooks_Payment__c WHERE Invoice__c IN (${invoiceIds.join(',')}) ORDER BY Payment_Date__c DESC`)
       : [];
-    res.json({ opportunity: opp, invoices, payments, canRetry: true });
+    const account = opp.AccountId ? sf.record('Account', String(opp.AccountId)) : undefined;
+    res.json({ opportunity: opp, invoices, payments, canRetry: true, canSend: true, billingEmail: (account?.Billing_Email__c as string | undefined) ?? null });
   });
 
   router.post('/preview-data/opportunity/:id/retry', async (req, res, next) => {
@@ -123,6 +126,27 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
       const answer = await invoicePdf(String(invoice.Opportunity__c), qboId);
       if (answer.pdf) res.json({ pdf: answer.pdf.toString('base64') });
       else res.status(answer.status).json(answer.body);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.post('/preview-data/invoice/:id/send', async (req, res, next) => {
+    try {
+      const invoice = sf.record('QuickBooks_Invoice__c', req.params.id);
+      const qboId = String(invoice?.QuickBooks_Key__c ?? '').split(':')[1];
+      if (!invoice || !invoice.Opportunity__c || !qboId) {
+        res.status(404).json({ message: `No QuickBooks invoice ${req.params.id} with a QuickBooks id in the demo org.` });
+        return;
+      }
+      if (!invoiceSend) {
+        res.status(503).json({ message: 'Send is not wired in this preview: run it through npm run demo.' });
+        return;
+      }
+      // In the query (not a JSON body), so the page's POST needs no CORS preflight.
+      const sendTo = typeof req.query.sendTo === 'string' && req.query.sendTo.trim() ? req.query.sendTo.trim() : undefined;
+      const answer = await invoiceSend(String(invoice.Opportunity__c), qboId, sendTo);
+      res.status(answer.status).json(answer.body);
     } catch (error) {
       next(error);
     }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { rateLimit } from './rate-limit';
 import { z } from 'zod';
+import type { SendRequest, SendResult } from '../services/invoice-delivery';
+import { EMAIL_PATTERN } from '../sync/delivery';
 import { jsonBody, parse, salesforceId } from './validation';
 
 export const syncRequestSchema = z
@@ -23,9 +25,39 @@ export interface SyncRequests {
   billing(opportunityId: string): Promise<unknown>;
   /** The PDF of one of the Opportunity's invoices, as QuickBooks prints it. */
   invoicePdf(opportunityId: string, invoiceId: string): Promise<Buffer>;
+  /** QuickBooks e-mails one of the Opportunity's invoices; audited with the Salesforce user who asked. */
+  sendInvoice(request: SendRequest): Promise<SendResult>;
 }
 
 export const invoicePdfParams = z.object({ id: salesforceId, invoiceId: z.string().regex(/^\d{1,20}$/, 'a QuickBooks invoice id is 1 to 20 digits') }).strict();
+
+export const invoiceSendSchema = z
+  .object({
+    sendTo: z
+      .string()
+      .trim()
+      .max(100, 'at most 100 characters')
+      .regex(EMAIL_PATTERN, 'must be one e-mail address, like billing@example.com')
+      .optional()
+      .describe("One address; without it QuickBooks sends to the invoice's billing e-mail (BillEmail), and with it that address becomes the invoice's BillEmail."),
+    requestedBy: z
+      .object({
+        userId: salesforceId.refine((id) => id.startsWith('005'), 'must be a Salesforce User id (005…)'),
+        name: z.string().trim().min(1).max(121).optional(),
+      })
+      .strict()
+      .describe('The Salesforce user who pressed Send (written to the audit log).'),
+  })
+  .strict();
+
+export const invoiceSendResultSchema = z.object({
+  opportunityId: z.string(),
+  invoiceId: z.string(),
+  docNumber: z.string().nullable(),
+  sentTo: z.string().nullable().describe("The invoice's BillEmail after the send"),
+  emailStatus: z.string().nullable().describe('QuickBooks EmailStatus (EmailSent after a send)'),
+  deliveryTime: z.string().nullable().describe('QuickBooks DeliveryInfo.DeliveryTime, with the company offset'),
+});
 
 /** The contract Apex calls through the Named Credential (DESIGN §4). Routes stay short. */
 export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, bodyLimit: string, previewPerMinute = 0): Router {
@@ -57,6 +89,11 @@ export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, 
   router.get('/api/v1/opportunities/:id/billing', async (req, res) => {
     const id = parse(salesforceId, req.params.id, 'opportunity id');
     res.json(await service.billing(id));
+  });
+  router.post('/api/v1/opportunities/:id/invoices/:invoiceId/send', express.json({ limit: bodyLimit }), async (req, res) => {
+    const { id, invoiceId } = parse(invoicePdfParams, { id: req.params.id, invoiceId: req.params.invoiceId }, 'path');
+    const body = parse(invoiceSendSchema, jsonBody(req), 'request body');
+    res.status(200).json(await service.sendInvoice({ opportunityId: id, invoiceId, sendTo: body.sendTo, requestedBy: body.requestedBy }));
   });
   router.get('/api/v1/opportunities/:id/invoices/:invoiceId/pdf', async (req, res) => {
     const { id, invoiceId } = parse(invoicePdfParams, { id: req.params.id, invoiceId: req.params.invoiceId }, 'path');

@@ -23,7 +23,8 @@ export const QBO_FIELDS: Readonly<Record<'Customer' | 'Item' | 'Invoice' | 'Paym
   ],
   Invoice: [
     'Id', 'SyncToken', 'DocNumber', 'TxnDate', 'DueDate', 'TotalAmt', 'Balance', 'PrivateNote', 'CustomerMemo.value',
-    'BillEmail.Address', 'CustomField', 'Line', 'LinkedTxn', 'ApplyTaxAfterDiscount', 'TxnTaxDetail',
+    'BillEmail.Address', 'CustomField', 'Line', 'LinkedTxn', 'ApplyTaxAfterDiscount', 'TxnTaxDetail', 'EmailStatus',
+    'DeliveryInfo.DeliveryType', 'DeliveryInfo.DeliveryTime',
     ...ref('CustomerRef'), ...ref('SalesTermRef'), ...ref('CurrencyRef'), 'MetaData.LastUpdatedTime',
   ],
   Payment: [

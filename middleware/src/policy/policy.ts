@@ -44,6 +44,11 @@ export class SyncPolicy {
     return pair;
   }
 
+  /** True when each invoice Ledgerline creates is e-mailed by QuickBooks right away (`invoiceDelivery.sendWhenCreated`). */
+  get sendsNewInvoices(): boolean {
+    return this.file.invoiceDelivery.sendWhenCreated;
+  }
+
   /** Rules of a pair that flow in one direction (and, for to-quickbooks, apply on updates unless `create`). */
   rules(pairName: string, direction: FieldRule['direction'], on: 'create' | 'update' = 'update'): FieldRule[] {
     return this.pair(pairName).fields.filter((r) => r.direction === direction && (on === 'create' || r.on === 'always'));

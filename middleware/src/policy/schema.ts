@@ -56,6 +56,14 @@ export const policySchema = z
     version: z.literal(1),
     description: z.string().max(1000).optional(),
     pairs: z.array(pairSchema).min(1),
+    /** What happens to an invoice once QuickBooks holds it. */
+    invoiceDelivery: z
+      .object({
+        /** QuickBooks e-mails each new invoice to its billing e-mail as soon as Ledgerline creates it (off by default). */
+        sendWhenCreated: z.boolean().default(false),
+      })
+      .strict()
+      .default({ sendWhenCreated: false }),
     /** Status fields the middleware owns and writes on its own records (sync state, errors). */
     middlewareFields: z.record(apiName, z.array(apiName)).default({}),
   })

@@ -169,6 +169,18 @@ export class QboCompany {
     return Buffer.isBuffer(data) ? data : Buffer.from(data);
   }
 
+  /**
+   * E-mails the invoice (POST /invoice/{id}/send through node-quickbooks' sendInvoicePdf). Without `sendTo`
+   * QuickBooks sends to the invoice's BillEmail; with it, QuickBooks also makes it the invoice's BillEmail.
+   * node-quickbooks puts `sendTo` into the URL as given, so it is encoded here (a `+` would become a space).
+   * The answer is the invoice with its new EmailStatus and DeliveryInfo.
+   */
+  async sendInvoice<T>(id: string, sendTo?: string): Promise<T> {
+    assertQboId(id, 'Invoice');
+    const args = sendTo ? [id, encodeURIComponent(sendTo)] : [id];
+    return this.call<T>('sendInvoicePdf', args, `send Invoice ${id}`);
+  }
+
   preferences<T>(): Promise<T> {
     return this.call<T>('getPreferences', [], 'read Preferences');
   }

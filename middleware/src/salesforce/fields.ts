@@ -131,6 +131,10 @@ export const INVOICE_FIELDS = {
   billingEntity: 'Billing_Entity__c',
   voided: 'Voided__c',
   lastPaymentDate: 'Last_Payment_Date__c',
+  /** QBO EmailStatus (NotSet, NeedToSend, EmailSent). */
+  emailStatus: 'Email_Status__c',
+  /** QBO DeliveryInfo.DeliveryTime: when QuickBooks last e-mailed the invoice. */
+  sentAt: 'Sent_At__c',
   amountPaid: 'Amount_Paid__c',
   status: 'Status__c',
   daysOverdue: 'Days_Overdue__c',
@@ -246,6 +250,8 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [INVOICE_FIELDS.billingEntity, QBO, true],
     [INVOICE_FIELDS.voided, QBO, true],
     [INVOICE_FIELDS.lastPaymentDate, QBO, true],
+    [INVOICE_FIELDS.emailStatus, QBO, true],
+    [INVOICE_FIELDS.sentAt, QBO, true],
     [INVOICE_FIELDS.amountPaid, DERIVED, false],
     [INVOICE_FIELDS.status, DERIVED, false],
     [INVOICE_FIELDS.daysOverdue, DERIVED, false],

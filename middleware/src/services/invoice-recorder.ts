@@ -1,5 +1,6 @@
 import { AppError, toAppError } from '../errors';
 import type { Logger } from '../logger';
+import { deliveryOf } from '../sync/delivery';
 import type { InvoiceSnapshot } from '../sync/payment-status';
 import type { DraftSummary } from '../sync/invoice-draft';
 import type { SfOpportunity } from '../sync/source';
@@ -49,6 +50,8 @@ export class InvoiceRecorder {
     private readonly rollups?: Pick<PaymentRollups, 'request'>,
     /** The mirror row's own CurrencyIsoCode in a multi-currency org (null elsewhere). */
     private readonly recordCurrency?: (currency: string | null) => Promise<string | null>,
+    /** Told of each invoice this middleware created (or adopted after a lost answer), once it is recorded. */
+    private readonly afterCreated?: (realmId: string, opportunityId: string, invoiceId: string) => Promise<void>,
   ) {}
 
   async linkedInvoice(realmId: string, opportunityId: string): Promise<string | undefined> {
@@ -88,6 +91,7 @@ export class InvoiceRecorder {
     // roll-ups in place: the invoice record and the Account's customer id, then the roll-ups (which read
     // the invoice records), then the Opportunity itself.
     const rowCurrency = (await this.recordCurrency?.(invoice.CurrencyRef?.value ?? null)) ?? null;
+    const delivery = deliveryOf(invoice);
     const records: Array<Promise<true>> = [
       this.writeBack.upsert('QuickBooks_Invoice__c', 'QuickBooks_Key__c', {
         ...(rowCurrency ? { CurrencyIsoCode: rowCurrency } : {}),
@@ -102,6 +106,8 @@ export class InvoiceRecorder {
         Currency__c: invoice.CurrencyRef?.value ?? null,
         ...(opp.Billing_Entity__c ? { Billing_Entity__c: opp.Billing_Entity__c } : {}),
         Voided__c: false,
+        Email_Status__c: delivery.emailStatus,
+        Sent_At__c: delivery.sentAt,
       }),
     ];
     if (entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId) {
@@ -129,6 +135,7 @@ export class InvoiceRecorder {
         : {}),
     });
     this.logger.info({ opportunityId: opp.Id, invoiceId: invoice.Id, docNumber: invoice.DocNumber, action: info.action, jobId: info.jobId }, 'invoice recorded in Salesforce');
+    if (info.action !== 'refreshed') await this.afterCreated?.(entity.realmId, opp.Id, invoice.Id);
   }
 
   /** A permanent failure: the Opportunity shows it, with the fix, until a person retries. */

@@ -7,6 +7,7 @@ import type { Connection } from 'jsforce';
 import { AppError } from '../errors';
 import { classifySalesforceError, soqlIdList, type SaveResult } from '../salesforce/records';
 import { ACCOUNT_FIELDS, INVOICE_FIELDS, PAYMENT_FIELDS, RELATIONSHIPS, SOBJECTS } from '../salesforce/fields';
+import type { DeliveryFields } from '../sync/delivery';
 import type { AccountInvoice } from '../sync/payment-status';
 import { Batcher } from '../util/batcher';
 import type { OrgCurrencies } from './org-currencies';
@@ -84,7 +85,7 @@ export class PaymentMirror {
     }, { maxBatch: 200, windowMs: 10 });
   }
 
-  async upsertInvoice(invoice: MirrorInvoice & { txnDate: string | null }): Promise<true> {
+  async upsertInvoice(invoice: MirrorInvoice & { txnDate: string | null } & Partial<DeliveryFields>): Promise<true> {
     const recordCurrency = await this.recordCurrency(invoice.currency);
     return this.writeBack.upsert(SOBJECTS.invoice, INVOICE_FIELDS.quickBooksKey, {
       ...(recordCurrency ? { [INVOICE_FIELDS.currencyIsoCode]: recordCurrency } : {}),
@@ -99,6 +100,22 @@ export class PaymentMirror {
       [INVOICE_FIELDS.currency]: invoice.currency,
       [INVOICE_FIELDS.voided]: invoice.voided,
       [INVOICE_FIELDS.lastPaymentDate]: invoice.lastPaymentDate,
+      ...(invoice.emailStatus !== undefined ? { [INVOICE_FIELDS.emailStatus]: invoice.emailStatus } : {}),
+      ...(invoice.sentAt !== undefined ? { [INVOICE_FIELDS.sentAt]: invoice.sentAt } : {}),
+    });
+  }
+
+  /**
+   * After a send: the row's e-mail status and sent time, from QuickBooks' answer. Only these fields (and the
+   * parents, for a row that does not exist yet) are written; the next refresh of the invoice writes the rest.
+   */
+  recordDelivery(row: { key: string; opportunityId: string | null; accountId: string | null } & DeliveryFields): Promise<true> {
+    return this.writeBack.upsert(SOBJECTS.invoice, INVOICE_FIELDS.quickBooksKey, {
+      [INVOICE_FIELDS.quickBooksKey]: row.key,
+      ...(row.opportunityId ? { [INVOICE_FIELDS.opportunity]: row.opportunityId } : {}),
+      ...(row.accountId ? { [INVOICE_FIELDS.account]: row.accountId } : {}),
+      [INVOICE_FIELDS.emailStatus]: row.emailStatus,
+      [INVOICE_FIELDS.sentAt]: row.sentAt,
     });
   }
 

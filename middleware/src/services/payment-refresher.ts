@@ -11,6 +11,7 @@ import type { QboCompany } from '../quickbooks/api';
 import { paymentKey, SOBJECTS } from '../salesforce/fields';
 import type { AuditLog } from '../store/audit-log';
 import type { RecordLink, RecordLinkRepository } from '../store/record-links';
+import { deliveryOf } from '../sync/delivery';
 import { opportunityIdFromPrivateNote } from '../sync/invoice-draft';
 import { applicationsFor, compareVersions, figuresOf, linkedPaymentIds, type InvoiceSnapshot, type PaymentSnapshot } from '../sync/payment-status';
 import { invoiceKey } from './invoice-recorder';
@@ -116,7 +117,7 @@ export class InvoiceRefresher {
     const figures = figuresOf(invoice, applications);
     const { opportunityId, accountId } = parentsOf(link);
     const key = invoiceKey(realmId, invoiceId);
-    await this.deps.mirror.upsertInvoice({ ...figures, key, realmId, opportunityId, accountId, txnDate: invoice.TxnDate ?? null, currency: invoice.CurrencyRef?.value ?? null });
+    await this.deps.mirror.upsertInvoice({ ...figures, ...deliveryOf(invoice), key, realmId, opportunityId, accountId, txnDate: invoice.TxnDate ?? null, currency: invoice.CurrencyRef?.value ?? null });
 
     const current = applications.map((a) => a.paymentId);
     const gone = (state.payments ?? []).filter((id) => !current.includes(id));

@@ -25,6 +25,10 @@ export interface InvoiceSnapshot {
   CustomerRef?: { value: string; name?: string };
   LinkedTxn?: QboTxnLink[];
   MetaData?: { LastUpdatedTime?: string };
+  /** E-mail delivery (src/sync/delivery.ts). */
+  EmailStatus?: string;
+  BillEmail?: { Address?: string };
+  DeliveryInfo?: { DeliveryType?: string; DeliveryTime?: string };
 }
 
 export interface PaymentSnapshot {

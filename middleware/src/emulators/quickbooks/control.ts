@@ -153,6 +153,8 @@ export function createControl(deps: EmulatorDeps) {
     clearFaults: () => deps.injector.clear(),
     counters: (): CounterSnapshot => deps.counters.snapshot(),
     resetCounters: () => deps.counters.reset(),
+    /** The e-mails a company "sent" through invoice send, oldest first. */
+    sentEmails: (realmId: string) => ctx(realmId).store.outbox.map((mail) => ({ ...mail })),
     /** Tokens for a realm without the authorize dance. */
     issueTokens: (realmId: string, clientId = deps.options.oauth.clients[0]!.clientId): TokenResponse => {
       ctx(realmId);

@@ -114,5 +114,7 @@ export function sendEntity(ctx: EntityContext, def: EntityDef, id: string, sendT
     EmailStatus: 'EmailSent',
     DeliveryInfo: { DeliveryType: 'Email', DeliveryTime: ctx.store.stamp() },
   };
-  return ctx.store.replace(def.name, id, next, 'Emailed');
+  const sent = ctx.store.replace(def.name, id, next, 'Emailed');
+  ctx.store.outbox.push({ entity: def.name, id, docNumber: asString(existing.DocNumber), to: address, at: (next.DeliveryInfo as Entity).DeliveryTime as string });
+  return sent;
 }

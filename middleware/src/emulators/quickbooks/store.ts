@@ -41,6 +41,8 @@ export class RealmStore {
   private readonly docNumbers = new Map<string, number>();
   readonly tombstones: Tombstone[] = [];
   readonly requestCache = new Map<string, CachedResponse>();
+  /** E-mails QuickBooks "sent" (invoice send): what a customer's inbox would hold, for tests and the demo. */
+  readonly outbox: Array<{ entity: string; id: string; docNumber: string | undefined; to: string; at: string }> = [];
 
   constructor(
     readonly realmId: string,

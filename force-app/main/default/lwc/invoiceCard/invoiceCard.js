@@ -17,6 +17,13 @@ import NEW_TAB from '@salesforce/label/c.Billing_Opens_New_Tab';
 import VIEW_PDF from '@salesforce/label/c.Billing_View_Pdf';
 import PDF_BLOCKED from '@salesforce/label/c.Billing_Pdf_Blocked';
 import PDF_FAILED from '@salesforce/label/c.Billing_Pdf_Failed';
+import EMAIL_STATUS from '@salesforce/label/c.Billing_Invoice_Email_Status';
+import NOT_SENT from '@salesforce/label/c.Billing_Invoice_Not_Sent';
+import SENT from '@salesforce/label/c.Billing_Invoice_Sent';
+import TO_SEND from '@salesforce/label/c.Billing_Invoice_To_Send';
+import MAY_SEND from '@salesforce/customPermission/Ledgerline_Send_Invoice';
+
+const EMAIL_STATUS_TEXT = { EmailSent: SENT, NeedToSend: TO_SEND };
 
 /** The PDF as a blob: URL that a new tab can open (the bytes never leave the browser again). */
 function pdfUrlOf(base64) {
@@ -44,8 +51,14 @@ export default class InvoiceCard extends LightningElement {
         newTab: NEW_TAB,
         viewPdf: VIEW_PDF,
         pdfBlocked: PDF_BLOCKED,
-        pdfFailed: PDF_FAILED
+        pdfFailed: PDF_FAILED,
+        emailStatus: EMAIL_STATUS
     };
+
+    /** Where Send goes by default (the deal's billing e-mail). */
+    @api billingEmail;
+    /** QuickBooks' answer to a send from this card, shown until the mirror row catches up. */
+    sent;
 
     loadingPdf = false;
     pdfError;
@@ -82,6 +95,23 @@ export default class InvoiceCard extends LightningElement {
 
     get quickBooksUrl() {
         return quickBooksHref(this.invoice.QuickBooks_Url__c);
+    }
+
+    get canSend() {
+        return Boolean(MAY_SEND) && Boolean(this.invoice.Id);
+    }
+
+    get emailStatusText() {
+        const status = this.sent ? this.sent.emailStatus : this.invoice.Email_Status__c;
+        return EMAIL_STATUS_TEXT[status] || NOT_SENT;
+    }
+
+    get sentAt() {
+        return this.sent ? this.sent.deliveryTime : this.invoice.Sent_At__c;
+    }
+
+    handleSent(event) {
+        this.sent = event.detail;
     }
 
     async handleViewPdf() {

@@ -94,6 +94,11 @@ export default class OpportunityBilling extends LightningElement {
         return Boolean(this.summary && this.summary.opportunity && this.summary.opportunity.IsWon);
     }
 
+    /** Where an invoice card's Send goes by default (given to users who may send). */
+    get billingEmail() {
+        return this.summary ? this.summary.billingEmail : undefined;
+    }
+
     get invoices() {
         return attachPayments(this.summary.invoices, this.summary.payments);
     }

@@ -10,6 +10,9 @@ jest.mock('@salesforce/apex/OpportunityBillingController.getInvoicePdf', () => (
     virtual: true
 });
 
+// A Finance user: the custom permission Ledgerline_Send_Invoice is granted.
+jest.mock('@salesforce/customPermission/Ledgerline_Send_Invoice', () => ({ default: true }), { virtual: true });
+
 jest.mock('@salesforce/label/c.Billing_Invoice_Title', () => ({ default: 'Invoice {0}' }), { virtual: true });
 jest.mock('@salesforce/label/c.Billing_Invoice_Days_Overdue', () => ({ default: '{0} days overdue' }), {
     virtual: true
@@ -110,6 +113,32 @@ describe('c-invoice-card', () => {
         );
         expect(root.querySelector('a .slds-assistive-text').textContent).toBe('c.Billing_Opens_New_Tab');
         await expect(element).toBeAccessible();
+    });
+
+    it('shows that QuickBooks has not e-mailed the invoice, offers Send with the billing e-mail, and shows the send once made', async () => {
+        const element = render({
+            ...PARTLY_PAID.invoices[0],
+            payments: [],
+            Email_Status__c: 'NotSet',
+            Sent_At__c: null
+        });
+        element.billingEmail = 'ap@acme.example';
+        await flushPromises();
+        const root = element.shadowRoot;
+
+        expect(root.querySelector('.email-status').textContent).toContain('c.Billing_Invoice_Not_Sent');
+        expect(root.querySelector('.sent-at')).toBeNull();
+        const send = root.querySelector('c-invoice-send');
+        expect(send.billingEmail).toBe('ap@acme.example');
+        expect(send.invoice.Id).toBe(PARTLY_PAID.invoices[0].Id);
+
+        send.dispatchEvent(
+            new CustomEvent('sent', { detail: { emailStatus: 'EmailSent', deliveryTime: '2026-12-03T04:05:06-08:00' } })
+        );
+        await flushPromises();
+
+        expect(root.querySelector('.email-status').textContent).toContain('c.Billing_Invoice_Sent');
+        expect(root.querySelector('.sent-at').value).toBe('2026-12-03T04:05:06-08:00');
     });
 
     it('View PDF fetches the invoice PDF through Apex and opens it in a new tab', async () => {
