@@ -6,6 +6,7 @@ import type { QboCompany } from '../quickbooks/api';
 import type { Store } from '../store';
 import type { BillingEntities, BillingEntity } from './billing-entities';
 import { runMatching, type MatchingProgress, type MatchingRun, type StoredLinks } from './onboarding';
+import type { ItemMappings } from './item-mappings';
 import { applyLinks, type ApplyFigures, type LinkSource } from './onboarding-apply';
 
 export interface OnboardingServiceDeps {
@@ -16,6 +17,8 @@ export interface OnboardingServiceDeps {
   logger: Logger;
   /** Links are Salesforce writes of QuickBooks-owned ids: the policy must approve them. */
   policy?: Pick<SyncPolicy, 'assertSalesforceWrite'>;
+  /** Item links in a company other than the default become the products' QuickBooks Item Mappings there. */
+  itemMappings?: Pick<ItemMappings, 'record'>;
 }
 
 /**
@@ -42,6 +45,7 @@ export class OnboardingService {
         links: this.deps.store.links,
         audit: this.deps.store.audit,
         actor: options.actor,
+        ...(this.deps.itemMappings && !entity.isDefault ? { itemMappings: { entity, writer: this.deps.itemMappings } } : {}),
         ...(this.deps.policy ? { guard: (sobject: string, record: Record<string, unknown>, keyField: string) => this.deps.policy!.assertSalesforceWrite(sobject, record, keyField) } : {}),
       });
       this.deps.logger.info(
