@@ -168,4 +168,27 @@ describe('QuickBooks item mappings per billing entity (two companies, real clien
     const again = JSON.parse((await cli('catalog', '--json', '--entity', 'EMEA')).stdout) as Rec;
     expect(again.companies[0].itemsWithoutProduct.map((i: Rec) => i.id)).not.toContain(roof.Id);
   });
+
+  it("the onboarding matcher's exact matches in the second company become the products' EMEA mappings; an existing mapping is left as it is", async () => {
+    const plan = newItem(EMEA_REALM, 'Maintenance plan (UK)', 'PLAN-EU');
+    await settle('an item with no product yet', () => true);
+    const catalog = seedProducts([{ Name: 'Maintenance plan', ProductCode: 'PLAN-EU' }]);
+    const productId = catalog.products['PLAN-EU']!.productId;
+    const mappedBefore = (stack.sf.control.records('QuickBooks_Item_Mapping__c') as Rec[]).length;
+    const auditBefore = (await stack.ledgerline.store.audit.query({ realmId: EMEA_REALM, limit: 1000 })).filter((a) => a.action === 'item.mapped').length;
+
+    const res = await fetch(`${stack.url}/api/v1/onboarding/apply`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ realmId: EMEA_REALM, exact: true }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Rec;
+    expect(body.items.links).toEqual([{ salesforceId: productId, qboId: plan.Id }]);
+    expect(mappings(productId)).toEqual([expect.objectContaining({ Mapping_Key__c: `EMEA:${productId}`, QuickBooks_Item_Id__c: plan.Id, Status__c: 'Mapped' })]);
+    expect(product(productId).QuickBooks_Item_Id__c ?? null).toBeNull();
+    // Only the new one was written: the mappings the earlier tests made count as links already.
+    expect((stack.sf.control.records('QuickBooks_Item_Mapping__c') as Rec[]).length).toBe(mappedBefore + 1);
+    expect((await stack.ledgerline.store.audit.query({ realmId: EMEA_REALM, limit: 1000 })).filter((a) => a.action === 'item.mapped').length).toBe(auditBefore + 1);
+  });
 });
