@@ -109,7 +109,20 @@ export async function createMissingProducts(
   if (other && !deps.mappings) throw new Error(`creating products for billing entity ${gaps.entity!.name} needs its item mappings`);
   if (!other) deps.guard?.(SOBJECTS.product, { Id: 'policy-check', [PRODUCT_FIELDS.quickBooksItemId]: 'policy-check' }, 'Id');
   const out: CreatedProducts = { created: [], failed: [] };
-  const todo = gaps.itemsWithoutProduct;
+  // The integration user is not checked by the Product2 trigger, so the uniqueness of Product Codes among
+  // active billable products is kept here: an item whose code a product already holds gets no second product.
+  const holders = await codeHolders(conn, gaps.itemsWithoutProduct.map((item) => item.productCode));
+  const todo: CatalogGaps['itemsWithoutProduct'] = [];
+  for (const item of gaps.itemsWithoutProduct) {
+    const holder = holders.get(codeKey(item.productCode));
+    if (!holder) {
+      holders.set(codeKey(item.productCode), { id: null, name: item.name });
+      todo.push(item);
+      continue;
+    }
+    const by = holder.id ? `the active billable product "${holder.name}" (${holder.id})` : `the product this run creates for item "${holder.name}"`;
+    out.failed.push({ itemId: item.id, name: item.name, reason: `Product Code "${item.productCode}" is already used by ${by}; a Product Code is a SKU and must be unique. Give item ${item.id} its own SKU in QuickBooks, or make it inactive there if it duplicates that product` });
+  }
   for (let i = 0; i < todo.length; i += 200) {
     const chunk = todo.slice(i, i + 200);
     const records = chunk.map((item) => ({ [PRODUCT_FIELDS.name]: item.name, [PRODUCT_FIELDS.productCode]: item.productCode, IsActive: true, ...(other ? {} : { [PRODUCT_FIELDS.quickBooksItemId]: item.id }) }));
@@ -143,6 +156,29 @@ export async function createMissingProducts(
     }
   }
   return out;
+}
+
+/** Product Codes compare as the Product2 trigger compares them: without case or surrounding spaces. */
+function codeKey(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+/** Active billable products holding any of these codes, by code key (SOQL text comparison ignores case). */
+async function codeHolders(conn: Connection, codes: string[]): Promise<Map<string, { id: string | null; name: string }>> {
+  const holders = new Map<string, { id: string | null; name: string }>();
+  const wanted = [...new Set(codes.flatMap((c) => [c, c.trim()]))];
+  for (let i = 0; i < wanted.length; i += 200) {
+    const list = wanted.slice(i, i + 200).map((c) => `'${c.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
+    const soql = `SELECT ${PRODUCT_FIELDS.id}, ${PRODUCT_FIELDS.name}, ${PRODUCT_FIELDS.productCode} FROM ${SOBJECTS.product} WHERE IsActive = true AND ${PRODUCT_FIELDS.billable} = true AND ${PRODUCT_FIELDS.productCode} IN (${list})`;
+    let rows: Array<{ Id: string; Name: string; ProductCode: string | null }>;
+    try {
+      rows = (await conn.query<{ Id: string; Name: string; ProductCode: string | null }>(soql, { autoFetch: true, maxFetch: 100_000 })).records;
+    } catch (error) {
+      throw classifySalesforceError(error, 'the look-up of products by Product Code');
+    }
+    for (const row of rows) if (row.ProductCode && !holders.has(codeKey(row.ProductCode))) holders.set(codeKey(row.ProductCode), { id: row.Id, name: row.Name });
+  }
+  return holders;
 }
 
 /** The listing for the command line and logs, ending with the command that fixes the first list. */
