@@ -110,6 +110,11 @@ describe('QuickBooks item mappings per billing entity (two companies, real clien
 
     const accountId = seedAccount(stack.sf, { Name: 'Globex UK', Tax_Exempt__c: true });
     const dealId = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'CAL-EU', quantity: 2 }], { Name: 'Globex calibration', Billing_Entity__c: 'EMEA', CurrencyIsoCode: 'GBP' });
+    // The preview (the readiness checklist's source) already sees the EMEA item, not Product2's id; it writes nothing.
+    const preview = (await (await fetch(`${stack.url}/api/v1/opportunities/${dealId}/preview`, { headers: { authorization: `Bearer ${stack.apiKey}` } })).json()) as Rec;
+    expect(preview.problems).toEqual([]);
+    expect(preview.invoice.Line.filter((l: Rec) => l.DetailType === 'SalesItemLineDetail').map((l: Rec) => l.SalesItemLineDetail.ItemRef.value)).toEqual([ukItem.Id]);
+    expect(mappings(productId)).toEqual([]);
     closeWon(stack.sf, dealId);
     const settled = await billingSettled(stack.sf, dealId);
     expect(settled.Billing_Sync_Error__c).toBeNull();
