@@ -196,4 +196,32 @@ describe('QuickBooks item mappings per billing entity (two companies, real clien
     expect((stack.sf.control.records('QuickBooks_Item_Mapping__c') as Rec[]).length).toBe(mappedBefore + 1);
     expect((await stack.ledgerline.store.audit.query({ realmId: EMEA_REALM, limit: 1000 })).filter((a) => a.action === 'item.mapped').length).toBe(auditBefore + 1);
   });
+
+  it("a second company's mapping to an item made inactive stops the deal with that entity's fix; another active item with the SKU maps the product again", async () => {
+    const catalog = seedProducts([{ Name: 'Pump service', ProductCode: 'PUMP-EU' }]);
+    const productId = catalog.products['PUMP-EU']!.productId;
+    const old = newItem(EMEA_REALM, 'Pump service (old)', 'PUMP-EU');
+    await settle('the EMEA item followed', () => mappings(productId)[0]?.QuickBooks_Item_Id__c === old.Id);
+    stack.qbo.control.edit(EMEA_REALM, 'Item', old.Id, { Active: false });
+    await settle('the deactivation followed', () => true);
+
+    const accountId = seedAccount(stack.sf, { Name: 'Initrode UK', Tax_Exempt__c: true });
+    const dealId = seedOpportunity(stack.sf, catalog, accountId, [{ code: 'PUMP-EU', quantity: 1 }], { Name: 'Initrode pumps', Billing_Entity__c: 'EMEA', CurrencyIsoCode: 'GBP' });
+    closeWon(stack.sf, dealId);
+    const refused = await billingSettled(stack.sf, dealId);
+    expect(refused.Billing_Sync_Status__c).toBe('Error');
+    expect(refused.Billing_Sync_Error__c).toContain(`Product "Pump service" (${productId}, SKU PUMP-EU) in billing entity EMEA is mapped to QuickBooks item "Pump service (old)" (#${old.Id}), which is inactive`);
+    expect(refused.Billing_Sync_Error__c).toContain('give another active item of EMEA the SKU "PUMP-EU" in QuickBooks');
+
+    const replacement = newItem(EMEA_REALM, 'Pump service', 'PUMP-EU');
+    await settle('the replacement item followed', () => mappings(productId)[0]?.QuickBooks_Item_Id__c === replacement.Id);
+    const retry = await fetch(`${stack.url}/api/v1/sync/opportunities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ opportunityIds: [dealId], reason: 'retry' }),
+    });
+    expect(retry.status).toBe(202);
+    const [invoice] = await waitFor(() => (invoicesOf(stack.qbo, EMEA_REALM, dealId).length === 1 ? invoicesOf(stack.qbo, EMEA_REALM, dealId) : undefined), 20_000, 'the retried invoice');
+    expect((invoice as Rec).Line.filter((l: Rec) => l.DetailType === 'SalesItemLineDetail').map((l: Rec) => l.SalesItemLineDetail.ItemRef.value)).toEqual([replacement.Id]);
+  });
 });

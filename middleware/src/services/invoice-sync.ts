@@ -131,7 +131,7 @@ export class InvoiceSync {
     if (blocking.length > 0) throw problemsError(opp.Id, blocking);
     const currency = context.multiCurrency ? opportunityCurrency(opp, context) : null;
     const resolution = await this.deps.customers.resolve(company, opp.Account!, billingEmailOf(opp), currency);
-    const items = await this.resolveItems(company, opp);
+    const items = await this.resolveItems(company, opp, entity?.name);
     if (entity) await this.rememberItems(entity, opp, items);
     return { context, customer: resolution.customer, items, opp };
   }
@@ -174,7 +174,7 @@ export class InvoiceSync {
   }
 
   /** Every line's product must map to an active QBO item: by the stored item id, else SKU, else name. */
-  private async resolveItems(company: QboCompany, opp: SfOpportunity): Promise<Map<string, ResolvedItem>> {
+  private async resolveItems(company: QboCompany, opp: SfOpportunity, mappedIn?: string): Promise<Map<string, ResolvedItem>> {
     const index = await this.deps.catalog.itemIndex(company);
     const items = new Map<string, ResolvedItem>();
     const missing: Problem[] = [];
@@ -186,7 +186,7 @@ export class InvoiceSync {
       if (storedId) {
         // Not active at the catalog's last read: read it now (it may be new, inactive or deleted).
         const known = index.active(storedId) ?? (await readReference(company, 'Item', storedId));
-        const inactive = itemProblem(company, product, storedId, known);
+        const inactive = itemProblem(company, product, storedId, known, mappedIn);
         if (inactive) missing.push(inactive);
         else items.set(line.Product2Id, { id: storedId, name: (known as { Name?: string }).Name ?? byCode?.Name ?? product.Name });
       } else if (byCode) {
