@@ -28,6 +28,7 @@ import { InvoiceSync } from './services/invoice-sync';
 import { INVOICE_SEND_JOB, InvoiceDelivery, type InvoiceSendJobPayload } from './services/invoice-delivery';
 import { SUBSCRIPTION_JOB, SubscriptionInvoices, type StoredSchedule, type SubscriptionJobPayload } from './services/subscription-invoices';
 import { SyncPolicy } from './policy';
+import { ItemMappings } from './services/item-mappings';
 import { createGovernance, type Governance } from './governance';
 import { FOLLOWED_ENTITIES, QBO_FOLLOW_JOB } from './services/customer-follow';
 import { QboConnectService } from './services/qbo-connect';
@@ -194,6 +195,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   );
   const entities = new BillingEntities(store.connections, config.DEFAULT_BILLING_ENTITY);
   const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
+  const itemMappings = new ItemMappings({ salesforce, audit: store.audit, guard: (sobject, record, keyField) => policy.assertSalesforceWrite(sobject, record, keyField) });
   const customers = new CustomerResolver(
     {
       findCustomer: async (realmId, accountId) => {
@@ -289,8 +291,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     markScheduled: (opportunityId) => writeBack.update('Opportunity', { Id: opportunityId, Billing_Sync_Status__c: 'Synced', Billing_Sync_Error__c: null, Last_Billing_Sync__c: new Date(now()).toISOString() }).then(() => undefined),
   });
   const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ windowMs: config.QBO_BATCH_WINDOW_MS, logger }) : directCreator;
-  const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions, creator });
-  const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers);
+  const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions, creator, itemMappings });
+  const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers, itemMappings);
 
   const delivery = new InvoiceDelivery({ links: store.links, company: (realmId) => qbo.company(realmId), mirror, audit: store.audit, state: store.settings, logger, now: () => new Date(now()) });
 
@@ -418,9 +420,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const adminKeys = config.LEDGERLINE_ADMIN_KEYS;
   const anyKey = keyMatcher([...config.LEDGERLINE_API_KEYS, ...adminKeys]);
   const adminKey = keyMatcher(adminKeys);
-  const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
+  const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, itemMappings, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
   Object.assign(handlers, governance.handlers);
-  const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger, policy });
+  const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger, policy, itemMappings });
   const ready = async (): Promise<{ ok: boolean; checks: Record<string, unknown> }> => {
     const checks: Record<string, unknown> = {};
     let ok = true;

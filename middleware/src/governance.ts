@@ -18,10 +18,11 @@ import type { QboApi } from './quickbooks/api';
 import { ACCOUNT_SYNC_JOB, AccountSync, type AccountSyncJobPayload } from './services/account-sync';
 import type { BillingEntities } from './services/billing-entities';
 import { CDC_CURSOR } from './services/cdc-sweeper';
-import { findCatalogGaps } from './services/catalog-gaps';
+import { CatalogService } from './services/catalog-service';
 import type { CompanyCatalog } from './services/company-context';
 import { CustomerFollow, QBO_FOLLOW_JOB, type FollowJobPayload } from './services/customer-follow';
 import { HealthService } from './services/health';
+import type { ItemMappings } from './services/item-mappings';
 import { OperationsService } from './services/operations';
 import type { SalesforceWriteBack } from './services/write-back';
 import type { Store } from './store';
@@ -38,6 +39,7 @@ export interface GovernanceDeps {
   writeBack: SalesforceWriteBack;
   catalog: CompanyCatalog;
   entities: BillingEntities;
+  itemMappings: ItemMappings;
   wake: () => void;
   adminAuth: RequestHandler;
   apiAuth: RequestHandler;
@@ -48,6 +50,8 @@ export interface Governance {
   operations: OperationsService;
   accounts: AccountSync;
   follow: CustomerFollow;
+  /** The catalogue's loose ends per QuickBooks company (npm run cli -- catalog, GET /api/v1/catalog). */
+  catalog: CatalogService;
   routers: Router[];
   handlers: Record<string, (job: Job<never>) => Promise<unknown>>;
 }
@@ -80,13 +84,11 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     salesforce: deps.salesforce,
     writeBack: deps.writeBack,
     audit: store.audit,
-    defaultRealm: async () => (await deps.entities.all()).find((e) => e.isDefault)?.realmId,
+    entityOf: async (realmId) => (await deps.entities.all()).find((e) => e.realmId === realmId),
+    itemMappings: deps.itemMappings,
     logger: deps.logger,
   });
-  const catalogGaps = async () => {
-    const realmId = (await deps.entities.all()).find((e) => e.isDefault)?.realmId;
-    return realmId ? findCatalogGaps(await deps.salesforce(), deps.qbo.company(realmId)) : null;
-  };
+  const catalog = new CatalogService({ salesforce: deps.salesforce, qbo: deps.qbo, entities: deps.entities, mappings: deps.itemMappings, audit: store.audit, guard: (o, r, k) => deps.policy.assertSalesforceWrite(o, r, k) });
   const requests: AccountSyncRequests = {
     async request(ids, reason) {
       const accepted = [];
@@ -107,7 +109,8 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     operations,
     accounts,
     follow,
-    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), opsPageRoutes(deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT), catalogRoutes(catalogGaps, deps.adminAuth)],
+    catalog,
+    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), opsPageRoutes(deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT), catalogRoutes(() => catalog.gaps(), deps.adminAuth)],
     handlers: {
       [ACCOUNT_SYNC_JOB]: (job: Job<AccountSyncJobPayload>) => accounts.sync(job.payload.accountId, { jobId: job.id, source: `account:${job.payload.reason}` }),
       [QBO_FOLLOW_JOB]: (job: Job<FollowJobPayload>) => follow.process(job.payload.inboxId, job.id),

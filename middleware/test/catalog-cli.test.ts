@@ -98,4 +98,25 @@ describe('catalog CLI (real clients, emulators)', () => {
     expect(again.stdout).toContain('QuickBooks items with no product (0)');
     expect(again.stdout).not.toContain('--apply');
   });
+
+  it('--apply refuses a duplicate SKU: an item whose SKU an active billable product holds gets no second product, and the refusal names that product', async () => {
+    const template = (stack.qbo.control.list(stack.realmId, 'Item') as Rec[]).find((i) => i.Type === 'Service' && i.IncomeAccountRef)!;
+    const item = (Name: string, Sku: string) => stack.qbo.control.create(stack.realmId, 'Item', { Name, Sku, Type: 'Service', IncomeAccountRef: template.IncomeAccountRef, UnitPrice: 90 }) as Rec;
+    // Same SKU as the product created by the previous --apply (which holds newItem's id), in another case.
+    const twin = item('Rooftop inspection (copy)', 'roof-insp');
+    // Two new items sharing one SKU that no product holds yet: the first gets a product, the second does not.
+    const first = item('Gutter check', 'GUTTER-1');
+    const second = item('Gutter check, again', 'GUTTER-1');
+    const [holder] = productsNamed('Rooftop inspection');
+
+    const { code, stdout } = await cli('catalog', '--apply');
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(`! item ${twin.Id} Rooftop inspection (copy): Product Code "roof-insp" is already used by the active billable product "Rooftop inspection" (${holder!.Id})`);
+    expect(stdout).toContain(`! item ${second.Id} Gutter check, again: Product Code "GUTTER-1" is already used by the product this run creates for item "Gutter check"`);
+    const codes = (stack.sf.control.records('Product2') as Rec[]).map((p) => String(p.ProductCode ?? '').toUpperCase());
+    expect(codes.filter((c) => c === 'ROOF-INSP')).toHaveLength(1);
+    expect(codes.filter((c) => c === 'GUTTER-1')).toHaveLength(1);
+    expect(productsNamed('Gutter check')[0]).toMatchObject({ QuickBooks_Item_Id__c: first.Id });
+  });
 });

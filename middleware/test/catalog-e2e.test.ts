@@ -100,7 +100,7 @@ describe('QuickBooks items to Salesforce products (real clients, emulators, webh
     expect((await audit(activeId!)).find((e) => e.action === 'item.linked')).toMatchObject({ qboId: plan.Id, field: 'QuickBooks_Item_Id__c' });
   });
 
-  it('the Product Code rule from force-app refuses an API write without the bypass permission and lets the integration user through', async () => {
+  it('the Product Code rule from force-app refuses an API write without the bypass permission, never blocks a load of other fields, and lets the integration user through', async () => {
     const conn = new Connection({ instanceUrl: stack.sf.url, accessToken: stack.sf.control.createSession().accessToken, version: '62.0' });
     try {
       // An API session holding only the admin persona's set: it may edit Billable__c but has no validation bypass.
@@ -111,6 +111,14 @@ describe('QuickBooks items to Salesforce products (real clients, emulators, webh
       expect(refused!.errors[0].message).toMatch(/needs a Product Code/);
       const [notBillable] = (await conn.sobject('Product2').create([{ Name: 'Internal time', IsActive: true, Billable__c: false }], { allOrNone: false })) as unknown as Rec[];
       expect(notBillable!.success).toBe(true);
+      // Older products without a code (loaded before the rule): a 200-record load of other fields saves them all;
+      // making a product billable without a code is refused.
+      const { Product2: legacy = [] } = stack.sf.control.seed({ Product2: Array.from({ length: 200 }, (_, i) => ({ Name: `Legacy ${i}`, IsActive: true, Billable__c: true })) });
+      const edited = (await conn.sobject('Product2').update(legacy.map((Id) => ({ Id, Description: 'price list 2027' })), { allOrNone: false })) as unknown as Rec[];
+      expect(edited.filter((r) => !r.success)).toEqual([]);
+      const [rebilled] = (await conn.sobject('Product2').update([{ Id: notBillable!.id, Billable__c: true }], { allOrNone: false })) as unknown as Rec[];
+      expect(rebilled!.success).toBe(false);
+      expect(rebilled!.errors[0].message).toMatch(/needs a Product Code/);
     } finally {
       stack.sf.control.assignPermissionSets(['Ledgerline_Integration']);
     }

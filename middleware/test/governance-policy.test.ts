@@ -57,6 +57,7 @@ describe('sync policy', () => {
     expect(policy.pairs.map((p) => `${p.salesforce}↔${p.quickbooks}`)).toEqual([
       'Account↔Customer',
       'Product2↔Item',
+      'QuickBooks_Item_Mapping__c↔Item',
       'Opportunity↔Invoice',
       'QuickBooks_Invoice__c↔Invoice',
       'QuickBooks_Payment__c↔Payment',

@@ -8,8 +8,7 @@ import { createLedgerline, INVOICE_JOB, type InvoiceJobPayload, type Ledgerline 
 import { isAppError } from '../errors';
 import { createLogger } from '../logger';
 import { backfill } from '../services/backfill';
-import { BillingEntities } from '../services/billing-entities';
-import { catalogText, createMissingProducts, findCatalogGaps } from '../services/catalog-gaps';
+import { catalogText } from '../services/catalog-gaps';
 import type { ProgressOutput } from './progress-bar';
 
 export const OPS_USAGE = `Operations:
@@ -23,9 +22,10 @@ export const OPS_USAGE = `Operations:
   backfill --since YYYY-MM-DD [--apply] [--no-progress]
                               won Opportunities closed since the date that have no invoice;
                               lists them (dry run) unless --apply queues an invoice job for each
-  catalog [--apply]           QuickBooks items that no active product maps to, and active billable
-                              products that map to no item (default company); dry run unless --apply
-                              creates the missing products as the integration user
+  catalog [--entity NAME] [--apply]
+                              QuickBooks items that no active product maps to, and active billable
+                              products that map to no item, per connected company (or one); dry run
+                              unless --apply creates the missing products as the integration user
   Add --json to any of them for machine-readable output.`;
 
 interface Io {
@@ -42,6 +42,7 @@ const OPTIONS = {
   realm: { type: 'string' },
   limit: { type: 'string' },
   since: { type: 'string' },
+  entity: { type: 'string' },
   all: { type: 'boolean', default: false },
   apply: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -125,22 +126,27 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   async catalog(l, values, _p, io) {
-    const entity = (await new BillingEntities(l.store.connections, l.config.DEFAULT_BILLING_ENTITY).all()).find((e) => e.isDefault);
-    if (!entity) throw new UsageError('no QuickBooks company is connected: connect one at /oauth/quickbooks/connect first');
-    const conn = await l.salesforce();
-    const gaps = await findCatalogGaps(conn, l.qbo.company(entity.realmId));
+    const only = typeof values.entity === 'string' ? values.entity : undefined;
+    const entities = await l.governance.catalog.entities(only).catch((error: unknown) => {
+      throw new UsageError(isAppError(error) ? `${error.message} ${error.fix ?? ''}`.trim() : String(error));
+    });
+    if (entities.length === 0) throw new UsageError('no QuickBooks company is connected: connect one at /oauth/quickbooks/connect first');
     if (!values.apply) {
-      print(io, values, gaps, catalogText(gaps, entity.name));
+      const companies = await l.governance.catalog.gaps(only);
+      const [first] = companies;
+      print(io, values, { ...first, companies }, companies.map((g) => catalogText(g, g.entity?.name ?? g.realmId)).join('\n\n'));
       return 0;
     }
-    const result = await createMissingProducts(conn, gaps, { audit: l.store.audit, actor: 'cli', guard: (o, r, k) => l.policy.assertSalesforceWrite(o, r, k) });
-    const lines = [
-      `Created ${result.created.length} products for QuickBooks items that had none (as the integration user; add their prices to the price book):`,
+    const applied = await l.governance.catalog.apply('cli', only);
+    const lines = applied.flatMap(({ gaps, result }) => [
+      `QuickBooks company ${gaps.entity?.name ?? gaps.realmId} (${gaps.realmId}): created ${result.created.length} products for QuickBooks items that had none (as the integration user; add their prices to the price book):`,
       ...result.created.map((c) => `  ${c.productId}  ${c.name}  (item ${c.itemId})`),
       ...result.failed.map((f) => `! item ${f.itemId} ${f.name}: ${f.reason}`),
-    ];
-    print(io, values, result, lines.join('\n'));
-    return result.failed.length > 0 ? 1 : 0;
+    ]);
+    const created = applied.reduce((n, a) => n + a.result.created.length, 0);
+    lines.push(`Created ${created} products in all.`);
+    print(io, values, { companies: applied.map((a) => ({ realmId: a.gaps.realmId, entity: a.gaps.entity, ...a.result })) }, lines.join('\n'));
+    return applied.some((a) => a.result.failed.length > 0) ? 1 : 0;
   },
 };
 

@@ -19,6 +19,8 @@ export const TRANSFORMS = [
   'rollup-open-balance',
   'rollup-overdue-balance',
   'payment-application',
+  'entity-product-key',
+  'product-from-sku',
 ] as const;
 
 const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a Salesforce API name');

@@ -22,7 +22,8 @@ export const SOBJECTS = {
   opportunityLineItem: 'OpportunityLineItem',
   product: 'Product2',
   invoice: 'QuickBooks_Invoice__c',
-  payment: 'QuickBooks_Payment__c'
+  payment: 'QuickBooks_Payment__c',
+  itemMapping: 'QuickBooks_Item_Mapping__c'
 } as const;
 export type SObjectName = (typeof SOBJECTS)[keyof typeof SOBJECTS];
 
@@ -59,6 +60,21 @@ export const PRODUCT_FIELDS = {
   taxable: 'Taxable__c',
   /** Whether the product is invoiced at all (default true); only billable products need an item. */
   billable: 'Billable__c'
+} as const;
+
+/**
+ * A product's QuickBooks item in a billing entity other than the default one (the default entity's item id
+ * stays on Product2.QuickBooks_Item_Id__c): one row per product and entity, upserted by Mapping Key.
+ */
+export const ITEM_MAPPING_FIELDS = {
+  id: 'Id',
+  name: 'Name',
+  mappingKey: 'Mapping_Key__c',
+  product: 'Product__c',
+  billingEntity: 'Billing_Entity__c',
+  realmId: 'Realm_Id__c',
+  quickBooksItemId: 'QuickBooks_Item_Id__c',
+  status: 'Status__c'
 } as const;
 
 export const OPPORTUNITY_LINE_ITEM_FIELDS = {
@@ -111,7 +127,8 @@ export const RELATIONSHIPS = {
   invoiceOpportunity: 'Opportunity__r',
   invoiceAccount: 'Account__r',
   invoicePayments: 'Payments__r',
-  paymentInvoice: 'Invoice__r'
+  paymentInvoice: 'Invoice__r',
+  productItemMappings: 'QuickBooks_Item_Mappings__r'
 } as const;
 
 export const INVOICE_FIELDS = {
@@ -191,6 +208,8 @@ export const BILLING_FREQUENCIES = ['One-time', 'Monthly', 'Quarterly', 'Annual'
 export const invoiceKey = (realmId: string, invoiceId: string): string => `${realmId}:${invoiceId}`;
 export const paymentKey = (realmId: string, paymentId: string, invoiceId: string): string =>
   `${realmId}:${paymentId}:${invoiceId}`;
+/** One item mapping per product and billing entity: the entity's name, a colon, the Product2 id. */
+export const itemMappingKey = (entityName: string, productId: string): string => `${entityName}:${productId}`;
 
 type Spec = readonly [name: string, owner: FieldOwner, synced: boolean];
 const SF = 'salesforce';
@@ -263,6 +282,14 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [PAYMENT_FIELDS.amount, QBO, true],
     [PAYMENT_FIELDS.paymentDate, QBO, true],
     [PAYMENT_FIELDS.method, QBO, true]
+  ],
+  QuickBooks_Item_Mapping__c: [
+    [ITEM_MAPPING_FIELDS.mappingKey, QBO, true],
+    [ITEM_MAPPING_FIELDS.product, QBO, true],
+    [ITEM_MAPPING_FIELDS.billingEntity, QBO, true],
+    [ITEM_MAPPING_FIELDS.realmId, QBO, true],
+    [ITEM_MAPPING_FIELDS.quickBooksItemId, QBO, true],
+    [ITEM_MAPPING_FIELDS.status, DERIVED, false]
   ]
 };
 
@@ -273,7 +300,8 @@ const FIELD_GROUPS: Record<SObjectName, Readonly<Record<string, string>>> = {
   OpportunityLineItem: OPPORTUNITY_LINE_ITEM_FIELDS,
   Opportunity: OPPORTUNITY_FIELDS,
   QuickBooks_Invoice__c: INVOICE_FIELDS,
-  QuickBooks_Payment__c: PAYMENT_FIELDS
+  QuickBooks_Payment__c: PAYMENT_FIELDS,
+  QuickBooks_Item_Mapping__c: ITEM_MAPPING_FIELDS
 };
 
 /** Every field the middleware names, with its owner; standard fields are Salesforce-owned and not synced. */

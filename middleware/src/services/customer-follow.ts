@@ -3,7 +3,8 @@
  * customer CDC sweep). A customer edit on a Salesforce-owned field is not taken over: the Salesforce
  * value is written back and the QuickBooks value is logged as an overwritten conflict (AccountSync does
  * both). QuickBooks-owned values follow into Salesforce: an item's id onto the products whose
- * Product Code is its SKU (default company only: Product2 holds one item id).
+ * Product Code is its SKU: Product2.QuickBooks_Item_Id__c for the default company, the product's
+ * QuickBooks_Item_Mapping__c row for any other.
  */
 import type { Connection } from 'jsforce';
 import type { Logger } from '../logger';
@@ -17,7 +18,9 @@ import type { AuditLog } from '../store/audit-log';
 import type { RecordLinkRepository } from '../store/record-links';
 import type { WebhookInbox } from '../store/webhook-inbox';
 import type { AccountSync } from './account-sync';
+import type { BillingEntity } from './billing-entities';
 import { ItemIndex, type QboItem as CatalogItem } from './company-context';
+import { mappingRefusal, type ItemMappings } from './item-mappings';
 import type { SalesforceWriteBack } from './write-back';
 
 export const QBO_FOLLOW_JOB = 'qbo.follow';
@@ -36,7 +39,9 @@ export interface CustomerFollowDeps {
   salesforce: () => Promise<Connection>;
   writeBack: Pick<SalesforceWriteBack, 'update'>;
   audit: Pick<AuditLog, 'append'>;
-  defaultRealm: () => Promise<string | undefined>;
+  /** The connected billing entity of a company, if any. */
+  entityOf: (realmId: string) => Promise<BillingEntity | undefined>;
+  itemMappings: Pick<ItemMappings, 'forEntity' | 'record'>;
   logger: Logger;
 }
 
@@ -74,8 +79,9 @@ export class CustomerFollow {
 
   /** QuickBooks owns the item id: products whose Product Code is the item's SKU (or name) get it. */
   async item(realmId: string, itemId: string, source: string, jobId?: string): Promise<unknown> {
-    if ((await this.deps.defaultRealm()) !== realmId) return { skipped: 'item of a company that is not the default one' };
-    const rule = this.deps.policy.pair('product-item').fields.find((f) => f.direction === 'to-salesforce' && f.quickbooks === 'Id');
+    const entity = await this.deps.entityOf(realmId);
+    if (!entity) return { skipped: 'item of a company that is not connected' };
+    const rule = this.deps.policy.pair(entity.isDefault ? 'product-item' : 'item-mapping').fields.find((f) => f.direction === 'to-salesforce' && f.quickbooks === 'Id');
     if (!rule) return { skipped: 'the policy does not send item ids to Salesforce' };
     let item: QboItem;
     try {
@@ -95,12 +101,23 @@ export class CustomerFollow {
     }
     // The invoice engine's matching decides: a code that is another item's SKU maps to that item, not to this one's name.
     const index = products.length > 0 ? await this.itemIndex(realmId, item) : undefined;
-    const targets = products.filter((p) => p.ProductCode && index?.find(p.ProductCode)?.Id === item.Id && p.QuickBooks_Item_Id__c !== item.Id);
+    const matching = products.filter((p) => p.ProductCode && index?.find(p.ProductCode)?.Id === item.Id);
+    if (!entity.isDefault) return this.mapInEntity(entity, item, matching.map((p) => p.Id), source, jobId);
+    const targets = matching.filter((p) => p.QuickBooks_Item_Id__c !== item.Id);
     for (const product of targets) {
       await this.deps.writeBack.update(SOBJECTS.product, { Id: product.Id, [rule.salesforce]: item.Id });
       await this.deps.audit.append({ actor: 'ledgerline', action: 'field.updated', system: 'salesforce', realmId, salesforceId: product.Id, qboId: item.Id, field: `Product2.${rule.salesforce} ← Item.${rule.quickbooks}`, oldValue: product.QuickBooks_Item_Id__c, newValue: item.Id, jobId: jobId ?? null, sourceEvent: source });
     }
     return { itemId, products: targets.map((p) => p.Id) };
+  }
+
+  /** A company other than the default: the products' mappings in that entity take the item id. */
+  private async mapInEntity(entity: BillingEntity, item: QboItem, productIds: string[], source: string, jobId?: string): Promise<unknown> {
+    const current = productIds.length > 0 ? await this.deps.itemMappings.forEntity(entity, productIds) : new Map<string, string>();
+    const writes = productIds.filter((id) => current.get(id) !== item.Id).map((productId) => ({ productId, itemId: item.Id, previous: current.get(productId) ?? null }));
+    const refused = await this.deps.itemMappings.record(entity, writes, { actor: 'ledgerline', sourceEvent: source, jobId: jobId ?? null });
+    if (refused.length > 0) throw mappingRefusal(entity, refused);
+    return { itemId: item.Id, entity: entity.name, products: writes.map((w) => w.productId) };
   }
 
   /** The items a product code could name: those with this item's SKU or name as SKU or name (QBO queries have no OR). */

@@ -33,10 +33,12 @@ export async function readReference(company: QboCompany, entity: 'Item' | 'Custo
 }
 
 /** A problem for a product whose QBO item cannot be invoiced, or null when the item is active. */
-export function itemProblem(company: QboCompany, product: SfProduct, id: string, item: QboNamed | 'missing'): Problem | null {
+export function itemProblem(company: QboCompany, product: SfProduct, id: string, item: QboNamed | 'missing', mappedIn?: string): Problem | null {
   if (item !== 'missing' && item.Active !== false) return null;
-  const label = `Product "${product.Name}" (${product.Id}, SKU ${product.ProductCode ?? 'none'})`;
-  const other = 'or map the product to another item: set QuickBooks Item Id on the product to that item\u2019s id (or clear it to match the item by SKU), then retry.';
+  const label = `Product "${product.Name}" (${product.Id}, SKU ${product.ProductCode ?? 'none'})${mappedIn ? ` in billing entity ${mappedIn}` : ''}`;
+  const other = mappedIn
+    ? `or give another active item of ${mappedIn} the SKU "${product.ProductCode ?? ''}" in QuickBooks: saving that item maps the product to it (its QuickBooks Item Mapping), then retry.`
+    : 'or map the product to another item: set QuickBooks Item Id on the product to that item\u2019s id (or clear it to match the item by SKU), then retry.';
   if (item === 'missing') {
     return problem('INACTIVE_ITEM', product.Id, `${label} is mapped to QuickBooks item #${id}, which does not exist in QuickBooks company ${company.realmId}.`, `Create the item in QuickBooks, ${other}`);
   }

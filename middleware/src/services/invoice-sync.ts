@@ -13,6 +13,7 @@ import { requestIdFor, type CustomerResolver } from './customer-resolver';
 import type { BillingEntities, BillingEntity } from './billing-entities';
 import type { InvoiceRecorder, QboInvoice } from './invoice-recorder';
 import { inactiveReferences, itemProblem, readReference } from './invoice-references';
+import { entityItemView, type ItemMappings } from './item-mappings';
 
 export interface InvoiceSyncDeps {
   loadOpportunity: (id: string) => Promise<SfOpportunity | null>;
@@ -26,6 +27,8 @@ export interface InvoiceSyncDeps {
   subscriptions?: SubscriptionPlanner;
   /** How invoices are created: gathered into batch requests, or one by one (the default). */
   creator?: Creator;
+  /** Item ids of billing entities other than the default (QuickBooks_Item_Mapping__c); without it, Product2's id serves every entity. */
+  itemMappings?: Pick<ItemMappings, 'forEntity' | 'record'>;
 }
 
 export interface ScheduleOutcome {
@@ -48,6 +51,8 @@ export interface Prepared {
   context: CompanyContext;
   customer: ResolvedCustomer;
   items: Map<string, ResolvedItem>;
+  /** The deal as this company sees it (its products' item ids are the company's own). */
+  opp: SfOpportunity;
 }
 
 export interface SyncOutcome {
@@ -99,8 +104,8 @@ export class InvoiceSync {
       return outcome(opp.Id, entity.realmId, invoice, 'refreshed');
     }
 
-    const { context, customer, items } = await this.prepare(company, opp);
-    const draft = buildInvoiceDraft(opp, context, customer, items);
+    const { context, customer, items, opp: seen } = await this.prepare(company, opp);
+    const draft = buildInvoiceDraft(seen, context, customer, items);
     if (!draft.ok) throw problemsError(opp.Id, draft.problems);
 
     if (options.attempt > 1) {
@@ -119,14 +124,42 @@ export class InvoiceSync {
   }
 
   /** Checks the deal against the company and resolves (finds or creates) its customer and items. */
-  async prepare(company: QboCompany, opp: SfOpportunity): Promise<Prepared> {
+  async prepare(company: QboCompany, deal: SfOpportunity): Promise<Prepared> {
+    const { entity, opp } = await this.entityView(company.realmId, deal);
     const context = await this.deps.catalog.context(company);
     const blocking = checkBillable(opp, context);
     if (blocking.length > 0) throw problemsError(opp.Id, blocking);
     const currency = context.multiCurrency ? opportunityCurrency(opp, context) : null;
     const resolution = await this.deps.customers.resolve(company, opp.Account!, billingEmailOf(opp), currency);
-    const items = await this.resolveItems(company, opp);
-    return { context, customer: resolution.customer, items };
+    const items = await this.resolveItems(company, opp, entity?.name);
+    if (entity) await this.rememberItems(entity, opp, items);
+    return { context, customer: resolution.customer, items, opp };
+  }
+
+  /**
+   * The deal as a company other than the default one sees it: each product's item id is that entity's
+   * mapping (QuickBooks_Item_Mapping__c), not Product2's, which names an item of the default company.
+   */
+  private async entityView(realmId: string, opp: SfOpportunity): Promise<{ entity?: BillingEntity; opp: SfOpportunity }> {
+    const mappings = this.deps.itemMappings;
+    if (!mappings) return { opp };
+    const entity = (await this.deps.entities.all()).find((e) => e.realmId === realmId);
+    if (!entity || entity.isDefault) return { opp };
+    const ids = await mappings.forEntity(entity, lineItemsOf(opp).map((l) => l.Product2Id));
+    return { entity, opp: entityItemView(opp, ids) };
+  }
+
+  /** Items found by SKU in a non-default company become that entity's mappings; a refusal is logged, never fatal. */
+  private async rememberItems(entity: BillingEntity, opp: SfOpportunity, items: Map<string, ResolvedItem>): Promise<void> {
+    const stored = new Map(lineItemsOf(opp).map((l) => [l.Product2Id, l.Product2?.QuickBooks_Item_Id__c ?? null]));
+    const writes = [...items].filter(([productId, item]) => stored.get(productId) !== item.id).map(([productId, item]) => ({ productId, itemId: item.id, previous: stored.get(productId) ?? null }));
+    if (writes.length === 0) return;
+    try {
+      const refused = await this.deps.itemMappings!.record(entity, writes, { actor: 'ledgerline', sourceEvent: `invoice:${opp.Id}` });
+      if (refused.length > 0) this.deps.logger.warn({ opportunityId: opp.Id, entity: entity.name, refused }, 'Salesforce refused item mappings; the invoice goes on, matched by SKU');
+    } catch (error) {
+      this.deps.logger.warn({ err: error, opportunityId: opp.Id, entity: entity.name }, 'could not record item mappings; the invoice goes on, matched by SKU');
+    }
   }
 
   /**
@@ -141,7 +174,7 @@ export class InvoiceSync {
   }
 
   /** Every line's product must map to an active QBO item: by the stored item id, else SKU, else name. */
-  private async resolveItems(company: QboCompany, opp: SfOpportunity): Promise<Map<string, ResolvedItem>> {
+  private async resolveItems(company: QboCompany, opp: SfOpportunity, mappedIn?: string): Promise<Map<string, ResolvedItem>> {
     const index = await this.deps.catalog.itemIndex(company);
     const items = new Map<string, ResolvedItem>();
     const missing: Problem[] = [];
@@ -153,7 +186,7 @@ export class InvoiceSync {
       if (storedId) {
         // Not active at the catalog's last read: read it now (it may be new, inactive or deleted).
         const known = index.active(storedId) ?? (await readReference(company, 'Item', storedId));
-        const inactive = itemProblem(company, product, storedId, known);
+        const inactive = itemProblem(company, product, storedId, known, mappedIn);
         if (inactive) missing.push(inactive);
         else items.set(line.Product2Id, { id: storedId, name: (known as { Name?: string }).Name ?? byCode?.Name ?? product.Name });
       } else if (byCode) {

@@ -1,7 +1,8 @@
 /**
  * Writes the links a matching run may write: its exact matches, or the rows a person marked "link" in
- * an edited report. Each link goes to Salesforce (the Account's or product's QuickBooks id, default
- * billing entity only, through sObject collections), to the link table, and to the audit log.
+ * an edited report. Each link goes to Salesforce (the Account's or product's QuickBooks id in the default
+ * billing entity, through sObject collections; a product's QuickBooks Item Mapping in any other), to the
+ * link table, and to the audit log.
  * Nothing is unlinked, overwritten, merged or deleted.
  */
 import type { Connection } from 'jsforce';
@@ -11,6 +12,8 @@ import { ACCOUNT_FIELDS, PRODUCT_FIELDS, SOBJECTS } from '../salesforce/fields';
 import { updateRecords } from '../salesforce/records';
 import type { AuditEntryInput } from '../store/audit-log';
 import type { LinkInput, RecordLink } from '../store/record-links';
+import type { BillingEntity } from './billing-entities';
+import type { ItemMappings } from './item-mappings';
 import type { MatchingRun } from './onboarding';
 
 export type LinkSource = { exact: true } | { csv: string };
@@ -26,6 +29,8 @@ export interface ApplyDeps {
   actor: string;
   /** The sync policy's check of a Salesforce write (throws when the field may not cross). */
   guard?: (sobject: string, record: Record<string, unknown>, keyField: string) => void;
+  /** A company other than the default: item links are written as the products' mappings in its entity. */
+  itemMappings?: { entity: Pick<BillingEntity, 'name' | 'realmId'>; writer: Pick<ItemMappings, 'record'> };
 }
 
 export interface SideFigures {
@@ -116,7 +121,8 @@ async function applySide(run: MatchingRun, side: Side, wanted: Side['exact'], de
   for (const r of plan.refused) figures.refused.push({ salesforceId: r.leftId, qboId: r.rightId, reason: r.reason });
   const todo: Side['exact'] = [];
   const refusal = run.isDefaultRealm ? policyRefusal(side, deps) : undefined;
-  const inactive = side.kind === 'item' && run.isDefaultRealm ? await inactiveProducts(deps.salesforce, plan.toLink.map((l) => l.leftId)) : new Set<string>();
+  const mapped = side.kind === 'item' && !run.isDefaultRealm ? deps.itemMappings : undefined;
+  const inactive = side.kind === 'item' && (run.isDefaultRealm || mapped) ? await inactiveProducts(deps.salesforce, plan.toLink.map((l) => l.leftId)) : new Set<string>();
   for (const link of plan.toLink) {
     const right = side.right.get(link.rightId)!;
     // The run may be minutes old: the invoice engine may have linked the record since.
@@ -132,6 +138,14 @@ async function applySide(run: MatchingRun, side: Side, wanted: Side['exact'], de
   if (run.isDefaultRealm && todo.length > 0) {
     const failures = await updateRecords(deps.salesforce, side.sobject, todo.map((l) => ({ Id: l.leftId, [side.field]: l.rightId })));
     const failedIds = new Map(failures.map((f) => [String(f.record.Id), `${f.code}: ${f.message}`]));
+    for (const l of todo) {
+      const reason = failedIds.get(l.leftId);
+      if (reason) figures.failed.push({ salesforceId: l.leftId, qboId: l.rightId, reason });
+    }
+    written = todo.filter((l) => !failedIds.has(l.leftId));
+  } else if (mapped && todo.length > 0) {
+    const refused = await mapped.writer.record(mapped.entity, todo.map((l) => ({ productId: l.leftId, itemId: l.rightId })), { actor: deps.actor, sourceEvent });
+    const failedIds = new Map(refused.map((r) => [r.productId, r.reason]));
     for (const l of todo) {
       const reason = failedIds.get(l.leftId);
       if (reason) figures.failed.push({ salesforceId: l.leftId, qboId: l.rightId, reason });

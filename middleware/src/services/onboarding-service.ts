@@ -6,6 +6,7 @@ import type { QboCompany } from '../quickbooks/api';
 import type { Store } from '../store';
 import type { BillingEntities, BillingEntity } from './billing-entities';
 import { runMatching, type MatchingProgress, type MatchingRun, type StoredLinks } from './onboarding';
+import type { ItemMappings } from './item-mappings';
 import { applyLinks, type ApplyFigures, type LinkSource } from './onboarding-apply';
 
 export interface OnboardingServiceDeps {
@@ -16,6 +17,8 @@ export interface OnboardingServiceDeps {
   logger: Logger;
   /** Links are Salesforce writes of QuickBooks-owned ids: the policy must approve them. */
   policy?: Pick<SyncPolicy, 'assertSalesforceWrite'>;
+  /** Item links in a company other than the default become the products' QuickBooks Item Mappings there. */
+  itemMappings?: Pick<ItemMappings, 'forEntity' | 'record'>;
 }
 
 /**
@@ -42,6 +45,7 @@ export class OnboardingService {
         links: this.deps.store.links,
         audit: this.deps.store.audit,
         actor: options.actor,
+        ...(this.deps.itemMappings && !entity.isDefault ? { itemMappings: { entity, writer: this.deps.itemMappings } } : {}),
         ...(this.deps.policy ? { guard: (sobject: string, record: Record<string, unknown>, keyField: string) => this.deps.policy!.assertSalesforceWrite(sobject, record, keyField) } : {}),
       });
       this.deps.logger.info(
@@ -58,7 +62,7 @@ export class OnboardingService {
       salesforce: await this.deps.salesforce(),
       qbo: this.deps.company(entity.realmId),
       isDefaultRealm: entity.isDefault,
-      storedLinks: await this.storedLinks(entity.realmId),
+      storedLinks: await this.storedLinks(entity),
       ...(onProgress ? { onProgress } : {}),
     });
   }
@@ -72,14 +76,20 @@ export class OnboardingService {
     });
   }
 
-  /** Every customer and item link of the company (one query; the repository reads one record at a time). */
-  private async storedLinks(realmId: string): Promise<StoredLinks> {
+  /**
+   * Every customer and item link of the company (one query; the repository reads one record at a time), and
+   * in a company other than the default the products' item mappings there, which are links too.
+   */
+  private async storedLinks(entity: BillingEntity): Promise<StoredLinks> {
     const { rows } = await this.deps.store.db.query<{ kind: string; salesforce_id: string; qbo_id: string }>(
       "select kind, salesforce_id, qbo_id from record_links where realm_id = $1 and kind in ('customer', 'item')",
-      [realmId],
+      [entity.realmId],
     );
     const links: StoredLinks = { customers: new Map(), items: new Map() };
     for (const row of rows) (row.kind === 'customer' ? links.customers : links.items).set(row.salesforce_id, row.qbo_id);
+    if (!entity.isDefault && this.deps.itemMappings) {
+      for (const [productId, itemId] of await this.deps.itemMappings.forEntity(entity)) if (!links.items.has(productId)) links.items.set(productId, itemId);
+    }
     return links;
   }
 

@@ -4,6 +4,7 @@ import { problem, type Problem } from '../sync/problems';
 import type { SfOpportunity } from '../sync/source';
 import type { BillingEntities } from './billing-entities';
 import type { CompanyCatalog } from './company-context';
+import { entityItemView, type ItemMappings } from './item-mappings';
 import type { CustomerResolver } from './customer-resolver';
 import { AppError } from '../errors';
 import { buildBillingSchedule, isSubscription, scheduleProblems, type ScheduleProblem } from '../sync/billing-schedule';
@@ -33,10 +34,12 @@ export class InvoicePreviewer {
     private readonly api: QboApi,
     private readonly catalog: CompanyCatalog,
     private readonly customers: CustomerResolver,
+    /** Item ids of billing entities other than the default (the invoice engine reads the same). */
+    private readonly itemMappings?: Pick<ItemMappings, 'forEntity'>,
   ) {}
 
   async preview(opportunityId: string): Promise<InvoicePreview> {
-    const opp = await this.loadOpportunity(opportunityId);
+    let opp = await this.loadOpportunity(opportunityId);
     if (!opp) throw new AppError('NOT_FOUND', `Opportunity ${opportunityId} was not found in Salesforce.`, { fix: 'Check the id.' });
     const base: InvoicePreview = { opportunityId, billable: false, billingEntity: null, customer: null, invoice: null, summary: null, schedule: null, problems: [] };
     let entity;
@@ -46,6 +49,7 @@ export class InvoicePreviewer {
       const e = error as AppError;
       return { ...base, problems: [problem('UNKNOWN_BILLING_ENTITY', opp.Id, e.message, e.fix ?? '')] };
     }
+    if (!entity.isDefault && this.itemMappings) opp = entityItemView(opp, await this.itemMappings.forEntity(entity, lineItemsOf(opp).map((l) => l.Product2Id)));
     const company = this.api.company(entity.realmId);
     const context = await this.catalog.context(company);
     const problems: InvoicePreview['problems'] = checkBillable({ ...opp, IsWon: true }, context);

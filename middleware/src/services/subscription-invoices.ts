@@ -174,8 +174,8 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
       await this.deps.recorder.record(opp, entity, invoice, { action: 'refreshed', jobId: options.jobId, period: info });
       return outcome(opp.Id, entity.realmId, invoice, 'refreshed');
     }
-    const { context, customer, items } = await this.deps.prepare(company, opp);
-    const draft = buildInvoiceDraft(periodOpportunity(opp, period), context, customer, items);
+    const { context, customer, items, opp: seen } = await this.deps.prepare(company, opp);
+    const draft = buildInvoiceDraft(periodOpportunity(seen, period), context, customer, items);
     if (!draft.ok) throw problemsError(opp.Id, draft.problems);
     const body = { ...draft.invoice, PrivateNote: periodNote(opp.Id, info) };
     for (const line of body.Line) if (line.DetailType === 'SalesItemLineDetail') line.SalesItemLineDetail.UnitPrice = roundUnitPrice(line.SalesItemLineDetail.UnitPrice);

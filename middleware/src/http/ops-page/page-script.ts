@@ -105,10 +105,13 @@ export const PAGE_SCRIPT = String.raw`'use strict';
   // The catalogue changes slowly and reads both systems: once per page load.
   api('GET', '/api/v1/catalog').then(function (gaps) {
     var body = document.getElementById('catalog');
-    gaps.itemsWithoutProduct.forEach(function (item) {
-      var tr = document.createElement('tr');
-      [item.id, item.name, item.sku || '(none: matched by name)'].forEach(function (text) { var td = document.createElement('td'); td.textContent = text; tr.appendChild(td); });
-      body.appendChild(tr);
+    (gaps.companies || [gaps]).forEach(function (company) {
+      var name = company.entity ? company.entity.name : company.realmId;
+      company.itemsWithoutProduct.forEach(function (item) {
+        var tr = document.createElement('tr');
+        [name, item.id, item.name, item.sku || '(none: matched by name)'].forEach(function (text) { var td = document.createElement('td'); td.textContent = text; tr.appendChild(td); });
+        body.appendChild(tr);
+      });
     });
   }, function (error) { say('Catalogue: ' + error.message, 'error'); });
   refresh();

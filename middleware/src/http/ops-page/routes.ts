@@ -26,8 +26,8 @@ const HTML = `<!doctype html>
 <p><button type="button" id="retry-all">Retry all dead jobs</button></p>
 <table><thead><tr><th>Job</th><th>State</th><th>Type</th><th>Record</th><th>Attempts</th><th>Last error</th><th></th></tr></thead><tbody id="jobs"></tbody></table>
 <h2>QuickBooks items with no product</h2>
-<p id="catalog-note">Run <code>npm run cli -- catalog</code> to create the missing products.</p>
-<table><thead><tr><th>Item</th><th>Name</th><th>SKU</th></tr></thead><tbody id="catalog"></tbody></table>
+<p id="catalog-note">Run <code>npm run cli -- catalog</code> to list them per company, and <code>npm run cli -- catalog --apply</code> to create the missing products.</p>
+<table><thead><tr><th>Company</th><th>Item</th><th>Name</th><th>SKU</th></tr></thead><tbody id="catalog"></tbody></table>
 <script src="/ops/ops.js"></script>
 </body></html>`;
 
