@@ -40,6 +40,11 @@ export const ACCOUNT_FIELDS = {
   taxExempt: 'Tax_Exempt__c',
   openBalance: 'Open_Balance__c',
   overdueBalance: 'Overdue_Balance__c',
+  totalInvoiced: 'Total_Invoiced__c',
+  totalPaid: 'Total_Paid__c',
+  totalCredited: 'Total_Credited__c',
+  lastPaymentDate: 'Last_Payment_Date__c',
+  averageDaysToPay: 'Average_Days_To_Pay__c',
   /** Multi-currency orgs only: the currency of the Account's amounts (its roll-ups are converted into it). */
   currencyIsoCode: 'CurrencyIsoCode'
 } as const;
@@ -134,7 +139,10 @@ export const INVOICE_FIELDS = {
   amountPaid: 'Amount_Paid__c',
   status: 'Status__c',
   daysOverdue: 'Days_Overdue__c',
-  quickBooksUrl: 'QuickBooks_Url__c'
+  quickBooksUrl: 'QuickBooks_Url__c',
+  /** Which sales document the row mirrors (DOCUMENT_TYPES); blank = an invoice written before the field existed. */
+  type: 'Type__c',
+  agingBucket: 'Aging_Bucket__c'
 } as const;
 
 export const PAYMENT_FIELDS = {
@@ -180,6 +188,15 @@ export const BILLING_SYNC_STATUS = {
 } as const;
 export type BillingSyncStatus = (typeof BILLING_SYNC_STATUS)[keyof typeof BILLING_SYNC_STATUS];
 
+/** `QuickBooks_Invoice__c.Type__c`: the sales document a mirror row is. */
+export const DOCUMENT_TYPES = {
+  invoice: 'Invoice',
+  creditMemo: 'Credit Memo',
+  salesReceipt: 'Sales Receipt',
+  refundReceipt: 'Refund Receipt'
+} as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[keyof typeof DOCUMENT_TYPES];
+
 export const PAYMENT_TERMS = ['Due on receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60'] as const;
 export const BILLING_FREQUENCIES = ['One-time', 'Monthly', 'Quarterly', 'Annual'] as const;
 
@@ -202,7 +219,12 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [ACCOUNT_FIELDS.paymentTerms, SF, true],
     [ACCOUNT_FIELDS.taxExempt, SF, true],
     [ACCOUNT_FIELDS.openBalance, QBO, true],
-    [ACCOUNT_FIELDS.overdueBalance, QBO, true]
+    [ACCOUNT_FIELDS.overdueBalance, QBO, true],
+    [ACCOUNT_FIELDS.totalInvoiced, QBO, true],
+    [ACCOUNT_FIELDS.totalPaid, QBO, true],
+    [ACCOUNT_FIELDS.totalCredited, QBO, true],
+    [ACCOUNT_FIELDS.lastPaymentDate, QBO, true],
+    [ACCOUNT_FIELDS.averageDaysToPay, QBO, true]
   ],
   Contact: [],
   Product2: [
@@ -249,7 +271,9 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [INVOICE_FIELDS.amountPaid, DERIVED, false],
     [INVOICE_FIELDS.status, DERIVED, false],
     [INVOICE_FIELDS.daysOverdue, DERIVED, false],
-    [INVOICE_FIELDS.quickBooksUrl, DERIVED, false]
+    [INVOICE_FIELDS.quickBooksUrl, DERIVED, false],
+    [INVOICE_FIELDS.type, QBO, false],
+    [INVOICE_FIELDS.agingBucket, DERIVED, false]
   ],
   QuickBooks_Payment__c: [
     [PAYMENT_FIELDS.quickBooksKey, QBO, true],
