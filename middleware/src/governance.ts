@@ -9,6 +9,7 @@ import type { Config } from './config';
 import { accountRoutes, type AccountSyncRequests } from './http/account-routes';
 import { catalogRoutes } from './http/catalog-routes';
 import { openApiRoutes } from './http/openapi';
+import { reconciliationRoutes } from './http/reconciliation-routes';
 import { opsRoutes } from './http/ops-routes';
 import { opsPageRoutes } from './http/ops-page/routes';
 import type { Job, JobQueue } from './jobs';
@@ -23,6 +24,7 @@ import type { CompanyCatalog } from './services/company-context';
 import { CustomerFollow, QBO_FOLLOW_JOB, type FollowJobPayload } from './services/customer-follow';
 import { HealthService } from './services/health';
 import { OperationsService } from './services/operations';
+import { ReconciliationReport } from './services/reconciliation';
 import type { SalesforceWriteBack } from './services/write-back';
 import type { Store } from './store';
 
@@ -48,6 +50,8 @@ export interface Governance {
   operations: OperationsService;
   accounts: AccountSync;
   follow: CustomerFollow;
+  /** Month-end drift between deals and invoices (CLI reconcile, ops page). */
+  reconciliation: ReconciliationReport;
   routers: Router[];
   handlers: Record<string, (job: Job<never>) => Promise<unknown>>;
 }
@@ -87,6 +91,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     const realmId = (await deps.entities.all()).find((e) => e.isDefault)?.realmId;
     return realmId ? findCatalogGaps(await deps.salesforce(), deps.qbo.company(realmId)) : null;
   };
+  const reconciliation = new ReconciliationReport({ salesforce: deps.salesforce, entities: () => deps.entities.all(), links: store.links });
   const requests: AccountSyncRequests = {
     async request(ids, reason) {
       const accepted = [];
@@ -107,7 +112,15 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     operations,
     accounts,
     follow,
-    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), opsPageRoutes(deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT), catalogRoutes(catalogGaps, deps.adminAuth)],
+    reconciliation,
+    routers: [
+      openApiRoutes(),
+      opsRoutes(operations, deps.adminAuth),
+      opsPageRoutes(deps.adminAuth),
+      accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT),
+      catalogRoutes(catalogGaps, deps.adminAuth),
+      reconciliationRoutes(reconciliation, deps.adminAuth),
+    ],
     handlers: {
       [ACCOUNT_SYNC_JOB]: (job: Job<AccountSyncJobPayload>) => accounts.sync(job.payload.accountId, { jobId: job.id, source: `account:${job.payload.reason}` }),
       [QBO_FOLLOW_JOB]: (job: Job<FollowJobPayload>) => follow.process(job.payload.inboxId, job.id),

@@ -22,7 +22,8 @@ export const SOBJECTS = {
   opportunityLineItem: 'OpportunityLineItem',
   product: 'Product2',
   invoice: 'QuickBooks_Invoice__c',
-  payment: 'QuickBooks_Payment__c'
+  payment: 'QuickBooks_Payment__c',
+  receivablesMonth: 'Receivables_Month__c'
 } as const;
 export type SObjectName = (typeof SOBJECTS)[keyof typeof SOBJECTS];
 
@@ -155,6 +156,19 @@ export const PAYMENT_FIELDS = {
   method: 'Method__c'
 } as const;
 
+/** One QuickBooks company's receivables in one currency for one month (DSO by month; services/receivables-months.ts). */
+export const RECEIVABLES_MONTH_FIELDS = {
+  id: 'Id',
+  key: 'Key__c',
+  month: 'Month__c',
+  billingEntity: 'Billing_Entity__c',
+  currency: 'Currency__c',
+  invoiced: 'Invoiced__c',
+  receivables: 'Receivables__c',
+  days: 'Days__c',
+  dso: 'DSO__c'
+} as const;
+
 /**
  * Setup objects the middleware only reads, for the org's currencies. Standard objects with standard fields,
  * nothing to check against force-app or the sync policy, so they stay out of SOBJECTS and the field catalog.
@@ -281,6 +295,16 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [PAYMENT_FIELDS.amount, QBO, true],
     [PAYMENT_FIELDS.paymentDate, QBO, true],
     [PAYMENT_FIELDS.method, QBO, true]
+  ],
+  Receivables_Month__c: [
+    [RECEIVABLES_MONTH_FIELDS.key, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.month, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.billingEntity, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.currency, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.invoiced, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.receivables, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.days, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.dso, DERIVED, false]
   ]
 };
 
@@ -291,7 +315,8 @@ const FIELD_GROUPS: Record<SObjectName, Readonly<Record<string, string>>> = {
   OpportunityLineItem: OPPORTUNITY_LINE_ITEM_FIELDS,
   Opportunity: OPPORTUNITY_FIELDS,
   QuickBooks_Invoice__c: INVOICE_FIELDS,
-  QuickBooks_Payment__c: PAYMENT_FIELDS
+  QuickBooks_Payment__c: PAYMENT_FIELDS,
+  Receivables_Month__c: RECEIVABLES_MONTH_FIELDS
 };
 
 /** Every field the middleware names, with its owner; standard fields are Salesforce-owned and not synced. */

@@ -34,3 +34,9 @@ export function seedSalesDocuments(sf: SalesforceEmulator, accountId: string, do
   }));
   return sf.control.seed({ QuickBooks_Invoice__c: rows }).QuickBooks_Invoice__c ?? [];
 }
+
+/** Inserts payment rows (one payment applied to one mirrored invoice, by the invoice row's Salesforce id). */
+export function seedPaymentRows(sf: SalesforceEmulator, payments: Array<{ key: string; invoiceRecordId: string; amount: number; date: string }>): string[] {
+  const rows = payments.map((p) => ({ QuickBooks_Key__c: p.key, Invoice__c: p.invoiceRecordId, Amount__c: p.amount, Payment_Date__c: p.date }));
+  return sf.control.seed({ QuickBooks_Payment__c: rows }).QuickBooks_Payment__c ?? [];
+}
