@@ -6,7 +6,8 @@ import { seedAccount } from './support/deals';
 import { seedPaymentRows, seedSalesDocuments } from './support/sales-documents';
 import { startStack, type Stack } from './support/stack';
 
-type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- emulator records and CLI JSON, read field by field
+/** Emulator records, read field by field. */
+type Rec = Record<string, unknown>;
 
 /**
  * DSO by month against the emulators: mirror rows and payment rows in the Salesforce emulator, `npm run cli
