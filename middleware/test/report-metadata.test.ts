@@ -49,7 +49,7 @@ describe('reports and dashboards reference what exists', () => {
   }
 
   it('finds the leadership reports of issue 18 among them', () => {
-    for (const name of ['Bookings_by_Month', 'Receivables_Aging', 'DSO_by_Month', 'Top_Overdue_Accounts', 'Collected_by_Entity_and_Currency']) {
+    for (const name of ['Bookings_by_Month', 'Receivables_Aging', 'DSO_by_Month', 'Top_Overdue_Accounts', 'Collected_by_Entity_and_Currency', 'Receipts_by_Month']) {
       expect(reports.has(`Ledgerline_Revenue_Reports/Ledgerline_${name}`)).toBe(true);
     }
   });
