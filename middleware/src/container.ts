@@ -43,6 +43,7 @@ import { PaymentMirror } from './services/payment-mirror';
 import { InvoiceRefresher } from './services/payment-refresher';
 import { PaymentRollups } from './services/payment-rollups';
 import { refreshNewlyOverdue } from './services/receivables-overdue';
+import { ReceivablesMonths } from './services/receivables-months';
 import { PAYMENT_ENTITIES, WebhookIntake } from './services/webhook-intake';
 import { openStore, type Store } from './store';
 import { purgeExpired } from './store/retention';
@@ -86,6 +87,8 @@ export interface Ledgerline {
   payments: PaymentStatusParts;
   /** Onboarding an existing business: match and link customers and items (CLI and admin API). */
   onboarding: OnboardingService;
+  /** DSO by month: `Receivables_Month__c` rows from the invoice mirror (daily, and `npm run cli -- dso`). */
+  receivablesMonths: ReceivablesMonths;
   /** Starts workers and sweepers unless LEDGERLINE_ROLE is web (the HTTP server is started by the caller). */
   start(): void;
   stop(graceMs?: number): Promise<void>;
@@ -99,7 +102,7 @@ export interface PaymentStatusParts {
   refresher: InvoiceRefresher;
   rollups: PaymentRollups;
   cdc: CdcSweeper;
-  /** One sweeper pass now (inbox drain, newly overdue receivables, CDC for every company). */
+  /** One sweeper pass now (inbox drain, newly overdue receivables, DSO by month once a day, CDC for every company). */
   sweepNow(): Promise<void>;
 }
 
@@ -338,9 +341,11 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   // Items changed in QuickBooks follow onto their products (governance, wired below; called only when sweeping).
   const items = (realmId: string, itemId: string, source: string) => governance.follow.item(realmId, itemId, source);
   const cdc = new CdcSweeper({ connectedRealms, cursors: store.cursors, company, links: store.links, refresher, events: paymentEvents, mirror, logger, now, items });
+  const receivablesMonths = new ReceivablesMonths({ salesforce, writeBack, entities: () => entities.all(), defaultCurrency: async () => (await currencies.rates()).corporate, cursors: store.cursors, today });
   const sweepPayments = async (): Promise<void> => {
     await intake.drain(30_000);
     await refreshNewlyOverdue({ cursors: store.cursors, mirror, rollups, today }).catch((error: unknown) => logger.error({ err: error }, 'overdue receivables refresh failed'));
+    await receivablesMonths.refreshDaily().catch((error: unknown) => logger.error({ err: error }, 'DSO by month refresh failed'));
     await cdc.sweepAll();
   };
   if (!config.QBO_WEBHOOK_VERIFIER_TOKEN) logger.warn('QBO_WEBHOOK_VERIFIER_TOKEN is not set: QuickBooks webhooks are refused and payment status relies on the CDC sweep alone');
@@ -479,6 +484,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     subscriptions,
     payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
     onboarding,
+    receivablesMonths,
     start() {
       if (config.LEDGERLINE_ROLE === 'web') {
         logger.info({ role: 'web' }, 'web role: jobs are stored here and run by worker processes');

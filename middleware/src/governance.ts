@@ -9,6 +9,7 @@ import type { Config } from './config';
 import { accountRoutes, type AccountSyncRequests } from './http/account-routes';
 import { catalogRoutes } from './http/catalog-routes';
 import { openApiRoutes } from './http/openapi';
+import { reconciliationRoutes } from './http/reconciliation-routes';
 import { opsRoutes } from './http/ops-routes';
 import { opsPageRoutes } from './http/ops-page/routes';
 import type { Job, JobQueue } from './jobs';
@@ -24,6 +25,7 @@ import { CustomerFollow, QBO_FOLLOW_JOB, type FollowJobPayload } from './service
 import { HealthService } from './services/health';
 import type { ItemMappings } from './services/item-mappings';
 import { OperationsService } from './services/operations';
+import { ReconciliationReport } from './services/reconciliation';
 import type { SalesforceWriteBack } from './services/write-back';
 import type { Store } from './store';
 
@@ -52,6 +54,8 @@ export interface Governance {
   follow: CustomerFollow;
   /** The catalogue's loose ends per QuickBooks company (npm run cli -- catalog, GET /api/v1/catalog). */
   catalog: CatalogService;
+  /** Month-end drift between deals and invoices (CLI reconcile, ops page). */
+  reconciliation: ReconciliationReport;
   routers: Router[];
   handlers: Record<string, (job: Job<never>) => Promise<unknown>>;
 }
@@ -89,6 +93,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     logger: deps.logger,
   });
   const catalog = new CatalogService({ salesforce: deps.salesforce, qbo: deps.qbo, entities: deps.entities, mappings: deps.itemMappings, audit: store.audit, guard: (o, r, k) => deps.policy.assertSalesforceWrite(o, r, k) });
+  const reconciliation = new ReconciliationReport({ salesforce: deps.salesforce, entities: () => deps.entities.all(), links: store.links });
   const requests: AccountSyncRequests = {
     async request(ids, reason) {
       const accepted = [];
@@ -110,7 +115,15 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     accounts,
     follow,
     catalog,
-    routers: [openApiRoutes(), opsRoutes(operations, deps.adminAuth), opsPageRoutes(deps.adminAuth), accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT), catalogRoutes(() => catalog.gaps(), deps.adminAuth)],
+    reconciliation,
+    routers: [
+      openApiRoutes(),
+      opsRoutes(operations, deps.adminAuth),
+      opsPageRoutes(deps.adminAuth),
+      accountRoutes(requests, deps.apiAuth, deps.config.BODY_LIMIT),
+      catalogRoutes(() => catalog.gaps(), deps.adminAuth),
+      reconciliationRoutes(reconciliation, deps.adminAuth),
+    ],
     handlers: {
       [ACCOUNT_SYNC_JOB]: (job: Job<AccountSyncJobPayload>) => accounts.sync(job.payload.accountId, { jobId: job.id, source: `account:${job.payload.reason}` }),
       [QBO_FOLLOW_JOB]: (job: Job<FollowJobPayload>) => follow.process(job.payload.inboxId, job.id),

@@ -109,7 +109,7 @@ describe('Account receivables in a single-currency org', () => {
     expect(warnings.length).toBeGreaterThan(0);
     for (const warning of warnings) {
       expect(warning).toMatchObject({ level: 40, invoiceKey: ukKey, currency: 'GBP', accountCurrency: 'USD' });
-      expect(warning.msg).toContain(`is left out of the Open and Overdue Balance of Account ${accountId} (USD): the Salesforce org has the single currency USD`);
+      expect(warning.msg).toContain(`is left out of the Open and Overdue Balance and the totals of Account ${accountId} (USD): the Salesforce org has the single currency USD`);
       expect(warning.fix).toBe('Enable multiple currencies in Salesforce and activate GBP in Setup > Manage Currencies (the middleware notices the change by itself).');
     }
   });

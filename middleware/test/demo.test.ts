@@ -31,7 +31,12 @@ describe('npm run demo', () => {
       const acme = records.accounts.find((a) => a.Name === 'Acme Corporation')!;
       const receivables = await fetch(`${stack.url}/preview-data/account/${acme.Id}`);
       expect(receivables.status).toBe(200);
-      expect(await receivables.json()).toMatchObject({ invoiceCount: 1, byStatus: [expect.objectContaining({ status: 'Paid', count: 1 })] });
+      expect(await receivables.json()).toMatchObject({
+        invoiceCount: 1,
+        byStatus: [expect.objectContaining({ status: 'Paid', count: 1 })],
+        // Paid in full: nothing to age.
+        aging: ['Current', '1-30', '31-60', '61-90', '90+'].map((bucket) => ({ bucket, count: 0, balance: 0 })),
+      });
       expect((await fetch(`${stack.url}/preview-data/account/001000000000000AAA`)).status).toBe(404);
 
       const [invoice] = stack.sf.control.query(`SELECT Id, Doc_Number__c FROM QuickBooks_Invoice__c WHERE Account__c = '${acme.Id}'`);

@@ -31,7 +31,8 @@ const STANDARD_FIELDS: Record<string, readonly string[]> = {
   Opportunity: ['Id', 'Name', 'AccountId', 'StageName', 'IsWon', 'CloseDate', 'Amount', 'CurrencyIsoCode'],
   QuickBooks_Invoice__c: ['Id', 'Name', 'CurrencyIsoCode'],
   QuickBooks_Payment__c: ['Id', 'Name'],
-  QuickBooks_Item_Mapping__c: ['Id', 'Name']
+  QuickBooks_Item_Mapping__c: ['Id', 'Name'],
+  Receivables_Month__c: ['Id']
 };
 
 /** DESIGN.md §3, copied by hand: the fields that cross between the systems (formulas excluded). */

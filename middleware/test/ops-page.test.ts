@@ -91,6 +91,8 @@ describe('operations page (headless Chromium)', () => {
       expect(await page.locator('#timezone').innerText()).toBe('Times are shown in your time zone (Asia/Tokyo).');
       // The earlier test's job succeeded: the list says that nothing is wrong instead of staying empty.
       await page.locator('#problems', { hasText: 'No problems' }).waitFor({ timeout: 10_000 });
+      // The retried deal has its invoice: the reconciliation table says there is nothing to reconcile.
+      await page.locator('#reconciliation', { hasText: 'Nothing to reconcile' }).waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(SHOTS, 'healthy.png'), fullPage: true });
       await viewer.close();
     } finally {

@@ -173,13 +173,13 @@ test('an open deal shows the readiness checklist with every blocking problem and
   await page.close();
 });
 
-test('the Account card shows open and overdue receivables and invoices by status', async () => {
+test('the Account card shows open and overdue receivables, aging, days to pay and invoices by status', async () => {
   const page = await open('account=customer');
   const card = page.locator('c-account-receivables');
   await card.getByText('Invoices by status').waitFor();
   const text = await textOf(card);
 
-  for (const shown of ['$5,450.00', '$4,800.00', 'Partially Paid', '37 days overdue']) {
+  for (const shown of ['$5,450.00', '$4,800.00', 'Partially Paid', '37 days overdue', '31-60 days\t1\t$4,800.00', 'Pays in 23.5 days on average', 'Last payment', 'Feb 20, 2025']) {
     assert.ok(text.includes(shown), `receivables show ${shown}: ${text}`);
   }
   await page.screenshot({ path: path.join(SHOTS, 'account-receivables.png'), fullPage: true });

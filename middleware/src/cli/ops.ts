@@ -1,5 +1,6 @@
 /**
- * Operations from the command line (`npm run cli -- <command>`): health, jobs, retry, audit, backfill.
+ * Operations from the command line (`npm run cli -- <command>`): health, jobs, retry, audit, backfill,
+ * catalog, reconcile, dso.
  * Same settings as the middleware; jobs queued here are run by the middleware's workers.
  */
 import { parseArgs } from 'node:util';
@@ -9,6 +10,7 @@ import { isAppError } from '../errors';
 import { createLogger } from '../logger';
 import { backfill } from '../services/backfill';
 import { catalogText } from '../services/catalog-gaps';
+import { reconciliationText } from '../sync/reconciliation';
 import type { ProgressOutput } from './progress-bar';
 
 export const OPS_USAGE = `Operations:
@@ -26,6 +28,11 @@ export const OPS_USAGE = `Operations:
                               QuickBooks items that no active product maps to, and active billable
                               products that map to no item, per connected company (or one); dry run
                               unless --apply creates the missing products as the integration user
+  reconcile [--realm ID]      Closed Won deals without an invoice, invoices without a deal, deal amounts
+                              that differ from their invoices, QuickBooks customers linked to several
+                              Accounts (every connected company unless --realm); changes nothing
+  dso                         recompute DSO by month (Receivables_Month__c rows for the last 24 complete
+                              months, from the invoice mirror) now and print it
   Add --json to any of them for machine-readable output.`;
 
 interface Io {
@@ -148,6 +155,22 @@ const COMMANDS: Record<string, Command> = {
     print(io, values, { companies: applied.map((a) => ({ realmId: a.gaps.realmId, entity: a.gaps.entity, ...a.result })) }, lines.join('\n'));
     return applied.some((a) => a.result.failed.length > 0) ? 1 : 0;
   },
+  async reconcile(l, values, _p, io) {
+    const realm = values.realm;
+    if (realm !== undefined && (typeof realm !== 'string' || !/^\d{1,30}$/.test(realm))) throw new UsageError('--realm takes a QuickBooks company id (digits)');
+    const report = await l.governance.reconciliation.run(realm);
+    const companies = report.companies.map((c) => `${c.billingEntity} (${c.realmId})`).join(', ') || 'no connected QuickBooks company';
+    print(io, values, report, reconciliationText(report, companies));
+    return 0;
+  },
+  async dso(l, values, _p, io) {
+    const rows = await l.receivablesMonths.refresh();
+    const text = rows.length === 0
+      ? 'No invoices in the last 24 complete months: nothing written.'
+      : [`Wrote ${rows.length} Receivables_Month__c rows (DSO = receivables at month end / invoiced in the month × days):`, ...rows.map((r) => `${r.month}  ${r.billingEntity} ${r.currency}  invoiced ${r.invoiced.toFixed(2)}  receivables ${r.receivables.toFixed(2)}  DSO ${r.dso === null ? '-' : r.dso.toFixed(1)}`)].join('\n');
+    print(io, values, rows, text);
+    return 0;
+  },
 };
 
 class UsageError extends Error {}
@@ -163,6 +186,8 @@ const COMMAND_SETTINGS: Record<string, readonly SettingGroup[]> = {
   audit: ['store'],
   backfill: ['store', 'salesforce'],
   catalog: ['store', 'salesforce', 'quickbooks'],
+  reconcile: ['store', 'salesforce'],
+  dso: ['store', 'salesforce'],
 };
 
 /** `[#####-----] 40/100` on one redrawn line (terminal) or a line per step (pipe). */

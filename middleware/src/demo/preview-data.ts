@@ -8,6 +8,16 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 const STATUS_ORDER = ['Overdue', 'Partially Paid', 'Open', 'Paid', 'Voided'];
 const MAX_OVERDUE_LISTED = 5;
+const AGING_BUCKETS = ['Current', '1-30', '31-60', '61-90', '90+'];
+
+/** Same rule as the `QuickBooks_Invoice__c.Aging_Bucket__c` formula (open invoices only). */
+function agingBucket(status: string, balance: number, daysOverdue: number): string | null {
+  if (status === 'Voided' || balance <= 0) return null;
+  if (daysOverdue <= 0) return 'Current';
+  if (daysOverdue <= 30) return '1-30';
+  if (daysOverdue <= 60) return '31-60';
+  return daysOverdue <= 90 ? '61-90' : '90+';
+}
 const LISTED_RECORDS = 50;
 const EVENTS_HEARTBEAT_MS = 15_000;
 
@@ -49,6 +59,7 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
       Amount_Paid__c: Math.round((total - balance) * 100) / 100,
       Status__c: status,
       Days_Overdue__c: overdueDays,
+      Aging_Bucket__c: agingBucket(status, balance, overdueDays),
       QuickBooks_Url__c: `https://app.sandbox.qbo.intuit.com/app/invoice?txnId=${invoiceId}&realm=${realm}`,
     };
   };
@@ -158,7 +169,11 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
       res.status(404).json({ message: `No Account ${req.params.id} in the demo org.` });
       return;
     }
-    const invoices = sf.query(`SELECT ${invoiceFields} FROM QuickBooks_Invoice__c WHERE Account__c = '${String(account.Id)}' ORDER BY Due_Date__c ASC`).map(withFormulas);
+    // Credit memos and receipts are not invoices: the card lists invoices only, as the controller does.
+    const invoices = sf
+      .query(`SELECT ${invoiceFields}, Type__c FROM QuickBooks_Invoice__c WHERE Account__c = '${String(account.Id)}' ORDER BY Due_Date__c ASC`)
+      .filter((inv: Rec) => !inv.Type__c || inv.Type__c === 'Invoice')
+      .map(withFormulas);
     res.json(receivablesOf(account, invoices));
   });
   return router;
@@ -186,6 +201,13 @@ function receivablesOf(account: Rec, invoices: Rec[]): Rec {
     if (inv.Currency__c) currencies.add(String(inv.Currency__c));
   }
   const fromQuickBooks = typeof account.Open_Balance__c === 'number';
+  const aging = AGING_BUCKETS.map((bucket) => {
+    const rows = invoices.filter((inv) => inv.Aging_Bucket__c === bucket);
+    return { bucket, count: rows.length, balance: rows.reduce((sum, inv) => sum + num(inv.Balance__c), 0) };
+  });
+  const paid = invoices.filter((inv) => inv.Status__c === 'Paid' && num(inv.Total__c) > 0 && inv.Txn_Date__c && inv.Last_Payment_Date__c);
+  const days = paid.map((inv) => Math.round((Date.parse(String(inv.Last_Payment_Date__c)) - Date.parse(String(inv.Txn_Date__c))) / 86_400_000));
+  const lastPaid = invoices.filter((inv) => inv.Status__c !== 'Voided' && inv.Last_Payment_Date__c).map((inv) => String(inv.Last_Payment_Date__c)).sort().at(-1) ?? null;
   return {
     openBalance: fromQuickBooks ? account.Open_Balance__c : open,
     overdueBalance: typeof account.Overdue_Balance__c === 'number' ? account.Overdue_Balance__c : overdue,
@@ -195,6 +217,9 @@ function receivablesOf(account: Rec, invoices: Rec[]): Rec {
     truncated: false,
     byStatus: [...byStatus.values()].sort((a, b) => rank(a.status) - rank(b.status)),
     mostOverdue,
+    aging,
+    averageDaysToPay: typeof account.Average_Days_To_Pay__c === 'number' ? account.Average_Days_To_Pay__c : days.length > 0 ? Math.round((days.reduce((a, b) => a + b, 0) / days.length) * 10) / 10 : null,
+    lastPaymentDate: (account.Last_Payment_Date__c as string | null | undefined) ?? lastPaid,
   };
 }
 

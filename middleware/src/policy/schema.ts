@@ -18,6 +18,7 @@ export const TRANSFORMS = [
   'billing-entity',
   'rollup-open-balance',
   'rollup-overdue-balance',
+  'rollup-receivables',
   'payment-application',
   'entity-product-key',
   'product-from-sku',

@@ -23,7 +23,8 @@ export const SOBJECTS = {
   product: 'Product2',
   invoice: 'QuickBooks_Invoice__c',
   payment: 'QuickBooks_Payment__c',
-  itemMapping: 'QuickBooks_Item_Mapping__c'
+  itemMapping: 'QuickBooks_Item_Mapping__c',
+  receivablesMonth: 'Receivables_Month__c'
 } as const;
 export type SObjectName = (typeof SOBJECTS)[keyof typeof SOBJECTS];
 
@@ -41,6 +42,11 @@ export const ACCOUNT_FIELDS = {
   taxExempt: 'Tax_Exempt__c',
   openBalance: 'Open_Balance__c',
   overdueBalance: 'Overdue_Balance__c',
+  totalInvoiced: 'Total_Invoiced__c',
+  totalPaid: 'Total_Paid__c',
+  totalCredited: 'Total_Credited__c',
+  lastPaymentDate: 'Last_Payment_Date__c',
+  averageDaysToPay: 'Average_Days_To_Pay__c',
   /** Multi-currency orgs only: the currency of the Account's amounts (its roll-ups are converted into it). */
   currencyIsoCode: 'CurrencyIsoCode'
 } as const;
@@ -155,7 +161,10 @@ export const INVOICE_FIELDS = {
   amountPaid: 'Amount_Paid__c',
   status: 'Status__c',
   daysOverdue: 'Days_Overdue__c',
-  quickBooksUrl: 'QuickBooks_Url__c'
+  quickBooksUrl: 'QuickBooks_Url__c',
+  /** Which sales document the row mirrors (DOCUMENT_TYPES); blank = an invoice written before the field existed. */
+  type: 'Type__c',
+  agingBucket: 'Aging_Bucket__c'
 } as const;
 
 export const PAYMENT_FIELDS = {
@@ -166,6 +175,19 @@ export const PAYMENT_FIELDS = {
   amount: 'Amount__c',
   paymentDate: 'Payment_Date__c',
   method: 'Method__c'
+} as const;
+
+/** One QuickBooks company's receivables in one currency for one month (DSO by month; services/receivables-months.ts). */
+export const RECEIVABLES_MONTH_FIELDS = {
+  id: 'Id',
+  key: 'Key__c',
+  month: 'Month__c',
+  billingEntity: 'Billing_Entity__c',
+  currency: 'Currency__c',
+  invoiced: 'Invoiced__c',
+  receivables: 'Receivables__c',
+  days: 'Days__c',
+  dso: 'DSO__c'
 } as const;
 
 /**
@@ -201,6 +223,15 @@ export const BILLING_SYNC_STATUS = {
 } as const;
 export type BillingSyncStatus = (typeof BILLING_SYNC_STATUS)[keyof typeof BILLING_SYNC_STATUS];
 
+/** `QuickBooks_Invoice__c.Type__c`: the sales document a mirror row is. */
+export const DOCUMENT_TYPES = {
+  invoice: 'Invoice',
+  creditMemo: 'Credit Memo',
+  salesReceipt: 'Sales Receipt',
+  refundReceipt: 'Refund Receipt'
+} as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[keyof typeof DOCUMENT_TYPES];
+
 export const PAYMENT_TERMS = ['Due on receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60'] as const;
 export const BILLING_FREQUENCIES = ['One-time', 'Monthly', 'Quarterly', 'Annual'] as const;
 
@@ -225,7 +256,12 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [ACCOUNT_FIELDS.paymentTerms, SF, true],
     [ACCOUNT_FIELDS.taxExempt, SF, true],
     [ACCOUNT_FIELDS.openBalance, QBO, true],
-    [ACCOUNT_FIELDS.overdueBalance, QBO, true]
+    [ACCOUNT_FIELDS.overdueBalance, QBO, true],
+    [ACCOUNT_FIELDS.totalInvoiced, QBO, true],
+    [ACCOUNT_FIELDS.totalPaid, QBO, true],
+    [ACCOUNT_FIELDS.totalCredited, QBO, true],
+    [ACCOUNT_FIELDS.lastPaymentDate, QBO, true],
+    [ACCOUNT_FIELDS.averageDaysToPay, QBO, true]
   ],
   Contact: [],
   Product2: [
@@ -274,7 +310,9 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [INVOICE_FIELDS.amountPaid, DERIVED, false],
     [INVOICE_FIELDS.status, DERIVED, false],
     [INVOICE_FIELDS.daysOverdue, DERIVED, false],
-    [INVOICE_FIELDS.quickBooksUrl, DERIVED, false]
+    [INVOICE_FIELDS.quickBooksUrl, DERIVED, false],
+    [INVOICE_FIELDS.type, QBO, false],
+    [INVOICE_FIELDS.agingBucket, DERIVED, false]
   ],
   QuickBooks_Payment__c: [
     [PAYMENT_FIELDS.quickBooksKey, QBO, true],
@@ -290,6 +328,16 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [ITEM_MAPPING_FIELDS.realmId, QBO, true],
     [ITEM_MAPPING_FIELDS.quickBooksItemId, QBO, true],
     [ITEM_MAPPING_FIELDS.status, DERIVED, false]
+  ],
+  Receivables_Month__c: [
+    [RECEIVABLES_MONTH_FIELDS.key, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.month, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.billingEntity, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.currency, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.invoiced, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.receivables, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.days, MW, false],
+    [RECEIVABLES_MONTH_FIELDS.dso, DERIVED, false]
   ]
 };
 
@@ -301,7 +349,8 @@ const FIELD_GROUPS: Record<SObjectName, Readonly<Record<string, string>>> = {
   Opportunity: OPPORTUNITY_FIELDS,
   QuickBooks_Invoice__c: INVOICE_FIELDS,
   QuickBooks_Payment__c: PAYMENT_FIELDS,
-  QuickBooks_Item_Mapping__c: ITEM_MAPPING_FIELDS
+  QuickBooks_Item_Mapping__c: ITEM_MAPPING_FIELDS,
+  Receivables_Month__c: RECEIVABLES_MONTH_FIELDS
 };
 
 /** Every field the middleware names, with its owner; standard fields are Salesforce-owned and not synced. */

@@ -47,13 +47,15 @@ interface InvoiceRow extends Record<string, unknown> {
   Last_Payment_Date__c: string | null;
   Voided__c: boolean | null;
   Currency__c: string | null;
+  Txn_Date__c: string | null;
+  Type__c: string | null;
   Account__r?: { CurrencyIsoCode?: string | null } | null;
 }
 
 const ROW_FIELDS = [
   INVOICE_FIELDS.id, INVOICE_FIELDS.quickBooksKey, INVOICE_FIELDS.opportunity, INVOICE_FIELDS.account, INVOICE_FIELDS.docNumber,
   INVOICE_FIELDS.total, INVOICE_FIELDS.balance, INVOICE_FIELDS.dueDate, INVOICE_FIELDS.lastPaymentDate, INVOICE_FIELDS.voided,
-  INVOICE_FIELDS.currency,
+  INVOICE_FIELDS.currency, INVOICE_FIELDS.txnDate, INVOICE_FIELDS.type,
 ].join(', ');
 /** Read with the rows in a multi-currency org (the field does not exist in a single-currency one). */
 const ACCOUNT_CURRENCY = `${RELATIONSHIPS.invoiceAccount}.${ACCOUNT_FIELDS.currencyIsoCode}`;
@@ -247,6 +249,8 @@ function toMirrorInvoice(row: InvoiceRow): RollupInvoice {
     lastPaymentDate: row.Last_Payment_Date__c,
     voided: row.Voided__c === true,
     currency: row.Currency__c,
+    txnDate: row.Txn_Date__c,
+    type: row.Type__c,
     accountCurrency: row.Account__r?.CurrencyIsoCode ?? null,
   };
 }

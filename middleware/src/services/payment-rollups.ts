@@ -3,13 +3,16 @@
  * Runs are serial and coalesced: requests that arrive while a run is in progress are merged into the next
  * run, which starts after the current one ends. So a roll-up always reads mirror rows written before it
  * was asked for, and an older run can never overwrite a newer one (within this process).
- * Account totals are in the Account's currency (see rollupAccount); an invoice that cannot be converted is
- * left out with a warning that says how to fix it.
+ * Account figures (receivables.ts: totals invoiced, paid and credited, open and overdue balance, last payment
+ * date, average days to pay) come from the mirror rows of every document type and are in the Account's
+ * currency; a document that cannot be converted is left out with a warning that says how to fix it. A deal's
+ * figures count its invoices only (credit memos and receipts are not the deal's invoice).
  */
 import type { Logger } from '../logger';
 import { ACCOUNT_FIELDS, OPPORTUNITY_FIELDS, SOBJECTS } from '../salesforce/fields';
 import type { CurrencyRates } from '../sync/currency';
-import { rollupAccount, rollupOpportunity } from '../sync/payment-status';
+import { rollupOpportunity } from '../sync/payment-status';
+import { accountReceivables, documentKind } from '../sync/receivables';
 import type { OrgCurrencies } from './org-currencies';
 import type { MirrorInvoice, PaymentMirror, RollupInvoice } from './payment-mirror';
 import type { SalesforceWriteBack } from './write-back';
@@ -73,7 +76,7 @@ export class PaymentRollups {
       const opps = opportunityIds.slice(i, i + CHUNK);
       const accounts = accountIds.slice(i, i + CHUNK);
       const invoices = await this.mirror.invoicesOf(opps, accounts);
-      for (const id of opps) writes.push(this.writeOpportunity(id, invoices.filter((inv) => sameId(inv.opportunityId, id))));
+      for (const id of opps) writes.push(this.writeOpportunity(id, invoices.filter((inv) => sameId(inv.opportunityId, id) && documentKind(inv.type) === 'invoice')));
       for (const id of accounts) writes.push(this.writeAccount(id, invoices.filter((inv) => sameId(inv.accountId, id)), today, org!, multiCurrency));
     }
     await Promise.all(writes);
@@ -83,15 +86,24 @@ export class PaymentRollups {
   private writeAccount(id: string, invoices: RollupInvoice[], today: string, org: CurrencyRates, multiCurrency: boolean): Promise<true> {
     // A single-currency org has one currency for all; a multi-currency org converts into the Account's.
     const accountCurrency = (multiCurrency ? invoices[0]?.accountCurrency : null) ?? org.corporate;
-    const totals = rollupAccount(invoices, today, org, accountCurrency);
+    const totals = accountReceivables(invoices, today, org, accountCurrency);
     for (const { invoice, currency, missing } of totals.unconverted) {
       const { reason, fix } = this.unconvertible(missing, org, multiCurrency);
       this.logger.warn(
         { accountId: id, invoiceKey: invoice.key, currency, accountCurrency, fix },
-        `Invoice ${invoice.key} in ${currency} is left out of the Open and Overdue Balance of Account ${id} (${accountCurrency}): ${reason}. Fix: ${fix}`,
+        `${invoice.type || 'Invoice'} ${invoice.key} in ${currency} is left out of the Open and Overdue Balance and the totals of Account ${id} (${accountCurrency}): ${reason}. Fix: ${fix}`,
       );
     }
-    return this.writeBack.update(SOBJECTS.account, { Id: id, [ACCOUNT_FIELDS.openBalance]: totals.openBalance, [ACCOUNT_FIELDS.overdueBalance]: totals.overdueBalance });
+    return this.writeBack.update(SOBJECTS.account, {
+      Id: id,
+      [ACCOUNT_FIELDS.openBalance]: totals.openBalance,
+      [ACCOUNT_FIELDS.overdueBalance]: totals.overdueBalance,
+      [ACCOUNT_FIELDS.totalInvoiced]: totals.totalInvoiced,
+      [ACCOUNT_FIELDS.totalPaid]: totals.totalPaid,
+      [ACCOUNT_FIELDS.totalCredited]: totals.totalCredited,
+      [ACCOUNT_FIELDS.lastPaymentDate]: totals.lastPaymentDate,
+      [ACCOUNT_FIELDS.averageDaysToPay]: totals.averageDaysToPay,
+    });
   }
 
   /** Why Salesforce cannot convert `missing`, and what an admin does about it. */

@@ -41,6 +41,16 @@ describe.each(testDialects())('record links on %s', (dialect) => {
     expect((await store.links.findByQboId('item', 'R1', '7')).map((l) => l.salesforceId)).toEqual(['01tA', '01tB']);
   });
 
+  it('lists the customers linked to several Accounts in one company, and only those', async () => {
+    await store.links.put({ kind: 'customer', realmId: 'R9', salesforceId: '001X', qboId: '70' });
+    await store.links.put({ kind: 'customer', realmId: 'R9', salesforceId: '001Y', qboId: '70' });
+    await store.links.put({ kind: 'customer', realmId: 'R9', salesforceId: '001Z', qboId: '71' });
+    await store.links.put({ kind: 'customer', realmId: 'R8', salesforceId: '001W', qboId: '70' });
+    await store.links.put({ kind: 'item', realmId: 'R9', salesforceId: '01tX', qboId: '71' });
+    expect((await store.links.sharedQboIds('customer', 'R9')).map((l) => [l.qboId, l.salesforceId])).toEqual([['70', '001X'], ['70', '001Y']]);
+    expect(await store.links.sharedQboIds('customer', 'R8')).toEqual([]);
+  });
+
   it('keeps several invoices per Opportunity, keyed by the QBO invoice id', async () => {
     await store.links.put({ kind: 'invoice', realmId: 'R1', salesforceId: '006A', qboId: '130', extra: { period: 1 } });
     await store.links.put({ kind: 'invoice', realmId: 'R1', salesforceId: '006A', qboId: '131', extra: { period: 2 } });

@@ -88,6 +88,17 @@ export class RecordLinkRepository {
     return rows.map((row) => toLink<Extra>(row));
   }
 
+  /** Links of one company whose QBO record has several Salesforce twins (one customer, two Accounts), by QBO id. */
+  async sharedQboIds<Extra = Record<string, unknown>>(kind: LinkKind, realmId: string): Promise<RecordLink<Extra>[]> {
+    const { rows } = await this.db.query<RecordLinksRow>(
+      `select * from record_links where kind = $1 and realm_id = $2 and qbo_id in
+         (select qbo_id from record_links where kind = $1 and realm_id = $2 group by qbo_id having count(*) > 1)
+       order by qbo_id, id`,
+      [kind, realmId],
+    );
+    return rows.map((row) => toLink<Extra>(row));
+  }
+
   async remove(kind: LinkKind, realmId: string, linkKey: string): Promise<boolean> {
     const { rowCount } = await this.db.query(
       'delete from record_links where kind = $1 and realm_id = $2 and link_key = $3',

@@ -3,8 +3,9 @@
  * fields and payment rows; a deal's or an Account's invoices → their roll-ups. No I/O.
  * Money is summed in cents (see money.ts); dates are QBO's `YYYY-MM-DD` strings, compared as text.
  */
-import { convertCents, currencyOf, type CurrencyRates } from './currency';
-import { fromCents, roundCents, sumCents, toCents } from './money';
+import type { CurrencyRates } from './currency';
+import { fromCents, sumCents, toCents } from './money';
+import { accountReceivables } from './receivables';
 
 export interface QboTxnLink {
   TxnId: string;
@@ -171,6 +172,10 @@ export function rollupOpportunity(invoices: InvoiceFigures[]): OpportunityRollup
 export interface AccountInvoice extends InvoiceFigures {
   /** ISO code; none (null or absent) = the org's corporate currency. */
   currency?: string | null;
+  /** `Type__c`: Invoice, Credit Memo, Sales Receipt or Refund Receipt; none = an invoice (receivables.ts). */
+  type?: string | null;
+  /** `Txn_Date__c`, `YYYY-MM-DD`. */
+  txnDate?: string | null;
 }
 
 export interface AccountRollup<T extends AccountInvoice = AccountInvoice> {
@@ -185,26 +190,17 @@ export interface AccountRollup<T extends AccountInvoice = AccountInvoice> {
 
 /**
  * Receivables of an Account in its own currency (`accountCurrency`; null = the corporate currency): open =
- * balances of its live invoices, overdue = those due before today. Like a Salesforce roll-up summary in a
+ * balances of its live invoices less unapplied credit memos, overdue = invoice balances due before today
+ * (the full set of figures and their definitions: receivables.ts). Like a Salesforce roll-up summary in a
  * multi-currency org, each balance is converted with the org's rates and the sums are rounded to cents
  * once, at the end.
  */
 export function rollupAccount<T extends AccountInvoice>(invoices: T[], today: string, org: CurrencyRates, accountCurrency: string | null): AccountRollup<T> {
-  const target = currencyOf(accountCurrency, org);
-  const open = invoices
-    .filter((i) => !i.voided && toCents(i.balance) > 0)
-    .map((invoice) => {
-      const currency = currencyOf(invoice.currency, org);
-      return { invoice, currency, cents: convertCents(toCents(invoice.balance), currency, target, org) };
-    });
-  const counted = open.filter((o): o is typeof o & { cents: number } => o.cents !== null);
-  const overdue = counted.filter((o) => o.invoice.dueDate !== null && o.invoice.dueDate < today);
+  const figures = accountReceivables(invoices, today, org, accountCurrency);
   return {
-    openBalance: fromCents(roundCents(sumCents(counted.map((o) => o.cents)))),
-    overdueBalance: fromCents(roundCents(sumCents(overdue.map((o) => o.cents)))),
-    unconverted: open
-      .filter((o) => o.cents === null)
-      .map(({ invoice, currency }) => ({ invoice, currency, missing: org.rates.has(currency) ? target : currency })),
+    openBalance: figures.openBalance,
+    overdueBalance: figures.overdueBalance,
+    unconverted: figures.unconverted.filter((u) => toCents(u.invoice.balance) > 0),
   };
 }
 

@@ -114,6 +114,19 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       });
     });
   }, function (error) { say('Catalogue: ' + error.message, 'error'); });
+  // The reconciliation reads every won deal and invoice: once per page load too.
+  api('GET', '/api/v1/reconciliation').then(function (report) {
+    var body = document.getElementById('reconciliation');
+    function money(n) { return Number(n || 0).toFixed(2); }
+    var rows = [].concat(
+      report.wonWithoutInvoice.map(function (d) { return ['Closed Won deal without an invoice', d.id, d.name + ' (' + (d.accountName || d.accountId || '-') + '), closed ' + (d.closeDate || '-') + ', amount ' + money(d.amount) + ', status ' + (d.syncStatus || '-')]; }),
+      report.invoicesWithoutDeal.map(function (r) { return ['Invoice without a deal', r.key, '#' + (r.docNumber || '-') + ' ' + (r.accountName || r.accountId || 'no Account') + ', total ' + money(r.total) + ', balance ' + money(r.balance)]; }),
+      report.amountMismatches.map(function (m) { return ['Deal amount differs from its invoices', m.opportunityId, m.name + ': deal ' + money(m.amount) + ', invoiced ' + money(m.invoiced) + ', difference ' + money(m.difference)]; }),
+      report.customersOnSeveralAccounts.map(function (c) { return ['Customer linked to several Accounts', 'customer ' + c.customerId + ' (company ' + c.realmId + ')', c.accounts.map(function (a) { return a.id + (a.name ? ' ' + a.name : ''); }).join('; ')]; })
+    );
+    if (rows.length === 0) rows = [['Nothing to reconcile', '-', 'Every won deal has its invoice, every invoice its deal, and amounts agree.']];
+    rows.forEach(function (cells) { body.appendChild(el('tr', { class: 'reconciliation-row' }, cells.map(function (text) { return el('td', {}, [text]); }))); });
+  }, function (error) { say('Reconciliation: ' + error.message, 'error'); });
   refresh();
   setInterval(refresh, 1500);
 })();

@@ -28,6 +28,9 @@ const HTML = `<!doctype html>
 <h2>QuickBooks items with no product</h2>
 <p id="catalog-note">Run <code>npm run cli -- catalog</code> to list them per company, and <code>npm run cli -- catalog --apply</code> to create the missing products.</p>
 <table><thead><tr><th>Company</th><th>Item</th><th>Name</th><th>SKU</th></tr></thead><tbody id="catalog"></tbody></table>
+<h2>Reconciliation</h2>
+<p id="reconciliation-note">Drift between deals and invoices in every connected company (<code>npm run cli -- reconcile</code> prints the same).</p>
+<table><thead><tr><th>Finding</th><th>Record</th><th>Details</th></tr></thead><tbody id="reconciliation"></tbody></table>
 <script src="/ops/ops.js"></script>
 </body></html>`;
 

@@ -22,10 +22,18 @@ import MOST_OVERDUE from '@salesforce/label/c.Receivables_Most_Overdue';
 import DAYS_OVERDUE from '@salesforce/label/c.Billing_Invoice_Days_Overdue';
 import NONE from '@salesforce/label/c.Receivables_None';
 import TRUNCATED from '@salesforce/label/c.Receivables_Truncated';
+import AGING from '@salesforce/label/c.Receivables_Aging';
+import AGING_BUCKET from '@salesforce/label/c.Receivables_Aging_Bucket';
+import AGING_CURRENT from '@salesforce/label/c.Receivables_Aging_Current';
+import AGING_DAYS from '@salesforce/label/c.Receivables_Aging_Days';
+import DAYS_TO_PAY from '@salesforce/label/c.Receivables_Days_To_Pay';
+import DAYS_TO_PAY_NONE from '@salesforce/label/c.Receivables_Days_To_Pay_None';
+import LAST_PAYMENT from '@salesforce/label/c.Receivables_Last_Payment';
 
 /**
- * Account page card: open and overdue receivables and the customer's QuickBooks invoices by status. Live:
- * refreshes itself (and the page's standard fields) when a billing update event names the Account.
+ * Account page card: open and overdue receivables, aging, days to pay and the customer's QuickBooks invoices
+ * by status. Live: refreshes itself (and the page's standard fields) when a billing update event names the
+ * Account.
  */
 export default class AccountReceivables extends LightningElement {
     @api recordId;
@@ -46,7 +54,10 @@ export default class AccountReceivables extends LightningElement {
         balance: BALANCE,
         mostOverdue: MOST_OVERDUE,
         none: NONE,
-        truncated: TRUNCATED
+        truncated: TRUNCATED,
+        aging: AGING,
+        agingBucket: AGING_BUCKET,
+        lastPayment: LAST_PAYMENT
     };
 
     @wire(getReceivables, { accountId: '$recordId' })
@@ -125,6 +136,19 @@ export default class AccountReceivables extends LightningElement {
             balance: invoice.Balance__c,
             days: formatLabel(DAYS_OVERDUE, invoice.Days_Overdue__c)
         }));
+    }
+
+    get agingRows() {
+        return (this.data.aging || []).map((row) => ({
+            ...row,
+            label: row.bucket === 'Current' ? AGING_CURRENT : formatLabel(AGING_DAYS, row.bucket),
+            rowClass: row.bucket !== 'Current' && row.balance > 0 ? 'aging-row slds-text-color_error' : 'aging-row'
+        }));
+    }
+
+    get daysToPayText() {
+        const days = this.data.averageDaysToPay;
+        return days === null || days === undefined ? DAYS_TO_PAY_NONE : formatLabel(DAYS_TO_PAY, days);
     }
 
     get hasOverdueRows() {

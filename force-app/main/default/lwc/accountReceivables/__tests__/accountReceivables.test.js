@@ -19,6 +19,10 @@ jest.mock(
 jest.mock('@salesforce/label/c.Billing_Invoice_Days_Overdue', () => ({ default: '{0} days overdue' }), {
     virtual: true
 });
+jest.mock('@salesforce/label/c.Receivables_Aging_Days', () => ({ default: '{0} days' }), { virtual: true });
+jest.mock('@salesforce/label/c.Receivables_Days_To_Pay', () => ({ default: 'Pays in {0} days on average' }), {
+    virtual: true
+});
 
 jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
@@ -122,6 +126,35 @@ describe('c-account-receivables', () => {
         expect(overdue[0].textContent).toContain('1081');
         expect(overdue[0].textContent).toContain('37 days overdue');
         expect(root.querySelector('.truncated')).toBeNull();
+    });
+
+    it('shows the open balance by aging bucket, youngest first, and how fast the customer pays', async () => {
+        const element = await renderWith(RECEIVABLES);
+        const root = element.shadowRoot;
+
+        const rows = [...root.querySelectorAll('.aging-row')];
+        expect(rows.map((row) => row.dataset.bucket)).toEqual(['Current', '1-30', '31-60', '61-90', '90+']);
+        expect(rows.map((row) => row.querySelector('th').textContent)).toEqual([
+            'c.Receivables_Aging_Current',
+            '1-30 days',
+            '31-60 days',
+            '61-90 days',
+            '90+ days'
+        ]);
+        expect(rows.map((row) => row.querySelector('lightning-formatted-number').value)).toEqual([650, 0, 4800, 0, 0]);
+        expect(rows[2].children[1].textContent).toBe('1');
+        expect(rows[2].className).toContain('slds-text-color_error');
+        expect(rows[0].className).not.toContain('slds-text-color_error');
+        expect(rows[3].className).not.toContain('slds-text-color_error');
+        expect(root.querySelector('.days-to-pay').textContent).toBe('Pays in 23.5 days on average');
+        expect(root.querySelector('.last-payment lightning-formatted-date-time').value).toBe('2025-02-20');
+    });
+
+    it('says when no invoice is fully paid yet', async () => {
+        const element = await renderWith({ ...RECEIVABLES, averageDaysToPay: null, lastPaymentDate: null });
+
+        expect(element.shadowRoot.querySelector('.days-to-pay').textContent).toBe('c.Receivables_Days_To_Pay_None');
+        expect(element.shadowRoot.querySelector('.last-payment')).toBeNull();
     });
 
     it('says when there are no invoices and the balances were summed in Salesforce', async () => {
