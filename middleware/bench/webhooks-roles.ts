@@ -6,9 +6,12 @@
  *
  * A backlog of won deals (`BENCH_BACKLOG`, default 4,000, on 20 Accounts so that customers are created once and
  * invoices go in batches) is sent to the web role as Salesforce's callouts; once both workers hold jobs,
- * Intuit-signed notifications (`BENCH_NOTIFICATIONS`, default 1,000, 5 events each, 4 at a time) are POSTed to
- * the web role and each acknowledgement is timed. While they are sent, the queue and the processes' CPU are
- * sampled: the figure counts only when the backlog never ran out and both workers held jobs throughout.
+ * Intuit-signed notifications (`BENCH_NOTIFICATIONS`, default 500, 5 events each, 4 at a time) are POSTed, from a
+ * process of their own, to
+ * the web role and each acknowledgement is timed. The same run first sends as many with the backlog stored and
+ * no worker running (the baseline), so that what the saturated workers add shows apart from the machine's
+ * other load. While they are sent, the queue and the processes' CPU are sampled: the figure counts only when
+ * the backlog never ran out and both workers held jobs throughout.
  * Target: ack p99 < 50 ms. Exits 1 when the target is missed or the workers were not saturated.
  *
  * Needs LEDGERLINE_TEST_POSTGRES_URL (scripts/postgres-probe.sh); without it, it says so and exits 0.
@@ -30,7 +33,7 @@ import { createTestDatabase, POSTGRES_TEST_URL_VARIABLE } from '../src/store/tes
 const TARGET_P99_MS = 50;
 const MAIN = path.join(__dirname, '..', 'src', 'main.ts');
 const SF_APP = { clientId: 'bench-roles-app', clientSecret: randomBytes(16).toString('hex') };
-const VERIFIER = randomBytes(16).toString('hex');
+const VERIFIER = process.env.BENCH_VERIFIER ?? randomBytes(16).toString('hex');
 const TICKS_PER_SECOND = 100;
 
 interface Proc {
@@ -65,9 +68,56 @@ function percentile(values: number[], p: number): number {
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** POSTs `count` Intuit-signed notifications of `perNotification` payment deletions, `concurrency` at a time; times each ack. */
+async function sendHere(url: string, count: number, perNotification: number, concurrency: number, firstId: number): Promise<{ latencies: number[]; seconds: number }> {
+  const bodies = Array.from({ length: count }, (_v, n) =>
+    JSON.stringify({
+      eventNotifications: [{
+        realmId: DEFAULT_REALM,
+        // Deletions of payments the middleware never saw: the ack does the same work as for any event
+        // (signature, inbox, queue), and the workers settle these jobs without calling QuickBooks.
+        dataChangeEvent: { entities: Array.from({ length: perNotification }, (_w, i) => ({ name: 'Payment', id: String(firstId + n * perNotification + i), operation: 'Delete', lastUpdated: new Date().toISOString() })) },
+      }],
+    }),
+  );
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const t0 = performance.now();
+        const res = await fetch(`${url}/webhooks/quickbooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'intuit-signature': intuitSignature(body, VERIFIER) }, body });
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (res.status !== 200) throw new Error(`the webhook answered ${res.status}`);
+      }
+    }),
+  );
+  return { latencies, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The same, from a process of its own: this one serves the emulators, which the workers keep busy, and its
+ * event loop would add its own delays to the timings.
+ */
+async function send(url: string, count: number, perNotification: number, concurrency: number, firstId: number): Promise<{ latencies: number[]; seconds: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, 'send', url, String(count), String(perNotification), String(concurrency), String(firstId)], {
+    cwd: path.join(__dirname, '..'),
+    env: { ...process.env, BENCH_VERIFIER: VERIFIER },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`the webhook sender ended with ${code}`);
+  return JSON.parse(out) as { latencies: number[]; seconds: number };
+}
+
 export async function benchWebhooksWhileSaturated(options: { backlog?: number; notifications?: number; eventsPerNotification?: number; concurrency?: number } = {}) {
   const backlog = options.backlog ?? Number(process.env.BENCH_BACKLOG ?? 4000);
-  const notifications = options.notifications ?? Number(process.env.BENCH_NOTIFICATIONS ?? 1000);
+  const notifications = options.notifications ?? Number(process.env.BENCH_NOTIFICATIONS ?? 500);
   const perNotification = options.eventsPerNotification ?? 5;
   const concurrency = options.concurrency ?? 4;
 
@@ -105,9 +155,8 @@ export async function benchWebhooksWhileSaturated(options: { backlog?: number; n
       procs.push({ name, role, port, child });
       await waitFor(async () => child.exitCode === null && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false)), 120_000, `${name} to start`);
     };
-    // The web process first: it migrates the fresh database; the workers find it ready.
+    // The web process first: it migrates the fresh database. The workers start after the baseline.
     await start('web', 'web', webPort);
-    await Promise.all([start('worker-1', 'worker', await freePort()), start('worker-2', 'worker', await freePort())]);
     const store = await openStore(db.url, { migrate: false });
     sampler = store;
     const connected = await connectThroughOAuth({ url, adminKey, entity: 'Default', realmId: DEFAULT_REALM });
@@ -134,6 +183,9 @@ export async function benchWebhooksWhileSaturated(options: { backlog?: number; n
       const count = (state: string) => rows.filter((r) => r.state === state).reduce((sum, r) => sum + Number(r.n), 0);
       return { queued: count('queued'), running: count('running'), completed: count('completed'), holders: new Set(rows.filter((r) => r.state === 'running').map((r) => r.locked_by)).size };
     };
+    // Baseline: the same notifications with the backlog stored and no worker running.
+    const idle = await send(url, notifications, perNotification, concurrency, 700_000);
+    await Promise.all([start('worker-1', 'worker', await freePort()), start('worker-2', 'worker', await freePort())]);
     await waitFor(async () => (await queueState()).holders >= 2 || undefined, 120_000, 'both workers to hold jobs');
 
     // Sampling while the notifications are sent.
@@ -150,32 +202,9 @@ export async function benchWebhooksWhileSaturated(options: { backlog?: number; n
     const cpuBefore = new Map(procs.map((p) => [p.name, cpuSeconds(p.child.pid!)]));
     const completedBefore = (await queueState()).completed;
 
-    const bodies = Array.from({ length: notifications }, (_v, n) =>
-      JSON.stringify({
-        eventNotifications: [{
-          realmId: DEFAULT_REALM,
-          // Deletions of payments the middleware never saw: the ack does the same work as for any event
-          // (signature, inbox, queue), and the workers settle these jobs without calling QuickBooks.
-          dataChangeEvent: { entities: Array.from({ length: perNotification }, (_w, i) => ({ name: 'Payment', id: String(700_000 + n * perNotification + i), operation: 'Delete', lastUpdated: new Date().toISOString() })) },
-        }],
-      }),
-    );
-    const latencies: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < bodies.length) {
-          const body = bodies[next++]!;
-          const t0 = performance.now();
-          const res = await fetch(`${url}/webhooks/quickbooks`, { method: 'POST', headers: { 'content-type': 'application/json', 'intuit-signature': intuitSignature(body, VERIFIER) }, body });
-          await res.arrayBuffer();
-          latencies.push(performance.now() - t0);
-          if (res.status !== 200) throw new Error(`the webhook answered ${res.status}`);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const measured = await send(url, notifications, perNotification, concurrency, 800_000);
+    const seconds = measured.seconds;
+    const latencies = measured.latencies;
     sampling = false;
     await sampled;
     const after = await queueState();
@@ -186,6 +215,7 @@ export async function benchWebhooksWhileSaturated(options: { backlog?: number; n
     return {
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
       processes: '1 web + 2 workers (LEDGERLINE_ROLE), PostgreSQL',
+      ackWithoutWorkers: { p50Ms: round(percentile(idle.latencies, 50)), p99Ms: round(percentile(idle.latencies, 99)), maxMs: round(Math.max(...idle.latencies)) },
       ack: {
         notifications,
         events: notifications * perNotification,
@@ -225,7 +255,16 @@ export async function benchWebhooksWhileSaturated(options: { backlog?: number; n
   }
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === 'send') {
+  const [url, count, perNotification, concurrency, firstId] = process.argv.slice(3);
+  sendHere(url!, Number(count), Number(perNotification), Number(concurrency), Number(firstId)).then(
+    (result) => process.stdout.write(JSON.stringify(result)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+} else if (require.main === module) {
   if (!process.env[POSTGRES_TEST_URL_VARIABLE]) {
     console.log(`skipped: needs PostgreSQL (${POSTGRES_TEST_URL_VARIABLE}; scripts/postgres-probe.sh sets it when a local server answers)`);
     process.exit(0);
