@@ -83,7 +83,10 @@ async function main(): Promise<void> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let ok = false;
   try {
-    await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => null))?.status === 200, 120_000, 'the middleware to answer /healthz');
+    await waitFor(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the middleware ended (${child.exitCode ?? child.signalCode}) before it answered /healthz`);
+      return (await fetch(`${url}/healthz`).catch(() => null))?.status === 200;
+    }, 120_000, 'the middleware to answer /healthz');
     step('the middleware answers /healthz');
     if (process.env.IMAGE_CHECK_NON_ROOT === '1') {
       const uid = uidOf(child.pid!);
