@@ -12,8 +12,9 @@
 # with buildah and its entrypoint started with chroot, which shares the host network (PostgreSQL and the
 # emulators on 127.0.0.1 are reachable).
 #
-# Where a prerequisite is missing (podman or buildah, root, a PostgreSQL server; with --if-cached, the base)
-# it prints `image-check: skipped: <why>` and exits 0. Any failure after that exits 1.
+# Where a prerequisite is missing (podman or buildah, root, a PostgreSQL server; with --if-cached, the base, or
+# dependency layers built for this Dockerfile and these manifests by a run that passed) it prints
+# `image-check: skipped: <why>` and exits 0. Any failure after that exits 1.
 #
 # LEDGERLINE_IMAGE_CACHE (default /var/tmp/ledgerline-image) keeps the base root filesystem and the logs
 # between runs; LEDGERLINE_REBUILD_BASE=1 makes the base again; DEBIAN_MIRROR overrides deb.debian.org.
@@ -50,8 +51,13 @@ source scripts/postgres-probe.sh >/dev/null
 [ -n "${LEDGERLINE_TEST_POSTGRES_URL:-}" ] || skip "no PostgreSQL answers on 127.0.0.1:5432 (start it, or set LEDGERLINE_TEST_POSTGRES_URL)"
 
 # --- 1. the Node 22 base ----------------------------------------------------------------------------------
-if [ "${LEDGERLINE_REBUILD_BASE:-0}" != 1 ] && [ "$if_cached" = 1 ] && ! podman image exists "$base"; then
-  skip "no cached base image $base on this machine; a first run (the base, then the dependency layers) takes about 12 minutes on 2 loaded cores, too long for CI: run sudo scripts/image/check.sh once on this machine"
+# What the slow layers (both npm ci) depend on; --if-cached runs only when a run that passed built them.
+layers_key="$(cat Dockerfile package.json package-lock.json middleware/package.json | sha256sum | cut -d' ' -f1)"
+if [ "${LEDGERLINE_REBUILD_BASE:-0}" != 1 ] && [ "$if_cached" = 1 ]; then
+  podman image exists "$base" \
+    || skip "no cached base image $base on this machine; a first run (the base, then the dependency layers) takes about 12 minutes on 2 loaded cores, too long for CI: run sudo scripts/image/check.sh once on this machine"
+  [ "$(cat "$cache/layers.key" 2>/dev/null)" = "$layers_key" ] \
+    || skip "the Dockerfile or an npm manifest changed since the last run that passed, so both npm ci layers would be built again (up to 20 minutes on 2 loaded cores): run sudo scripts/image/check.sh once on this machine"
 fi
 if [ "${LEDGERLINE_REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$base"; then
   command -v debootstrap >/dev/null 2>&1 || { echo "image-check: debootstrap is needed to make the base image" >&2; exit 1; }
@@ -142,4 +148,5 @@ if mount --bind /dev "$mnt/dev" 2>/dev/null; then mounted+=("$mnt/dev"); else ec
 cd middleware
 IMAGE_CHECK_HEALTHCHECK="$root/scripts/image/chroot-entrypoint.sh $mnt $cache/config.json healthcheck" IMAGE_CHECK_NON_ROOT=1 \
   npx tsx ../scripts/image/drive.ts -- "$root/scripts/image/chroot-entrypoint.sh" "$mnt" "$cache/config.json"
+echo "$layers_key" >"$cache/layers.key"
 echo "image-check: finished in $(elapsed)"
