@@ -44,6 +44,7 @@ for tool in podman buildah; do command -v "$tool" >/dev/null 2>&1 || missing+=("
 cache="${LEDGERLINE_IMAGE_CACHE:-/var/tmp/ledgerline-image}"
 base="localhost/ledgerline-node22-base:local"
 image="localhost/ledgerline-middleware:check"
+stage_tag="localhost/ledgerline-middleware:stage"
 mkdir -p "$cache"
 # shellcheck source=../node22.sh
 source scripts/node22.sh
@@ -56,8 +57,8 @@ layers_key="$(cat Dockerfile package.json package-lock.json middleware/package.j
 if [ "${LEDGERLINE_REBUILD_BASE:-0}" != 1 ] && [ "$if_cached" = 1 ]; then
   podman image exists "$base" \
     || skip "no cached base image $base on this machine; a first run (the base, then the dependency layers) takes about 12 minutes on 2 loaded cores, too long for CI: run sudo scripts/image/check.sh once on this machine"
-  [ "$(cat "$cache/layers.key" 2>/dev/null)" = "$layers_key" ] \
-    || skip "the Dockerfile or an npm manifest changed since the last run that passed, so both npm ci layers would be built again (up to 20 minutes on 2 loaded cores): run sudo scripts/image/check.sh once on this machine"
+  [ "$(cat "$cache/layers.key" 2>/dev/null)" = "$layers_key" ] && podman image exists "$stage_tag-deps" && podman image exists "$stage_tag-build" \
+    || skip "the Dockerfile or an npm manifest changed since the last run that passed (or its cached stages were removed), so both npm ci layers would be built again (up to 20 minutes on 2 loaded cores): run sudo scripts/image/check.sh once on this machine"
 fi
 if [ "${LEDGERLINE_REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$base"; then
   command -v debootstrap >/dev/null 2>&1 || { echo "image-check: debootstrap is needed to make the base image" >&2; exit 1; }
@@ -99,6 +100,12 @@ podman build --isolation=chroot --format docker --layers --build-arg "NODE_IMAGE
   exit 1
 }
 current="$(podman image inspect "$image" --format '{{.Id}}')"
+# The dependency stages are tagged (answered from the cache in seconds), so that `podman image prune` keeps
+# them: untagged, they are pruned, and the next build runs both npm ci again.
+for stage in deps build; do
+  podman build --isolation=chroot --format docker --layers --build-arg "NODE_IMAGE=$base" --target "$stage" -t "$stage_tag-$stage" -f Dockerfile . >>"$cache/build.log" 2>&1 \
+    || { echo "image-check: tagging the $stage stage failed (log: $cache/build.log)" >&2; exit 1; }
+done
 # The image this build replaced, unless something else still uses it.
 if [ -n "$previous" ] && [ "$previous" != "$current" ]; then podman rmi "$previous" >/dev/null 2>&1 || true; fi
 # The image's configuration, with its HEALTHCHECK (podman shows that beside Config, not in it).
