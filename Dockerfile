@@ -1,11 +1,11 @@
 # syntax=docker/dockerfile:1
 # Ledgerline middleware image: build with `docker build -t ledgerline .` from the repository root.
-# NODE_IMAGE is the base of every stage (the official Node 22 image by default; scripts/image-check.sh passes
+# NODE_IMAGE is the base of every stage (the official Node 22 image by default; scripts/image/check.sh passes
 # a locally made one where registries cannot be reached).
 ARG NODE_IMAGE=docker.io/library/node:22-bookworm-slim
 
-# --- build: all dependencies, TypeScript compiled to middleware/dist --------------------------------------
-FROM ${NODE_IMAGE} AS build
+# --- toolchain: the manifests, and a compiler where the base has none -------------------------------------
+FROM ${NODE_IMAGE} AS toolchain
 WORKDIR /app
 # better-sqlite3 is a native addon: without a prebuilt binary for this platform it compiles here.
 RUN if ! (command -v make && command -v g++ && command -v python3) >/dev/null 2>&1; then \
@@ -13,14 +13,19 @@ RUN if ! (command -v make && command -v g++ && command -v python3) >/dev/null 2>
     fi
 COPY package.json package-lock.json ./
 COPY middleware/package.json middleware/
-RUN npm ci --workspace middleware --no-audit --no-fund
+
+# --- deps: production dependencies only (rebuilt only when a manifest changes) -----------------------------
+FROM toolchain AS deps
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm ci --workspace middleware --omit=dev --no-audit --no-fund && mkdir -p middleware/node_modules
+
+# --- build: all dependencies, TypeScript compiled to middleware/dist ----------------------------------------
+FROM toolchain AS build
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm ci --workspace middleware --no-audit --no-fund
 COPY tsconfig.json ./
 COPY middleware/ middleware/
 RUN npm run build --workspace middleware
-
-# --- deps: production dependencies only ---------------------------------------------------------------------
-FROM build AS deps
-RUN npm ci --workspace middleware --omit=dev --no-audit --no-fund && mkdir -p middleware/node_modules
 
 # --- runtime ------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

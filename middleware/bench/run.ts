@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- name …]`: every benchmark, each in its own process (so memory figures are its own),
  * printing figures with the machine they were measured on. Names: queue, invoices, invoices-latency, invoices-postgres (with LEDGERLINE_TEST_POSTGRES_URL),
- * backlog, webhooks, matching, onboarding.
+ * backlog, webhooks, webhooks-roles (web + 2 workers on PostgreSQL; says so and skips without it), matching, onboarding.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -15,6 +15,7 @@ const ALL: Record<string, string[]> = {
   ...(postgres ? { 'invoices-postgres': ['invoices.ts', process.env.BENCH_DEALS ?? '1000', 'postgres'] } : {}),
   backlog: ['backlog.ts', 'sqlite'],
   webhooks: ['webhooks.ts'],
+  'webhooks-roles': ['webhooks-roles.ts'],
   matching: ['matching.ts'],
   onboarding: ['onboarding.ts'],
 };

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const ledgerline = await createLedgerline(config, { logger }).catch((error: unknown) => {
-    logger.fatal(isAppError(error) ? { code: error.code, fix: error.fix } : { err: error }, (error as Error).message);
+    // The cause's message too (e.g. the database's answer to a failed migration), which the fix may point to.
+    const cause = isAppError(error) && error.cause !== undefined ? { cause: error.cause instanceof Error ? error.cause.message : String(error.cause) } : {};
+    logger.fatal(isAppError(error) ? { code: error.code, fix: error.fix, ...cause } : { err: error }, (error as Error).message);
     process.exit(1);
   });
   // A worker answers only the operators' probes and metrics: Salesforce and Intuit are routed to web processes.

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ALL_GROUPS, loadSettingsFor } from '../src/config-groups';
 
@@ -79,5 +81,76 @@ describe('app.json and .env.example', () => {
     const procfile = readFileSync(path.join(ROOT, 'Procfile'), 'utf8');
     expect(procfile).toMatch(/^web: LEDGERLINE_ROLE=web node middleware\/dist\/main\.js$/m);
     expect(procfile).toMatch(/^worker: LEDGERLINE_ROLE=worker node middleware\/dist\/main\.js$/m);
+  });
+});
+
+/**
+ * compose.yaml, read by a real Compose implementation where one is installed (docker-compose, `docker compose`
+ * or podman-compose): `config` validates the file, resolves the variables and prints the result.
+ */
+function composeCommand(): string[] | undefined {
+  for (const candidate of [['docker-compose'], ['docker', 'compose'], ['podman-compose']]) {
+    const probe = spawnSync(candidate[0]!, [...candidate.slice(1), 'version'], { encoding: 'utf8' });
+    if (probe.status === 0) return candidate;
+  }
+  return undefined;
+}
+const compose = composeCommand();
+const describeCompose = compose ? describe : describe.skip;
+if (!compose) console.log('compose.yaml: no docker-compose, docker compose or podman-compose here; its validation is skipped');
+
+describeCompose(`compose.yaml, validated by ${compose?.join(' ') ?? 'a Compose tool (none installed: skipped)'}`, () => {
+  /** Stand-in values for the variables compose.yaml requires (none is a real secret). */
+  const required: Record<string, string> = {
+    POSTGRES_PASSWORD: 'stand-in-password',
+    LEDGERLINE_API_KEYS: 'k'.repeat(40),
+    LEDGERLINE_ADMIN_KEYS: 'a'.repeat(40),
+    LEDGERLINE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    QBO_CLIENT_ID: 'client',
+    QBO_CLIENT_SECRET: 'secret',
+    QBO_REDIRECT_URI: 'https://ledgerline.example/oauth/quickbooks/callback',
+    SALESFORCE_CLIENT_ID: 'connected-app',
+  };
+  const emptyEnvFile = path.join(mkdtempSync(path.join(tmpdir(), 'ledgerline-compose-')), 'empty.env');
+  writeFileSync(emptyEnvFile, '');
+  // Only PATH and the given variables: no .env file or variable of this machine takes part.
+  const config = (env: Record<string, string>) =>
+    spawnSync(compose![0]!, [...compose!.slice(1), '--env-file', emptyEnvFile, '-f', path.join(ROOT, 'compose.yaml'), 'config'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+  /** The lines of one service in the normalised output (two-space indented under `services:`). */
+  const service = (text: string, name: string): string => {
+    const lines = text.split('\n');
+    const start = lines.indexOf(`  ${name}:`);
+    expect(start).toBeGreaterThan(-1);
+    const end = lines.findIndex((line, i) => i > start && /^ {0,2}\S/.test(line));
+    return lines.slice(start, end === -1 ? undefined : end).join('\n');
+  };
+
+  it('is valid, and runs a web and a worker process of the image on PostgreSQL, after its health check', () => {
+    const run = config(required);
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    for (const [name, role] of [['web', 'web'], ['worker', 'worker']] as const) {
+      const text = service(run.stdout, name);
+      expect(text).toMatch(new RegExp(`^ {6}LEDGERLINE_ROLE: ${role}$`, 'm'));
+      expect(text).toMatch(/^ {6}DATABASE_URL: postgres:\/\/ledgerline:stand-in-password@postgres:5432\/ledgerline$/m);
+      expect(text).toMatch(/^ {6}dockerfile: Dockerfile$/m);
+      expect(text).toMatch(/postgres:\n {8}condition: service_healthy/);
+      // Every variable passed to the middleware is one of .env.example's (or the role and database, set here).
+      const names = [...text.matchAll(/^ {6}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+      expect(names.filter((n) => !example.includes(n) && n !== 'LEDGERLINE_ROLE')).toEqual([]);
+      // And every variable the middleware cannot start without.
+      expect(names).toEqual(expect.arrayContaining(Object.keys(required).filter((n) => n !== 'POSTGRES_PASSWORD')));
+    }
+    expect(service(run.stdout, 'postgres')).toMatch(/pg_isready/);
+  });
+
+  it('refuses to start while a required variable is unset, and names it', () => {
+    for (const missing of ['POSTGRES_PASSWORD', 'LEDGERLINE_ENCRYPTION_KEY']) {
+      const env = { ...required };
+      delete env[missing];
+      const run = config(env);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(missing);
+    }
   });
 });

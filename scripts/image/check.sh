@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the middleware image from ./Dockerfile and runs its own entrypoint against PostgreSQL and the local
-# emulators: connect QuickBooks, close a deal, see the invoice, scrape /metrics, SIGTERM. See
-# scripts/image/README.md. Where podman or buildah is missing it says so and exits 0 (skipped).
+# emulators: connect QuickBooks, close a deal, see the invoice, scrape /metrics, run the image's HEALTHCHECK,
+# SIGTERM. See scripts/image/README.md.
 #
-#   sudo scripts/image/check.sh
+#   sudo scripts/image/check.sh              # makes the Node 22 base first if there is none (slow, once)
+#   sudo scripts/image/check.sh --if-cached  # CI: runs only where a base made earlier exists
 #
 # Registries cannot be reached from every machine, and containers cannot always be run (podman run fails on
 # setrlimit in some sandboxes). So: the Node 22 base is made here (debootstrap + this machine's Node 22 and
@@ -11,36 +12,54 @@
 # with buildah and its entrypoint started with chroot, which shares the host network (PostgreSQL and the
 # emulators on 127.0.0.1 are reachable).
 #
-# LEDGERLINE_IMAGE_CACHE (default /var/tmp/ledgerline-image) keeps the base root filesystem between runs;
-# LEDGERLINE_REBUILD_BASE=1 makes the base again; DEBIAN_MIRROR overrides deb.debian.org.
+# Where a prerequisite is missing (podman or buildah, root, a PostgreSQL server; with --if-cached, the base, or
+# dependency layers built for this Dockerfile and these manifests by a run that passed) it prints
+# `image-check: skipped: <why>` and exits 0. Any failure after that exits 1.
+#
+# LEDGERLINE_IMAGE_CACHE (default /var/tmp/ledgerline-image) keeps the base root filesystem and the logs
+# between runs; LEDGERLINE_REBUILD_BASE=1 makes the base again; DEBIAN_MIRROR overrides deb.debian.org.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
+started=$(date +%s)
+elapsed() { echo "$(( $(date +%s) - started )) s"; }
+
+if_cached=0
+for arg in "$@"; do
+  case "$arg" in
+    --if-cached) if_cached=1 ;;
+    *) echo "image-check: unknown argument $arg (only --if-cached)" >&2; exit 2 ;;
+  esac
+done
+skip() {
+  echo "image-check: skipped: $*"
+  exit 0
+}
 
 missing=()
 for tool in podman buildah; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "image-check: skipped: ${missing[*]} not installed (apt-get install podman buildah debootstrap)"
-  exit 0
-fi
-if [ "$(id -u)" != 0 ]; then
-  echo "image-check: needs root (podman build --isolation=chroot, buildah mount and chroot); run it with sudo" >&2
-  exit 1
-fi
+[ ${#missing[@]} -eq 0 ] || skip "${missing[*]} not installed (apt-get install podman buildah debootstrap)"
+[ "$(id -u)" = 0 ] || skip "needs root (podman build --isolation=chroot, buildah mount and chroot); run it with sudo"
 
 cache="${LEDGERLINE_IMAGE_CACHE:-/var/tmp/ledgerline-image}"
 base="localhost/ledgerline-node22-base:local"
 image="localhost/ledgerline-middleware:check"
+stage_tag="localhost/ledgerline-middleware:stage"
 mkdir -p "$cache"
 # shellcheck source=../node22.sh
 source scripts/node22.sh
 source scripts/postgres-probe.sh >/dev/null
-if [ -z "${LEDGERLINE_TEST_POSTGRES_URL:-}" ]; then
-  echo "image-check: no PostgreSQL answers on 127.0.0.1:5432 (start it, or set LEDGERLINE_TEST_POSTGRES_URL)" >&2
-  exit 1
-fi
+[ -n "${LEDGERLINE_TEST_POSTGRES_URL:-}" ] || skip "no PostgreSQL answers on 127.0.0.1:5432 (start it, or set LEDGERLINE_TEST_POSTGRES_URL)"
 
 # --- 1. the Node 22 base ----------------------------------------------------------------------------------
+# What the slow layers (both npm ci) depend on; --if-cached runs only when a run that passed built them.
+layers_key="$(cat Dockerfile package.json package-lock.json middleware/package.json | sha256sum | cut -d' ' -f1)"
+if [ "${LEDGERLINE_REBUILD_BASE:-0}" != 1 ] && [ "$if_cached" = 1 ]; then
+  podman image exists "$base" \
+    || skip "no cached base image $base on this machine; a first run (the base, then the dependency layers) takes about 12 minutes on 2 loaded cores, too long for CI: run sudo scripts/image/check.sh once on this machine"
+  [ "$(cat "$cache/layers.key" 2>/dev/null)" = "$layers_key" ] && podman image exists "$stage_tag-deps" && podman image exists "$stage_tag-build" \
+    || skip "the Dockerfile or an npm manifest changed since the last run that passed (or its cached stages were removed), so both npm ci layers would be built again (up to 20 minutes on 2 loaded cores): run sudo scripts/image/check.sh once on this machine"
+fi
 if [ "${LEDGERLINE_REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$base"; then
   command -v debootstrap >/dev/null 2>&1 || { echo "image-check: debootstrap is needed to make the base image" >&2; exit 1; }
   if [ ! -x "$cache/rootfs/bin/sh" ]; then
@@ -71,14 +90,44 @@ if [ "${LEDGERLINE_REBUILD_BASE:-0}" = 1 ] || ! podman image exists "$base"; the
 fi
 
 # --- 2. the image, from the Dockerfile ------------------------------------------------------------------------
-echo "image-check: podman build --isolation=chroot --build-arg NODE_IMAGE=$base"
-podman build --isolation=chroot --build-arg "NODE_IMAGE=$base" -t "$image" -f Dockerfile . >"$cache/build.log" 2>&1 || {
+# Docker's image format: the OCI format has no HEALTHCHECK. Layers are cached: with unchanged manifests only
+# the TypeScript build runs again, and npm's download cache is kept between builds (a cache mount).
+previous="$(podman image inspect "$image" --format '{{.Id}}' 2>/dev/null || true)"
+echo "image-check: podman build --isolation=chroot --format docker --build-arg NODE_IMAGE=$base ($(elapsed))"
+podman build --isolation=chroot --format docker --layers --build-arg "NODE_IMAGE=$base" -t "$image" -f Dockerfile . >"$cache/build.log" 2>&1 || {
   tail -n 40 "$cache/build.log" >&2
   echo "image-check: the build failed (whole log: $cache/build.log)" >&2
   exit 1
 }
-podman image inspect "$image" --format '{{json .Config}}' >"$cache/config.json"
-echo "image-check: built $image ($(podman image inspect "$image" --format '{{.Size}}') bytes); user $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("User"))' "$cache/config.json")"
+current="$(podman image inspect "$image" --format '{{.Id}}')"
+# The dependency stages are tagged (answered from the cache in seconds), so that `podman image prune` keeps
+# them: untagged, they are pruned, and the next build runs both npm ci again.
+for stage in deps build; do
+  podman build --isolation=chroot --format docker --layers --build-arg "NODE_IMAGE=$base" --target "$stage" -t "$stage_tag-$stage" -f Dockerfile . >>"$cache/build.log" 2>&1 \
+    || { echo "image-check: tagging the $stage stage failed (log: $cache/build.log)" >&2; exit 1; }
+done
+# The image this build replaced, unless something else still uses it.
+if [ -n "$previous" ] && [ "$previous" != "$current" ]; then podman rmi "$previous" >/dev/null 2>&1 || true; fi
+# The image's configuration, with its HEALTHCHECK (podman shows that beside Config, not in it).
+podman image inspect "$image" | python3 -c 'import json,sys; i=json.load(sys.stdin)[0]; c=i["Config"]; c["Healthcheck"]=i.get("Healthcheck") or c.get("Healthcheck"); json.dump(c, sys.stdout)' >"$cache/config.json"
+echo "image-check: built $image ($(podman image inspect "$image" --format '{{.Size}}') bytes) in $(elapsed)"
+# What the Dockerfile promises, read from the image's own configuration.
+python3 - "$cache/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+problems = []
+user = (c.get("User") or "0").split(":")[0]
+if user in ("", "0", "root"): problems.append(f"runs as root (User={c.get('User')!r})")
+hc = (c.get("Healthcheck") or {}).get("Test") or []
+if not any("/readyz" in part for part in hc): problems.append(f"no HEALTHCHECK on /readyz ({hc!r})")
+if c.get("StopSignal") not in (None, "SIGTERM", "15"): problems.append(f"stop signal {c.get('StopSignal')}")
+cmd = (c.get("Entrypoint") or []) + (c.get("Cmd") or [])
+if not cmd or cmd[0] in ("sh", "/bin/sh", "npm"): problems.append(f"Node is not PID 1: {cmd!r}")
+if problems:
+    print("image-check: the image configuration: " + "; ".join(problems), file=sys.stderr)
+    sys.exit(1)
+print(f"image-check: image configuration: user {c['User']}, HEALTHCHECK {hc[0]} on /readyz, command {' '.join(cmd)}")
+PY
 
 # --- 3. its entrypoint, in a chroot, driven end to end ------------------------------------------------------
 container="$(buildah from "$image")"
@@ -90,10 +139,21 @@ cleanup() {
   buildah rm "$container" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-for fs in proc dev; do
-  mkdir -p "$mnt/$fs"
-  if [ "$fs" = proc ]; then mount -t proc proc "$mnt/proc" 2>/dev/null && mounted+=("$mnt/proc") || echo "image-check: could not mount /proc in the chroot; going on without it"; fi
-  if [ "$fs" = dev ]; then mount --bind /dev "$mnt/dev" 2>/dev/null && mounted+=("$mnt/dev") || echo "image-check: could not bind /dev in the chroot; going on without it"; fi
+# Production dependencies only, and none of the development-only code.
+leftovers=()
+for dev in node_modules/typescript node_modules/jest node_modules/tsx node_modules/@swc middleware/dist/emulators middleware/dist/demo middleware/src; do
+  [ ! -e "$mnt/app/$dev" ] || leftovers+=("/app/$dev")
 done
+if [ ${#leftovers[@]} -gt 0 ]; then
+  echo "image-check: the image holds development-only files: ${leftovers[*]}" >&2
+  exit 1
+fi
+echo "image-check: no development dependencies, emulators or sources in /app ($(du -sm "$mnt/app/node_modules" | cut -f1) MB of production node_modules)"
+mkdir -p "$mnt/proc" "$mnt/dev"
+if mount -t proc proc "$mnt/proc" 2>/dev/null; then mounted+=("$mnt/proc"); else echo "image-check: could not mount /proc in the chroot; going on without it"; fi
+if mount --bind /dev "$mnt/dev" 2>/dev/null; then mounted+=("$mnt/dev"); else echo "image-check: could not bind /dev in the chroot; going on without it"; fi
 cd middleware
-npx tsx ../scripts/image/drive.ts -- "$root/scripts/image/chroot-entrypoint.sh" "$mnt" "$cache/config.json"
+IMAGE_CHECK_HEALTHCHECK="$root/scripts/image/chroot-entrypoint.sh $mnt $cache/config.json healthcheck" IMAGE_CHECK_NON_ROOT=1 \
+  npx tsx ../scripts/image/drive.ts -- "$root/scripts/image/chroot-entrypoint.sh" "$mnt" "$cache/config.json"
+echo "$layers_key" >"$cache/layers.key"
+echo "image-check: finished in $(elapsed)"

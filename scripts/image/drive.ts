@@ -3,12 +3,15 @@
  * own entrypoint, run in a chroot) against the local QuickBooks and Salesforce emulators and a fresh
  * PostgreSQL database: connect QuickBooks, close a deal, see the invoice, scrape /metrics, then SIGTERM and
  * expect a clean exit. Exits 0 when every step passed. Settings reach the command as environment variables.
+ * IMAGE_CHECK_HEALTHCHECK (a command, split on spaces) is the image's HEALTHCHECK: it must fail before QuickBooks
+ * is connected (/readyz 503) and pass after. IMAGE_CHECK_NON_ROOT=1: the started process must not run as root.
  *
  *   cd middleware && npx tsx ../scripts/image/drive.ts -- <command> [args...]
  *
  * Needs LEDGERLINE_TEST_POSTGRES_URL (scripts/postgres-probe.sh sets it when a local server answers).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { DEFAULT_REALM, startQboEmulator } from '../../middleware/src/emulators/quickbooks';
@@ -32,6 +35,23 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Runs the image's HEALTHCHECK command (when given) with the middleware's port; returns its exit code. */
+async function healthcheck(port: number): Promise<number | undefined> {
+  const command = process.env.IMAGE_CHECK_HEALTHCHECK?.split(' ').filter(Boolean);
+  if (!command || command.length === 0) return undefined;
+  // Not spawnSync: the emulators answer from this process's event loop.
+  const run = spawn(command[0]!, command.slice(1), { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'], timeout: 60_000 });
+  return new Promise((resolve) => run.once('exit', (code) => resolve(code ?? -1)));
+}
+
+/** The user id a process runs as (Linux /proc), to show the image's process is not root. */
+function uidOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+  if (uid === undefined) throw new Error(`no Uid line in /proc/${pid}/status`);
+  return Number(uid);
 }
 
 async function main(): Promise<void> {
@@ -63,13 +83,31 @@ async function main(): Promise<void> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let ok = false;
   try {
-    await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => null))?.status === 200, 120_000, 'the middleware to answer /healthz');
+    await waitFor(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the middleware ended (${child.exitCode ?? child.signalCode}) before it answered /healthz`);
+      return (await fetch(`${url}/healthz`).catch(() => null))?.status === 200;
+    }, 120_000, 'the middleware to answer /healthz');
     step('the middleware answers /healthz');
+    if (process.env.IMAGE_CHECK_NON_ROOT === '1') {
+      const uid = uidOf(child.pid!);
+      if (uid === 0) throw new Error('the image\'s process runs as root');
+      step(`the process runs as uid ${uid}, not root`);
+    }
+    const unhealthy = await healthcheck(port);
+    if (unhealthy !== undefined) {
+      if (unhealthy === 0) throw new Error('the HEALTHCHECK passed before a QuickBooks company was connected (/readyz should answer 503)');
+      step(`HEALTHCHECK fails (exit ${unhealthy}) while no QuickBooks company is connected`);
+    }
     const callback = await connectThroughOAuth({ url, adminKey, entity: 'Default', realmId: DEFAULT_REALM });
     if (callback.status !== 200) throw new Error(`the QuickBooks connect callback answered ${callback.status}`);
     const ready = await fetch(`${url}/readyz`);
     if (ready.status !== 200) throw new Error(`/readyz answered ${ready.status} after QuickBooks was connected`);
     step(`QuickBooks company ${DEFAULT_REALM} connected; /readyz answers 200`);
+    const healthy = await healthcheck(port);
+    if (healthy !== undefined) {
+      if (healthy !== 0) throw new Error(`the HEALTHCHECK failed (exit ${healthy}) with QuickBooks connected`);
+      step('HEALTHCHECK passes');
+    }
 
     sf.control.configureCallout({ url, apiKey, enabled: true });
     const catalog = seedCatalog(sf);
