@@ -131,6 +131,8 @@ export const INVOICE_FIELDS = {
   billingEntity: 'Billing_Entity__c',
   voided: 'Voided__c',
   lastPaymentDate: 'Last_Payment_Date__c',
+  /** Which sales document the row mirrors (DOCUMENT_TYPES); blank on rows written before it existed: invoices. */
+  type: 'Type__c',
   amountPaid: 'Amount_Paid__c',
   status: 'Status__c',
   daysOverdue: 'Days_Overdue__c',
@@ -187,6 +189,20 @@ export const BILLING_FREQUENCIES = ['One-time', 'Monthly', 'Quarterly', 'Annual'
 export const invoiceKey = (realmId: string, invoiceId: string): string => `${realmId}:${invoiceId}`;
 export const paymentKey = (realmId: string, paymentId: string, invoiceId: string): string =>
   `${realmId}:${paymentId}:${invoiceId}`;
+
+/** The QBO sales documents mirrored in `QuickBooks_Invoice__c`, with their `Type__c` value. */
+export const DOCUMENT_TYPES = {
+  Invoice: 'Invoice',
+  CreditMemo: 'Credit Memo',
+  SalesReceipt: 'Sales Receipt',
+  RefundReceipt: 'Refund Receipt'
+} as const;
+export type SalesDocumentEntity = keyof typeof DOCUMENT_TYPES;
+export const SALES_DOCUMENT_ENTITIES = Object.keys(DOCUMENT_TYPES) as SalesDocumentEntity[];
+
+/** Invoices keep `<realm>:<id>` (contract); the other documents are `<realm>:<Entity>:<id>`. */
+export const documentKey = (realmId: string, entity: SalesDocumentEntity, id: string): string =>
+  entity === 'Invoice' ? invoiceKey(realmId, id) : `${realmId}:${entity}:${id}`;
 
 type Spec = readonly [name: string, owner: FieldOwner, synced: boolean];
 const SF = 'salesforce';
@@ -246,6 +262,7 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [INVOICE_FIELDS.billingEntity, QBO, true],
     [INVOICE_FIELDS.voided, QBO, true],
     [INVOICE_FIELDS.lastPaymentDate, QBO, true],
+    [INVOICE_FIELDS.type, QBO, true],
     [INVOICE_FIELDS.amountPaid, DERIVED, false],
     [INVOICE_FIELDS.status, DERIVED, false],
     [INVOICE_FIELDS.daysOverdue, DERIVED, false],
