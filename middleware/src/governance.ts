@@ -21,7 +21,7 @@ import { CDC_CURSOR } from './services/cdc-sweeper';
 import { findCatalogGaps } from './services/catalog-gaps';
 import type { CompanyCatalog } from './services/company-context';
 import { CustomerFollow, QBO_FOLLOW_JOB, type FollowJobPayload } from './services/customer-follow';
-import { HealthService } from './services/health';
+import { HealthService, type HealthDeps } from './services/health';
 import { OperationsService } from './services/operations';
 import type { SalesforceWriteBack } from './services/write-back';
 import type { Store } from './store';
@@ -41,6 +41,8 @@ export interface GovernanceDeps {
   wake: () => void;
   adminAuth: RequestHandler;
   apiAuth: RequestHandler;
+  /** The company's latest history import and reconciliation (health panel). */
+  history?: HealthDeps['history'];
 }
 
 export interface Governance {
@@ -67,6 +69,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
       return { apiUsage: daily ? { used: daily.Max - daily.Remaining, limit: daily.Max } : null };
     },
     now: deps.now,
+    ...(deps.history ? { history: deps.history } : {}),
   });
   const operations = new OperationsService({ queue, audit: store.audit, links: store.links, inbox: store.inbox, health, wake: deps.wake });
   const company = (realmId: string) => deps.qbo.company(realmId);
