@@ -10,7 +10,9 @@ import { createLogger } from '../logger';
 import { backfill } from '../services/backfill';
 import { BillingEntities } from '../services/billing-entities';
 import { catalogText, createMissingProducts, findCatalogGaps } from '../services/catalog-gaps';
-import type { ProgressOutput } from './progress-bar';
+import { renderBar, type ProgressOutput } from './progress-bar';
+import { runSummary } from '../services/health';
+import type { ImportProgress } from '../services/history-import';
 
 export const OPS_USAGE = `Operations:
   health                      QuickBooks companies and tokens, Salesforce, queue, webhooks, API budget
@@ -23,6 +25,14 @@ export const OPS_USAGE = `Operations:
   backfill --since YYYY-MM-DD [--apply] [--no-progress]
                               won Opportunities closed since the date that have no invoice;
                               lists them (dry run) unless --apply queues an invoice job for each
+  import [--since YYYY-MM-DD] [--realm ID] [--no-wait] [--no-progress]
+                              import QuickBooks history (invoices, payments, credit memos, sales and
+                              refund receipts of customers linked to Accounts) into the Salesforce
+                              mirror; default since: IMPORT_MONTHS months back. Queues a durable job
+                              that the middleware's workers run (within the company's request budget)
+                              and follows it with a progress bar unless --no-wait; stopping this
+                              command does not stop the import, and a stopped import resumes
+  reconcile [--realm ID]      queue a full reconciliation of the company's mirror against QuickBooks now
   catalog [--apply]           QuickBooks items that no active product maps to, and active billable
                               products that map to no item (default company); dry run unless --apply
                               creates the missing products as the integration user
@@ -46,6 +56,7 @@ const OPTIONS = {
   apply: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'no-progress': { type: 'boolean', default: false },
+  'no-wait': { type: 'boolean', default: false },
 } as const;
 
 const print = (io: Io, values: Record<string, unknown>, json: unknown, text: string): void => {
@@ -124,6 +135,33 @@ const COMMANDS: Record<string, Command> = {
     print(io, values, result, [head, ...(list ? [list] : [])].join('\n'));
     return 0;
   },
+  async import(l, values, _p, io) {
+    if (values.since !== undefined && typeof values.since !== 'string') throw new UsageError('--since takes a date YYYY-MM-DD');
+    if (values.realm !== undefined && !/^\d{1,30}$/.test(String(values.realm))) throw new UsageError('--realm takes a QuickBooks company id (digits)');
+    const realmId = typeof values.realm === 'string' ? values.realm : await l.history.onlyRealm();
+    const queued = await l.history.requestImport({ realmId, reason: 'cli', ...(typeof values.since === 'string' ? { since: values.since } : {}) });
+    io.stderr.write(`${queued.created ? 'Queued' : 'Joined'} import job ${queued.jobId} of company ${realmId} since ${queued.since}.\n`);
+    if (values['no-wait']) {
+      print(io, values, queued, `Import job ${queued.jobId} is ${queued.state}; the middleware's workers run it. Follow it on the ops page or with: npm run cli -- health`);
+      return 0;
+    }
+    const progress = await followImport(l, realmId, queued.runId, queued.jobId, io, !values['no-progress']);
+    const summary = runSummary(progress)!;
+    const text = [
+      `Import of company ${realmId} since ${progress.since}: ${progress.state}; ${summary.read} documents read, ${summary.written} records written.`,
+      ...Object.entries(progress.entities).map(([entity, e]) => `  ${entity.padEnd(14)} read ${e.read}, written ${e.written}, unchanged ${e.unchanged}, skipped ${e.skipped} (customer not linked or invoice not mirrored)${e.refused > 0 ? `, refused ${e.refused}` : ''}`),
+      ...progress.refusals.map((r) => `! ${r.key}: ${r.message}`),
+      ...(progress.error ? [`! ${progress.error}`] : []),
+    ];
+    print(io, values, progress, text.join('\n'));
+    return progress.state === 'completed' && progress.refusals.length === 0 ? 0 : 1;
+  },
+  async reconcile(l, values, _p, io) {
+    const realmId = typeof values.realm === 'string' ? values.realm : await l.history.onlyRealm();
+    const queued = await l.history.requestReconcile(realmId);
+    print(io, values, queued, `Reconciliation job ${queued.jobId} of company ${realmId} is ${queued.state}; the middleware's workers run it (ops page shows its progress).`);
+    return 0;
+  },
   async catalog(l, values, _p, io) {
     const entity = (await new BillingEntities(l.store.connections, l.config.DEFAULT_BILLING_ENTITY).all()).find((e) => e.isDefault);
     if (!entity) throw new UsageError('no QuickBooks company is connected: connect one at /oauth/quickbooks/connect first');
@@ -157,7 +195,39 @@ const COMMAND_SETTINGS: Record<string, readonly SettingGroup[]> = {
   audit: ['store'],
   backfill: ['store', 'salesforce'],
   catalog: ['store', 'salesforce', 'quickbooks'],
+  import: ['store'],
+  reconcile: ['store'],
 };
+
+/** Polls the run's progress (stored by the worker running it) until it ends, drawing a bar on stderr. */
+async function followImport(l: Ledgerline, realmId: string, runId: string, jobId: string, io: Io, bar: boolean, pollMs = 500): Promise<ImportProgress> {
+  const started = Date.now();
+  let hinted = false;
+  let last = '';
+  for (;;) {
+    const progress = (await l.history.status(realmId)).historyImport;
+    const job = await l.queue.get(jobId);
+    const mine = progress?.runId === runId ? progress : null;
+    if (mine && mine.state !== 'running') {
+      if (bar && io.stderr.isTTY) io.stderr.write('\n');
+      return mine;
+    }
+    if (job && (job.state === 'failed' || job.state === 'dead' || job.state === 'cancelled')) throw new Error(`Import job ${jobId} ended ${job.state}: ${job.lastError ?? 'no error recorded'}`);
+    if (!mine && !hinted && Date.now() - started > 30_000) {
+      hinted = true;
+      io.stderr.write(`Job ${jobId} has not started yet: is the middleware (a worker process) running? It stays queued until one runs it.\n`);
+    }
+    if (bar && mine) {
+      const s = runSummary(mine)!;
+      const line = renderBar(s.total ? s.read / s.total : 0, `${s.current ?? 'starting'} · ${s.read.toLocaleString('en-US')}${s.total !== null ? `/${s.total.toLocaleString('en-US')}` : ''} documents · ${s.written.toLocaleString('en-US')} written`);
+      // A terminal gets one line redrawn in place; a file or pipe a line each time the import moves to another entity.
+      if (io.stderr.isTTY) io.stderr.write(`\r${line}\x1b[K`);
+      else if (mine.entity !== null && mine.entity !== last) io.stderr.write(`${line}\n`);
+      last = mine.entity ?? last;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
 
 /** `[#####-----] 40/100` on one redrawn line (terminal) or a line per step (pipe). */
 function progressBar(out: ProgressOutput): (done: number, total: number) => void {
