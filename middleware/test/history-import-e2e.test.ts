@@ -1,4 +1,4 @@
-import { IMPORT_JOB } from '../src/services/history-import';
+import { IMPORT_JOB, RECONCILE_JOB } from '../src/services/history-import';
 import { asPlain, expectedFigures, FULL_SIZE, mirroredFigures, seedHistoryScenario, type HistoryScenario, type HistorySize } from '../src/demo/history-scenario';
 import { startStack, waitFor, type Stack } from './support/stack';
 
@@ -80,6 +80,36 @@ describe(`history import (${SIZE.documents} documents, ${SIZE.customers} custome
     expect(stack.ledgerline.writeBack.calls).toBe(writes);
     expect(stack.sf.control.query(`SELECT QuickBooks_Key__c, SystemModstamp FROM QuickBooks_Invoice__c`)).toEqual(before);
     expect(stack.sf.control.query(`SELECT QuickBooks_Key__c, SystemModstamp FROM QuickBooks_Payment__c`)).toEqual(payments);
+  }, DEADLINE_MS);
+
+  it('the reconciliation repairs drift QuickBooks reported no event for, and audits each repair', async () => {
+    const linkedIds = new Set(scenario.linked.keys());
+    const ours = (entity: string) => (stack.qbo.control.list(stack.realmId, entity) as Rec[]).filter((d) => linkedIds.has(d.CustomerRef?.value) && d.TxnDate >= since);
+    // No webhook is configured and CDC is off: these changes reach Salesforce only through the reconciliation.
+    const invoice = ours('Invoice').find((i) => i.Balance === i.TotalAmt && !i.PrivateNote)!;
+    stack.qbo.control.edit(stack.realmId, 'Invoice', invoice.Id, { Line: [{ Amount: 123.45, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: 123.45 } }] });
+    const receipt = ours('SalesReceipt')[0]!;
+    stack.qbo.control.remove(stack.realmId, 'SalesReceipt', receipt.Id);
+    const payment = ours('Payment').find((p) => p.Line.length === 1)!;
+    stack.qbo.control.remove(stack.realmId, 'Payment', payment.Id);
+    const paidInvoice = payment.Line[0].LinkedTxn[0].TxnId as string;
+    expect(asPlain(mirroredFigures(stack.sf, stack.realmId))).not.toEqual(asPlain(expectedFigures(stack.qbo, stack.realmId, scenario.linked, since)));
+
+    const { jobId } = await stack.ledgerline.history.requestReconcile(stack.realmId);
+    const job = await waitFor(async () => {
+      const j = await stack.ledgerline.queue.get(jobId);
+      return j && j.state !== 'queued' && j.state !== 'running' ? j : undefined;
+    }, DEADLINE_MS, 'the reconciliation');
+    expect(job.type).toBe(RECONCILE_JOB);
+    expect(job.state).toBe('completed');
+    expect(asPlain(mirroredFigures(stack.sf, stack.realmId))).toEqual(asPlain(expectedFigures(stack.qbo, stack.realmId, scenario.linked, since)));
+
+    const audit = async (key: string) => (await stack.ledgerline.store.audit.query({ qboId: key })).map((e) => `${e.action} ${e.field}`);
+    expect(await audit(`${stack.realmId}:${invoice.Id}`)).toEqual(expect.arrayContaining(['reconcile.repaired QuickBooks_Invoice__c.Total__c', 'reconcile.repaired QuickBooks_Invoice__c.Balance__c']));
+    expect(await audit(`${stack.realmId}:SalesReceipt:${receipt.Id}`)).toEqual(['reconcile.deleted QuickBooks_Invoice__c (SalesReceipt deleted in QuickBooks)']);
+    expect(await audit(`${stack.realmId}:${payment.Id}:${paidInvoice}`)).toEqual(['reconcile.deleted QuickBooks_Payment__c (payment deleted in QuickBooks)']);
+    const progress = (await stack.ledgerline.history.status(stack.realmId)).reconciliation!;
+    expect(progress).toMatchObject({ state: 'completed', deleted: 2 });
   }, DEADLINE_MS);
 });
 
