@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- name …]`: every benchmark, each in its own process (so memory figures are its own),
  * printing figures with the machine they were measured on. Names: queue, invoices, invoices-latency, invoices-postgres (with LEDGERLINE_TEST_POSTGRES_URL),
- * backlog, webhooks, matching, onboarding.
+ * backlog, webhooks, matching, onboarding, history.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -17,6 +17,7 @@ const ALL: Record<string, string[]> = {
   webhooks: ['webhooks.ts'],
   matching: ['matching.ts'],
   onboarding: ['onboarding.ts'],
+  history: ['history.ts', process.env.BENCH_HISTORY_DOCUMENTS ?? '5000'],
 };
 
 const chosen = process.argv.slice(2).filter((a) => ALL[a]);
