@@ -203,11 +203,26 @@ const COMMAND_SETTINGS: Record<string, readonly SettingGroup[]> = {
 async function followImport(l: Ledgerline, realmId: string, runId: string, jobId: string, io: Io, bar: boolean, pollMs = 500): Promise<ImportProgress> {
   const started = Date.now();
   let hinted = false;
-  let last = '';
+  const printed = new Set<string>();
+  const draw = (run: ImportProgress): void => {
+    const s = runSummary(run)!;
+    const fraction = s.total ? s.read / s.total : 0;
+    if (io.stderr.isTTY) {
+      io.stderr.write(`\r${renderBar(fraction, `${s.current ?? 'starting'} · ${s.read.toLocaleString('en-US')}${s.total !== null ? `/${s.total.toLocaleString('en-US')}` : ''} documents · ${s.written.toLocaleString('en-US')} written`)}\x1b[K`);
+      return;
+    }
+    // A file or pipe gets one line per entity finished.
+    for (const [entity, e] of Object.entries(run.entities)) {
+      if (!e.done || printed.has(entity)) continue;
+      printed.add(entity);
+      io.stderr.write(`${renderBar(fraction, `${entity} · read ${e.read.toLocaleString('en-US')}, written ${e.written.toLocaleString('en-US')}`)}\n`);
+    }
+  };
   for (;;) {
     const progress = (await l.history.status(realmId)).historyImport;
     const job = await l.queue.get(jobId);
     const mine = progress?.runId === runId ? progress : null;
+    if (mine && bar) draw(mine);
     if (mine && mine.state !== 'running') {
       if (bar && io.stderr.isTTY) io.stderr.write('\n');
       return mine;
@@ -216,14 +231,6 @@ async function followImport(l: Ledgerline, realmId: string, runId: string, jobId
     if (!mine && !hinted && Date.now() - started > 30_000) {
       hinted = true;
       io.stderr.write(`Job ${jobId} has not started yet: is the middleware (a worker process) running? It stays queued until one runs it.\n`);
-    }
-    if (bar && mine) {
-      const s = runSummary(mine)!;
-      const line = renderBar(s.total ? s.read / s.total : 0, `${s.current ?? 'starting'} · ${s.read.toLocaleString('en-US')}${s.total !== null ? `/${s.total.toLocaleString('en-US')}` : ''} documents · ${s.written.toLocaleString('en-US')} written`);
-      // A terminal gets one line redrawn in place; a file or pipe a line each time the import moves to another entity.
-      if (io.stderr.isTTY) io.stderr.write(`\r${line}\x1b[K`);
-      else if (mine.entity !== null && mine.entity !== last) io.stderr.write(`${line}\n`);
-      last = mine.entity ?? last;
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

@@ -71,8 +71,9 @@ export class HistoryJobs {
     const payload: ImportJobPayload = { realmId: request.realmId, since, customerId: request.customerId ?? null, runId: randomUUID(), reason: request.reason };
     const key = request.customerId ? `history-import:${request.realmId}:${request.customerId}` : `history-import:${request.realmId}`;
     let result = await this.deps.queue.enqueue<ImportJobPayload>({ type: IMPORT_JOB, payload, idempotencyKey: key });
-    // A run already under way read its list of linked customers when it started: one more run follows it.
-    if (!result.created && result.job.state === 'running' && result.job.payload.since <= since) result = await this.deps.queue.enqueue<ImportJobPayload>({ type: IMPORT_JOB, payload, idempotencyKey: `${key}:next` });
+    // A run already under way read its list of linked customers when it started, and a waiting one may cover a
+    // shorter period: one more run follows it.
+    if (!result.created && (result.job.state === 'running' || result.job.payload.since > since)) result = await this.deps.queue.enqueue<ImportJobPayload>({ type: IMPORT_JOB, payload, idempotencyKey: `${key}:next` });
     this.deps.wake();
     return { jobId: result.job.id, state: result.job.state, runId: result.job.payload.runId, since: result.job.payload.since, created: result.created };
   }
