@@ -24,7 +24,29 @@ export interface HistoryScenario {
   counts: Record<string, number>;
 }
 
-type Rec = Record<string, any>;
+interface QboDoc {
+  Id: string;
+  CustomerRef?: { value: string };
+  TxnDate: string;
+  TotalAmt: number;
+  Balance?: number;
+  RemainingCredit?: number;
+  PrivateNote?: string;
+  Line?: Array<{ Amount?: number; LinkedTxn?: Array<{ TxnId: string; TxnType: string }> }>;
+}
+
+interface MirrorRow {
+  Id: string;
+  Account__c: string;
+  Opportunity__c: string | null;
+  Type__c: string | null;
+  Total__c: number;
+  Balance__c: number;
+  Invoice__c: string;
+  Amount__c: number;
+}
+
+const docs = (qbo: QboEmulator, realmId: string, entity: string): QboDoc[] => qbo.control.list(realmId, entity) as unknown as QboDoc[];
 
 /** Seeds Salesforce Accounts (and a deal for every fifth), then the QBO history; the caller stores the links. */
 export function seedHistoryScenario(qbo: QboEmulator, sf: SalesforceEmulator, realmId: string, size: HistorySize, seed = 7): HistoryScenario {
@@ -64,8 +86,8 @@ export function expectedFigures(qbo: QboEmulator, realmId: string, linked: Map<s
   const out = new Map<string, AccountFigures>();
   const mirrored = new Set<string>();
   for (const entity of Object.keys(DOCUMENT_TYPES) as SalesDocumentEntity[]) {
-    for (const doc of qbo.control.list(realmId, entity) as Rec[]) {
-      const accountId = linked.get(doc.CustomerRef?.value);
+    for (const doc of docs(qbo, realmId, entity)) {
+      const accountId = linked.get(doc.CustomerRef?.value ?? '');
       if (!accountId || doc.TxnDate < since) continue;
       const figures = out.get(accountId) ?? empty();
       const type = DOCUMENT_TYPES[entity];
@@ -78,11 +100,11 @@ export function expectedFigures(qbo: QboEmulator, realmId: string, linked: Map<s
       if (entity === 'Invoice') mirrored.add(doc.Id);
     }
   }
-  for (const payment of qbo.control.list(realmId, 'Payment') as Rec[]) {
-    const accountId = linked.get(payment.CustomerRef?.value);
+  for (const payment of docs(qbo, realmId, 'Payment')) {
+    const accountId = linked.get(payment.CustomerRef?.value ?? '');
     if (!accountId || payment.TxnDate < since) continue;
     for (const line of payment.Line ?? []) {
-      const invoice = (line.LinkedTxn ?? []).find((t: Rec) => t.TxnType === 'Invoice');
+      const invoice = (line.LinkedTxn ?? []).find((t) => t.TxnType === 'Invoice');
       if (!invoice || !mirrored.has(invoice.TxnId) || cents(line.Amount) <= 0) continue;
       const figures = out.get(accountId) ?? empty();
       figures.payments += 1;
@@ -96,7 +118,7 @@ export function expectedFigures(qbo: QboEmulator, realmId: string, linked: Map<s
 /** What the Salesforce mirror holds for the company, per Account (money in cents). */
 export function mirroredFigures(sf: SalesforceEmulator, realmId: string): Map<string, AccountFigures> {
   const out = new Map<string, AccountFigures>();
-  const rows = sf.control.query(`SELECT Id, QuickBooks_Key__c, Account__c, Opportunity__c, Type__c, Total__c, Balance__c FROM QuickBooks_Invoice__c WHERE QuickBooks_Key__c LIKE '${realmId}:%'`) as Rec[];
+  const rows = sf.control.query(`SELECT Id, QuickBooks_Key__c, Account__c, Opportunity__c, Type__c, Total__c, Balance__c FROM QuickBooks_Invoice__c WHERE QuickBooks_Key__c LIKE '${realmId}:%'`) as unknown as MirrorRow[];
   const accountOf = new Map<string, string>();
   for (const row of rows) {
     const figures = out.get(row.Account__c) ?? empty();
@@ -108,7 +130,7 @@ export function mirroredFigures(sf: SalesforceEmulator, realmId: string): Map<st
     out.set(row.Account__c, figures);
     accountOf.set(row.Id, row.Account__c);
   }
-  for (const row of sf.control.query(`SELECT Invoice__c, Amount__c FROM QuickBooks_Payment__c WHERE QuickBooks_Key__c LIKE '${realmId}:%'`) as Rec[]) {
+  for (const row of sf.control.query(`SELECT Invoice__c, Amount__c FROM QuickBooks_Payment__c WHERE QuickBooks_Key__c LIKE '${realmId}:%'`) as unknown as MirrorRow[]) {
     const figures = out.get(accountOf.get(row.Invoice__c) ?? '') ?? empty();
     figures.payments += 1;
     figures.paid += cents(row.Amount__c);
