@@ -129,9 +129,10 @@ export class HistoryImport {
       const customers = await this.linkedCustomers(payload);
       const seen: SeenSet | undefined = payload.reconcile ? await this.seen(payload) : undefined;
       const pageDeps: PageDeps = { ...this.deps, realmId: payload.realmId, customers, reconcile: payload.reconcile === true, ...(options.jobId ? { jobId: options.jobId } : {}), source: `${payload.reconcile ? 'reconcile' : 'import'}:${payload.runId}` };
-      for (const entity of IMPORT_ORDER) {
-        await this.importEntity(payload, entity, progress, key, pageDeps, seen, options.signal);
-      }
+      // No customer linked to an Account (a company just connected, before onboarding): nothing to import, and
+      // not one request spent on it. A reconciliation still looks for rows of documents deleted since.
+      if (customers.size === 0 && !payload.reconcile) for (const figures of Object.values(progress.entities)) Object.assign(figures, { total: 0, done: true });
+      else for (const entity of IMPORT_ORDER) await this.importEntity(payload, entity, progress, key, pageDeps, seen, options.signal);
       if (payload.reconcile && seen) {
         progress.entity = 'deletions';
         await this.save(key, progress);
@@ -165,7 +166,11 @@ export class HistoryImport {
     }
     progress.entity = entity;
     const company = this.deps.company(payload.realmId);
-    if (figures.total === null) figures.total = await company.count(entity, conditions(payload));
+    // The count only feeds the progress bar: an answer QBO refuses leaves the total unknown, not the import stopped.
+    if (figures.total === null) figures.total = await company.count(entity, conditions(payload)).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, realmId: payload.realmId, entity }, 'could not count the documents to import; progress shows no total');
+      return null;
+    });
     await this.save(key, progress);
     const size = this.deps.pageSize ?? PAGE_SIZE;
     for (;;) {
