@@ -57,6 +57,17 @@ describe(`history import (${SIZE.documents} documents, ${SIZE.customers} custome
     const withDeal = stack.sf.control.query(`SELECT Opportunity__c, Opportunity__r.AccountId, Account__c FROM QuickBooks_Invoice__c WHERE Opportunity__c != null`) as Rec[];
     expect(withDeal.every((r) => r.Opportunity__r?.AccountId === r.Account__c)).toBe(true);
 
+    // The Account's open balance and a deal's invoice total count invoices only: credit memos and receipts
+    // are reported apart (Type__c), not added to what is owed.
+    for (const [accountId, figures] of [...expected.entries()].filter(([, f]) => (f.balances['Credit Memo'] ?? 0) > 0).slice(0, 5)) {
+      const account = stack.sf.control.record('Account', accountId) as Rec;
+      expect(Math.round(Number(account.Open_Balance__c) * 100)).toBe(figures.balances.Invoice ?? 0);
+    }
+    const deal = withDeal[0]!;
+    const dealInvoices = stack.sf.control.query(`SELECT Total__c, Type__c FROM QuickBooks_Invoice__c WHERE Opportunity__c = '${deal.Opportunity__c}'`) as Rec[];
+    const opportunity = stack.sf.control.record('Opportunity', deal.Opportunity__c) as Rec;
+    expect(Math.round(Number(opportunity.Invoice_Total__c) * 100)).toBe(dealInvoices.filter((r) => r.Type__c === 'Invoice').reduce((n, r) => n + Math.round(r.Total__c * 100), 0));
+
     // Within the company's budget, as the emulator counts it: no request was refused with 429.
     const counters = stack.qbo.control.counters();
     expect(counters.throttled).toBe(0);
