@@ -74,6 +74,11 @@ export class HistoryJobs {
     // A run already under way read its list of linked customers when it started, and a waiting one may cover a
     // shorter period: one more run follows it.
     if (!result.created && (result.job.state === 'running' || result.job.payload.since > since)) result = await this.deps.queue.enqueue<ImportJobPayload>({ type: IMPORT_JOB, payload, idempotencyKey: `${key}:next` });
+    if (result.job.payload.since > since) {
+      throw new AppError('CONFLICT', `An import of company ${request.realmId}${request.customerId ? ` (customer ${request.customerId})` : ''} since ${result.job.payload.since} is already waiting to run (job ${result.job.id}); it does not reach back to ${since}.`, {
+        fix: 'Ask again once it has started (the ops page and npm run cli -- health show it); the longer import then follows it.',
+      });
+    }
     this.deps.wake();
     return { jobId: result.job.id, state: result.job.state, runId: result.job.payload.runId, since: result.job.payload.since, created: result.created };
   }
