@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { asPlain, expectedFigures, mirroredFigures, seedHistoryScenario, type HistoryScenario } from '../src/demo/history-scenario';
+import { asPlain, expectedFigures, FULL_SIZE, mirroredFigures, seedHistoryScenario, type HistoryScenario, type HistorySize } from '../src/demo/history-scenario';
 import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
 import type { ImportProgress } from '../src/services/history-import';
@@ -16,13 +16,15 @@ const MAIN = path.join(__dirname, '..', 'src', 'main.ts');
 /** Only a limit for a process that never starts: the test goes on as soon as the process says it listens. */
 const START_DEADLINE_MS = 120_000;
 const SF_APP = { clientId: 'history-kill-app', clientSecret: 'history-kill-app-secret' };
+/** Two or more pages of invoices (1,000 each), so the kill falls between two committed pages; full size with LEDGERLINE_HISTORY_FULL=1. */
+const SIZE: HistorySize = process.env.LEDGERLINE_HISTORY_FULL === '1' ? FULL_SIZE : { customers: 150, documents: 3000, linked: 100 };
 
 /**
  * A middleware process killed with SIGKILL in the middle of a history import (after its first page of
  * invoices is in Salesforce): a second process on the same database takes the job over when its lease runs
  * out, goes on from the cursors, and the mirror ends exactly as QuickBooks is, with no page read twice.
  */
-describe('history import killed mid-run', () => {
+describe(`history import killed mid-run (${SIZE.documents} documents)`, () => {
   let qbo: QboEmulator;
   let sf: SalesforceEmulator;
   let dir: string;
@@ -33,8 +35,7 @@ describe('history import killed mid-run', () => {
     qbo = await startQboEmulator({ port: 0 });
     sf = await startSalesforceEmulator({ port: 0, auth: SF_APP });
     dir = mkdtempSync(path.join(tmpdir(), 'ledgerline-history-kill-'));
-    // Two pages of invoices (1,000 each), so the kill falls between two committed pages.
-    scenario = seedHistoryScenario(qbo, sf, DEFAULT_REALM, { customers: 150, documents: 3000, linked: 100 });
+    scenario = seedHistoryScenario(qbo, sf, DEFAULT_REALM, SIZE);
     const store = await openStore(`sqlite:${path.join(dir, 'ledgerline.db')}`);
     for (const [customerId, accountId] of scenario.linked) await store.links.put({ kind: 'customer', realmId: DEFAULT_REALM, salesforceId: accountId, qboId: customerId });
     await store.close();
