@@ -122,6 +122,28 @@ describe(`history import (${SIZE.documents} documents, ${SIZE.customers} custome
     const progress = (await stack.ledgerline.history.status(stack.realmId)).reconciliation!;
     expect(progress).toMatchObject({ state: 'completed', deleted: 2 });
   }, DEADLINE_MS);
+
+  it('a throttled QuickBooks answer mid-import fails the attempt; the retry goes on from the cursors and ends as QuickBooks is', async () => {
+    const linkedIds = new Set(scenario.linked.keys());
+    const receipt = (stack.qbo.control.list(stack.realmId, 'SalesReceipt') as Rec[]).find((d) => linkedIds.has(d.CustomerRef?.value) && d.TxnDate >= since)!;
+    stack.qbo.control.edit(stack.realmId, 'SalesReceipt', receipt.Id, { Line: [{ Amount: 77.7, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: 77.7 } }] });
+    stack.qbo.control.resetCounters();
+    // The payments' count and their first page both answer 429: the count only feeds the progress bar, the page fails the attempt.
+    stack.qbo.control.injectFault({ kind: 'throttle', entity: 'Payment', operation: 'query', times: 2 });
+    const { jobId } = await stack.ledgerline.history.requestImport({ realmId: stack.realmId, reason: 'on-demand' });
+    const job = await waitFor(async () => {
+      const j = await stack.ledgerline.queue.get(jobId);
+      return j && j.state !== 'queued' && j.state !== 'running' ? j : undefined;
+    }, DEADLINE_MS, 'the import to finish');
+    expect(job).toMatchObject({ state: 'completed', attempts: 2 });
+    expect(job.lastError).toMatch(/429|throttl|rate/i);
+    const counters = stack.qbo.control.counters();
+    // Invoices were read once (count + one page): the retry started at the payments.
+    expect(counters.byOperation['Invoice.query']).toBe(2);
+    expect(counters.throttled).toBe(2);
+    expect((stack.sf.control.query(`SELECT Total__c FROM QuickBooks_Invoice__c WHERE QuickBooks_Key__c = '${stack.realmId}:SalesReceipt:${receipt.Id}'`) as Rec[])[0]!.Total__c).toBe(77.7);
+    expect(asPlain(mirroredFigures(stack.sf, stack.realmId))).toEqual(asPlain(expectedFigures(stack.qbo, stack.realmId, scenario.linked, since)));
+  }, DEADLINE_MS);
 });
 
 /** Documents the seeding dated before the period (none with 24 months seeded and imported). */
