@@ -46,6 +46,8 @@ describe('npm run cli -- import', () => {
     expect(result.stdout).toMatch(/^Import of company \d+ since 2020-01-01: completed; 3\d\d documents read, [1-9]\d* records written\./);
     expect(result.stdout).toMatch(/ {2}RefundReceipt +read \d+, written \d+/);
     expect(result.code).toBe(0);
+    const health = await cli('health');
+    expect(health.stdout).toMatch(/\n {2}history import: completed \S+: 3\d\d\/3\d\d documents, [1-9]\d* written \(since 2020-01-01\)\n {2}reconciliation: not run yet\n/);
     const rows = stack.sf.control.query(`SELECT Type__c FROM QuickBooks_Invoice__c`) as Array<{ Type__c: string }>;
     expect(new Set(rows.map((r) => r.Type__c))).toEqual(new Set(['Invoice', 'Credit Memo', 'Sales Receipt', 'Refund Receipt']));
   }, 120_000);

@@ -11,7 +11,7 @@ import { backfill } from '../services/backfill';
 import { BillingEntities } from '../services/billing-entities';
 import { catalogText, createMissingProducts, findCatalogGaps } from '../services/catalog-gaps';
 import { renderBar, type ProgressOutput } from './progress-bar';
-import { runSummary } from '../services/health';
+import { runSummary, type RunSummary } from '../services/health';
 import type { ImportProgress } from '../services/history-import';
 
 export const OPS_USAGE = `Operations:
@@ -68,7 +68,11 @@ const COMMANDS: Record<string, Command> = {
     const report = await l.governance.operations.health();
     const lines = [
       `Status: ${report.status.toUpperCase()} (checked ${report.checkedAt})`,
-      ...report.companies.map((c) => `QuickBooks ${c.billingEntity} (${c.realmId}): ${c.connected ? 'connected' : 'NOT CONNECTED'}; access token until ${c.accessTokenExpiresAt}; refresh token ${c.refreshTokenAgeDays} days old, expires ${c.refreshTokenExpiresAt.slice(0, 10)}; CDC cursor ${c.cdcCursor ?? '-'}; API calls today ${c.apiCallsToday}`),
+      ...report.companies.flatMap((c) => [
+        `QuickBooks ${c.billingEntity} (${c.realmId}): ${c.connected ? 'connected' : 'NOT CONNECTED'}; access token until ${c.accessTokenExpiresAt}; refresh token ${c.refreshTokenAgeDays} days old, expires ${c.refreshTokenExpiresAt.slice(0, 10)}; CDC cursor ${c.cdcCursor ?? '-'}; API calls today ${c.apiCallsToday}`,
+        `  history import: ${runLine(c.historyImport)}`,
+        `  reconciliation: ${runLine(c.reconciliation)}`,
+      ]),
       `Salesforce: ${report.salesforce.authenticated ? 'authenticated' : 'NOT AUTHENTICATED'}${report.salesforce.apiUsage ? `; API ${report.salesforce.apiUsage.used}/${report.salesforce.apiUsage.limit} today` : ''}`,
       `Queue: ${report.queue.queued} queued, ${report.queue.running} running, ${report.queue.dead} dead, ${report.queue.failed} failed; oldest waiting ${report.queue.oldestQueuedAgeSeconds} s`,
       `Webhooks: ${report.webhooks.pending} pending, lag ${report.webhooks.lagSeconds} s`,
@@ -183,6 +187,13 @@ const COMMANDS: Record<string, Command> = {
 };
 
 class UsageError extends Error {}
+
+/** `completed 2026-12-03T12:00:00.000Z: 5000/5000 documents, 3361 written (since 2024-12-03)` */
+function runLine(run: RunSummary | null): string {
+  if (!run) return 'not run yet';
+  const head = run.state === 'running' ? `running${run.current ? ` (${run.current})` : ''}` : `${run.state} ${run.finishedAt ?? ''}`.trim();
+  return `${head}: ${run.read}${run.total !== null ? `/${run.total}` : ''} documents, ${run.written} written${run.deleted ? `, ${run.deleted} removed` : ''}${run.refused ? `, ${run.refused} refused` : ''} (since ${run.since})${run.error ? `; ${run.error}` : ''}`;
+}
 
 /**
  * What each command uses. The store alone for jobs, retry, audit and health (health reports a missing
