@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- name …]`: every benchmark, each in its own process (so memory figures are its own),
  * printing figures with the machine they were measured on. Names: queue, invoices, invoices-latency, invoices-postgres (with LEDGERLINE_TEST_POSTGRES_URL),
- * backlog, webhooks, webhooks-roles (web + 2 workers on PostgreSQL; says so and skips without it), matching, onboarding.
+ * backlog, webhooks, webhooks-roles (web + 2 workers on PostgreSQL; says so and skips without it), matching, onboarding,
+ * history.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -18,6 +19,7 @@ const ALL: Record<string, string[]> = {
   'webhooks-roles': ['webhooks-roles.ts'],
   matching: ['matching.ts'],
   onboarding: ['onboarding.ts'],
+  history: ['history.ts', process.env.BENCH_HISTORY_DOCUMENTS ?? '5000'],
 };
 
 const chosen = process.argv.slice(2).filter((a) => ALL[a]);

@@ -99,6 +99,10 @@ export const configSchema = z
     WEBHOOK_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 2mb').default('2mb'),
     /** QBO change-data-capture sweep per company (the safety net under webhooks); 0 turns it off. */
     CDC_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+    /** Months of QuickBooks history imported when a company connects, and checked by the reconciliation. */
+    IMPORT_MONTHS: z.coerce.number().int().min(1).max(120).default(24),
+    /** Hours between two full reconciliations of a company against QuickBooks (default weekly); 0 turns it off. */
+    RECONCILE_INTERVAL_HOURS: z.coerce.number().int().min(0).max(8760).default(168),
     /** The governed sync policy (middleware/config/sync-policy.json when unset). */
     SYNC_POLICY_PATH: z.string().min(1).optional(),
     /** Requests per minute per client address on /webhooks, /oauth and /api (each its own bucket); 0 turns limiting off. */

@@ -45,6 +45,11 @@ import { PaymentRollups } from './services/payment-rollups';
 import { refreshNewlyOverdue } from './services/receivables-overdue';
 import { ReceivablesMonths } from './services/receivables-months';
 import { PAYMENT_ENTITIES, WebhookIntake } from './services/webhook-intake';
+import { DocumentMirror } from './services/document-mirror';
+import { DocumentRefresher } from './services/document-refresher';
+import { HistoryImport } from './services/history-import';
+import { HistoryJobs } from './services/history-jobs';
+import { historyRoutes } from './http/history-routes';
 import { openStore, type Store } from './store';
 import { purgeExpired } from './store/retention';
 import type { SfOpportunity } from './sync/source';
@@ -89,6 +94,9 @@ export interface Ledgerline {
   onboarding: OnboardingService;
   /** DSO by month: `Receivables_Month__c` rows from the invoice mirror (daily, and `npm run cli -- dso`). */
   receivablesMonths: ReceivablesMonths;
+  /** History import and weekly reconciliation of every sales document (durable jobs). */
+  history: HistoryJobs;
+  importer: HistoryImport;
   /** Starts workers and sweepers unless LEDGERLINE_ROLE is web (the HTTP server is started by the caller). */
   start(): void;
   stop(graceMs?: number): Promise<void>;
@@ -208,6 +216,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       saveCustomer: async (realmId, accountId, customer, how) => {
         await store.links.put({ kind: 'customer', realmId, salesforceId: accountId, qboId: customer.id, extra: { how, displayName: customer.displayName, currency: customer.currency } });
         await store.audit.append({ actor: 'ledgerline', action: how === 'created' ? 'customer.created' : 'customer.linked', system: how === 'created' ? 'quickbooks' : 'middleware', realmId, salesforceId: accountId, qboId: customer.id, field: 'DisplayName', newValue: customer.displayName, sourceEvent: how });
+        // An existing QuickBooks customer now linked to an Account brings its history (a new one has none).
+        if (how !== 'created') {
+          await history.customersLinked(realmId, [customer.id], 'customer-linked').catch((error: unknown) => logger.error({ err: error, realmId, customerId: customer.id }, 'could not queue the history import of a customer just linked'));
+        }
       },
       accountsLinkedTo: async (realmId, customerId) => (await store.links.findByQboId('customer', realmId, customerId)).map((l) => l.salesforceId),
     },
@@ -302,6 +314,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const connectedRealms = async (): Promise<string[]> => (await store.connections.list()).filter((c) => c.status === 'connected').map((c) => c.realmId);
   const company = (realmId: string) => qbo.company(realmId);
   const refresher = new InvoiceRefresher({ company, links: store.links, mirror, rollups, audit: store.audit, logger });
+  const documentMirror = new DocumentMirror(salesforce, writeBack, mirror);
+  const documents = new DocumentRefresher({ company, links: store.links, mirror: documentMirror, audit: store.audit, rollups, logger });
+  const importer = new HistoryImport({ company, links: store.links, mirror: documentMirror, cursors: store.cursors, settings: store.settings, audit: store.audit, rollups, logger, now });
+  const history: HistoryJobs = new HistoryJobs({ queue, importer, connectedRealms, months: config.IMPORT_MONTHS, reconcileHours: config.RECONCILE_INTERVAL_HOURS, wake: () => pool?.wake(), logger, now });
   const paymentEvents = new PaymentEventProcessor({
     inbox: store.inbox,
     company,
@@ -309,6 +325,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     refresher,
     isConnected: async (realmId) => (await connectedRealms()).includes(realmId),
     logger,
+    documents,
   });
   const metrics = new LedgerlineMetrics({
     jobCounts: () => queue.counts(),
@@ -340,7 +357,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   });
   // Items changed in QuickBooks follow onto their products (governance, wired below; called only when sweeping).
   const items = (realmId: string, itemId: string, source: string) => governance.follow.item(realmId, itemId, source);
-  const cdc = new CdcSweeper({ connectedRealms, cursors: store.cursors, company, links: store.links, refresher, events: paymentEvents, mirror, logger, now, items });
+  const cdc = new CdcSweeper({ connectedRealms, cursors: store.cursors, company, links: store.links, refresher, events: paymentEvents, mirror, logger, now, items, documents });
   const receivablesMonths = new ReceivablesMonths({ salesforce, writeBack, entities: () => entities.all(), defaultCurrency: async () => (await currencies.rates()).corporate, cursors: store.cursors, today });
   const sweepPayments = async (): Promise<void> => {
     await intake.drain(30_000);
@@ -351,6 +368,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   if (!config.QBO_WEBHOOK_VERIFIER_TOKEN) logger.warn('QBO_WEBHOOK_VERIFIER_TOKEN is not set: QuickBooks webhooks are refused and payment status relies on the CDC sweep alone');
 
   const handlers = {
+    ...history.handlers(),
     [QBO_EVENT_JOB]: (job: Job<QboEventJobPayload>) => paymentEvents.process(job.payload.inboxId),
     [INVOICE_JOB]: (job: Job<InvoiceJobPayload>) => billingJob(job, job.payload.opportunityId, () => invoices.sync(job.payload.opportunityId, { attempt: job.attempts, jobId: job.id })),
     [INVOICE_SEND_JOB]: (job: Job<InvoiceSendJobPayload>) => delivery.sendNew(job.payload, job.id),
@@ -422,12 +440,13 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     logger,
     now,
   );
+  connect.onFirstConnect = (realmId) => history.requestImport({ realmId, reason: 'connect' });
   const adminKeys = config.LEDGERLINE_ADMIN_KEYS;
   const anyKey = keyMatcher([...config.LEDGERLINE_API_KEYS, ...adminKeys]);
   const adminKey = keyMatcher(adminKeys);
-  const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, itemMappings, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS) });
+  const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, itemMappings, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS), history: (realmId) => history.status(realmId) });
   Object.assign(handlers, governance.handlers);
-  const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger, policy, itemMappings });
+  const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger, policy, itemMappings, customersLinked: (realmId, ids) => history.customersLinked(realmId, ids, 'onboarding') });
   const ready = async (): Promise<{ ok: boolean; checks: Record<string, unknown> }> => {
     const checks: Record<string, unknown> = {};
     let ok = true;
@@ -459,7 +478,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       const secret = presentedSecret(req);
       return secret !== undefined && anyKey(secret);
     },
-    routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys }), ...governance.routers, onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
+    routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys }), ...governance.routers, historyRoutes(history, requireAdmin(adminKeys)), onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready,
   });
   const opsApp = createApp({ logger, ready, isAdmin, routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys })] });
@@ -485,6 +504,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
     onboarding,
     receivablesMonths,
+    history,
+    importer,
     start() {
       if (config.LEDGERLINE_ROLE === 'web') {
         logger.info({ role: 'web' }, 'web role: jobs are stored here and run by worker processes');
@@ -517,6 +538,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       }
       if (config.CDC_INTERVAL_SECONDS > 0) {
         sweepers.push(every(config.CDC_INTERVAL_SECONDS * 1000, sweepPayments, { logger, name: 'qbo-cdc-sweeper' }));
+      }
+      if (config.RECONCILE_INTERVAL_HOURS > 0) {
+        // The reconciliations themselves are durable delayed jobs; this only keeps one queued per company.
+        sweepers.push(every(15 * 60_000, () => history.scheduleReconciliations(), { logger, name: 'reconciliation-scheduler', immediate: true }));
       }
     },
     async stop(graceMs = 10_000) {

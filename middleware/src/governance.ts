@@ -22,7 +22,7 @@ import { CDC_CURSOR } from './services/cdc-sweeper';
 import { CatalogService } from './services/catalog-service';
 import type { CompanyCatalog } from './services/company-context';
 import { CustomerFollow, QBO_FOLLOW_JOB, type FollowJobPayload } from './services/customer-follow';
-import { HealthService } from './services/health';
+import { HealthService, type HealthDeps } from './services/health';
 import type { ItemMappings } from './services/item-mappings';
 import { OperationsService } from './services/operations';
 import { ReconciliationReport } from './services/reconciliation';
@@ -45,6 +45,8 @@ export interface GovernanceDeps {
   wake: () => void;
   adminAuth: RequestHandler;
   apiAuth: RequestHandler;
+  /** The company's latest history import and reconciliation (health panel). */
+  history?: HealthDeps['history'];
 }
 
 export interface Governance {
@@ -75,6 +77,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
       return { apiUsage: daily ? { used: daily.Max - daily.Remaining, limit: daily.Max } : null };
     },
     now: deps.now,
+    ...(deps.history ? { history: deps.history } : {}),
   });
   const operations = new OperationsService({ queue, audit: store.audit, links: store.links, inbox: store.inbox, health, wake: deps.wake });
   const company = (realmId: string) => deps.qbo.company(realmId);

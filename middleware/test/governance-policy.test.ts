@@ -33,7 +33,7 @@ const forceAppCatalogs: FieldCatalogs = {
     return Boolean(def && org.field(def, field) && org.field(def, field)!.name === field);
   },
   quickbooks: (entity, dotted) => {
-    if (dotted === '$company') return true;
+    if (dotted === '$company' || dotted === '$entity') return true;
     const def = ENTITY_DEFS[entity as keyof typeof ENTITY_DEFS];
     const top = dotted.split('.')[0]!;
     return Boolean(def) && [...ALWAYS, ...def.known, ...(def.serverFields ?? [])].includes(top) && QBO_FIELDS[entity as keyof typeof QBO_FIELDS].includes(dotted);

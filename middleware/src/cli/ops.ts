@@ -11,7 +11,9 @@ import { createLogger } from '../logger';
 import { backfill } from '../services/backfill';
 import { catalogText } from '../services/catalog-gaps';
 import { reconciliationText } from '../sync/reconciliation';
-import type { ProgressOutput } from './progress-bar';
+import { renderBar, type ProgressOutput } from './progress-bar';
+import { runSummary, type RunSummary } from '../services/health';
+import type { ImportProgress } from '../services/history-import';
 
 export const OPS_USAGE = `Operations:
   health                      QuickBooks companies and tokens, Salesforce, queue, webhooks, API budget
@@ -24,6 +26,13 @@ export const OPS_USAGE = `Operations:
   backfill --since YYYY-MM-DD [--apply] [--no-progress]
                               won Opportunities closed since the date that have no invoice;
                               lists them (dry run) unless --apply queues an invoice job for each
+  import [--since YYYY-MM-DD] [--realm ID] [--no-wait] [--no-progress]
+                              import QuickBooks history (invoices, payments, credit memos, sales and
+                              refund receipts of customers linked to Accounts) into the Salesforce
+                              mirror; default since: IMPORT_MONTHS months back. Queues a durable job
+                              that the middleware's workers run (within the company's request budget)
+                              and follows it with a progress bar unless --no-wait; stopping this
+                              command does not stop the import, and a stopped import resumes
   catalog [--entity NAME] [--apply]
                               QuickBooks items that no active product maps to, and active billable
                               products that map to no item, per connected company (or one); dry run
@@ -31,6 +40,9 @@ export const OPS_USAGE = `Operations:
   reconcile [--realm ID]      Closed Won deals without an invoice, invoices without a deal, deal amounts
                               that differ from their invoices, QuickBooks customers linked to several
                               Accounts (every connected company unless --realm); changes nothing
+  reconcile --repair [--realm ID]
+                              queue a full reconciliation of the company's mirror against QuickBooks now
+                              (the weekly one): changed or deleted documents are repaired and audited
   dso                         recompute DSO by month (Receivables_Month__c rows for the last 24 complete
                               months, from the invoice mirror) now and print it
   Add --json to any of them for machine-readable output.`;
@@ -54,6 +66,8 @@ const OPTIONS = {
   apply: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'no-progress': { type: 'boolean', default: false },
+  'no-wait': { type: 'boolean', default: false },
+  repair: { type: 'boolean', default: false },
 } as const;
 
 const print = (io: Io, values: Record<string, unknown>, json: unknown, text: string): void => {
@@ -65,7 +79,11 @@ const COMMANDS: Record<string, Command> = {
     const report = await l.governance.operations.health();
     const lines = [
       `Status: ${report.status.toUpperCase()} (checked ${report.checkedAt})`,
-      ...report.companies.map((c) => `QuickBooks ${c.billingEntity} (${c.realmId}): ${c.connected ? 'connected' : 'NOT CONNECTED'}; access token until ${c.accessTokenExpiresAt}; refresh token ${c.refreshTokenAgeDays} days old, expires ${c.refreshTokenExpiresAt.slice(0, 10)}; CDC cursor ${c.cdcCursor ?? '-'}; API calls today ${c.apiCallsToday}`),
+      ...report.companies.flatMap((c) => [
+        `QuickBooks ${c.billingEntity} (${c.realmId}): ${c.connected ? 'connected' : 'NOT CONNECTED'}; access token until ${c.accessTokenExpiresAt}; refresh token ${c.refreshTokenAgeDays} days old, expires ${c.refreshTokenExpiresAt.slice(0, 10)}; CDC cursor ${c.cdcCursor ?? '-'}; API calls today ${c.apiCallsToday}`,
+        `  history import: ${runLine(c.historyImport)}`,
+        `  reconciliation: ${runLine(c.reconciliation)}`,
+      ]),
       `Salesforce: ${report.salesforce.authenticated ? 'authenticated' : 'NOT AUTHENTICATED'}${report.salesforce.apiUsage ? `; API ${report.salesforce.apiUsage.used}/${report.salesforce.apiUsage.limit} today` : ''}`,
       `Queue: ${report.queue.queued} queued, ${report.queue.running} running, ${report.queue.dead} dead, ${report.queue.failed} failed; oldest waiting ${report.queue.oldestQueuedAgeSeconds} s`,
       `Webhooks: ${report.webhooks.pending} pending, lag ${report.webhooks.lagSeconds} s`,
@@ -132,6 +150,27 @@ const COMMANDS: Record<string, Command> = {
     print(io, values, result, [head, ...(list ? [list] : [])].join('\n'));
     return 0;
   },
+  async import(l, values, _p, io) {
+    if (values.since !== undefined && typeof values.since !== 'string') throw new UsageError('--since takes a date YYYY-MM-DD');
+    if (values.realm !== undefined && !/^\d{1,30}$/.test(String(values.realm))) throw new UsageError('--realm takes a QuickBooks company id (digits)');
+    const realmId = typeof values.realm === 'string' ? values.realm : await l.history.onlyRealm();
+    const queued = await l.history.requestImport({ realmId, reason: 'cli', ...(typeof values.since === 'string' ? { since: values.since } : {}) });
+    io.stderr.write(`${queued.created ? 'Queued' : 'Joined'} import job ${queued.jobId} of company ${realmId} since ${queued.since}.\n`);
+    if (values['no-wait']) {
+      print(io, values, queued, `Import job ${queued.jobId} is ${queued.state}; the middleware's workers run it. Follow it on the ops page or with: npm run cli -- health`);
+      return 0;
+    }
+    const progress = await followImport(l, realmId, queued.runId, queued.jobId, io, !values['no-progress']);
+    const summary = runSummary(progress)!;
+    const text = [
+      `Import of company ${realmId} since ${progress.since}: ${progress.state}; ${summary.read} documents read, ${summary.written} records written.`,
+      ...Object.entries(progress.entities).map(([entity, e]) => `  ${entity.padEnd(14)} read ${e.read}, written ${e.written}, unchanged ${e.unchanged}, skipped ${e.skipped} (customer not linked or invoice not mirrored)${e.refused > 0 ? `, refused ${e.refused}` : ''}`),
+      ...progress.refusals.map((r) => `! ${r.key}: ${r.message}`),
+      ...(progress.error ? [`! ${progress.error}`] : []),
+    ];
+    print(io, values, progress, text.join('\n'));
+    return progress.state === 'completed' && progress.refusals.length === 0 ? 0 : 1;
+  },
   async catalog(l, values, _p, io) {
     const only = typeof values.entity === 'string' ? values.entity : undefined;
     const entities = await l.governance.catalog.entities(only).catch((error: unknown) => {
@@ -158,6 +197,12 @@ const COMMANDS: Record<string, Command> = {
   async reconcile(l, values, _p, io) {
     const realm = values.realm;
     if (realm !== undefined && (typeof realm !== 'string' || !/^\d{1,30}$/.test(realm))) throw new UsageError('--realm takes a QuickBooks company id (digits)');
+    if (values.repair) {
+      const realmId = typeof realm === 'string' ? realm : await l.history.onlyRealm();
+      const queued = await l.history.requestReconcile(realmId);
+      print(io, values, queued, `Reconciliation job ${queued.jobId} of company ${realmId} is ${queued.state}: it compares every document of the period with QuickBooks and repairs the mirror (the ops page shows its progress).`);
+      return 0;
+    }
     const report = await l.governance.reconciliation.run(realm);
     const companies = report.companies.map((c) => `${c.billingEntity} (${c.realmId})`).join(', ') || 'no connected QuickBooks company';
     print(io, values, report, reconciliationText(report, companies));
@@ -175,6 +220,13 @@ const COMMANDS: Record<string, Command> = {
 
 class UsageError extends Error {}
 
+/** `completed 2026-12-03T12:00:00.000Z: 5000/5000 documents, 3361 written (since 2024-12-03)` */
+function runLine(run: RunSummary | null): string {
+  if (!run) return 'not run yet';
+  const head = run.state === 'running' ? `running${run.current ? ` (${run.current})` : ''}` : `${run.state} ${run.finishedAt ?? ''}`.trim();
+  return `${head}: ${run.read}${run.total !== null ? `/${run.total}` : ''} documents, ${run.written} written${run.deleted ? `, ${run.deleted} removed` : ''}${run.refused ? `, ${run.refused} refused` : ''} (since ${run.since})${run.error ? `; ${run.error}` : ''}`;
+}
+
 /**
  * What each command uses. The store alone for jobs, retry, audit and health (health reports a missing
  * Salesforce or QuickBooks setting by name instead of refusing to run); backfill reads Salesforce.
@@ -186,9 +238,47 @@ const COMMAND_SETTINGS: Record<string, readonly SettingGroup[]> = {
   audit: ['store'],
   backfill: ['store', 'salesforce'],
   catalog: ['store', 'salesforce', 'quickbooks'],
+  import: ['store'],
   reconcile: ['store', 'salesforce'],
   dso: ['store', 'salesforce'],
 };
+
+/** Polls the run's progress (stored by the worker running it) until it ends, drawing a bar on stderr. */
+async function followImport(l: Ledgerline, realmId: string, runId: string, jobId: string, io: Io, bar: boolean, pollMs = 500): Promise<ImportProgress> {
+  const started = Date.now();
+  let hinted = false;
+  const printed = new Set<string>();
+  const draw = (run: ImportProgress): void => {
+    const s = runSummary(run)!;
+    const fraction = s.total ? s.read / s.total : 0;
+    if (io.stderr.isTTY) {
+      io.stderr.write(`\r${renderBar(fraction, `${s.current ?? 'starting'} · ${s.read.toLocaleString('en-US')}${s.total !== null ? `/${s.total.toLocaleString('en-US')}` : ''} documents · ${s.written.toLocaleString('en-US')} written`)}\x1b[K`);
+      return;
+    }
+    // A file or pipe gets one line per entity finished.
+    for (const [entity, e] of Object.entries(run.entities)) {
+      if (!e.done || printed.has(entity)) continue;
+      printed.add(entity);
+      io.stderr.write(`${renderBar(fraction, `${entity} · read ${e.read.toLocaleString('en-US')}, written ${e.written.toLocaleString('en-US')}`)}\n`);
+    }
+  };
+  for (;;) {
+    const progress = (await l.history.status(realmId)).historyImport;
+    const job = await l.queue.get(jobId);
+    const mine = progress?.runId === runId ? progress : null;
+    if (mine && bar) draw(mine);
+    if (mine && mine.state !== 'running') {
+      if (bar && io.stderr.isTTY) io.stderr.write('\n');
+      return mine;
+    }
+    if (job && (job.state === 'failed' || job.state === 'dead' || job.state === 'cancelled')) throw new Error(`Import job ${jobId} ended ${job.state}: ${job.lastError ?? 'no error recorded'}`);
+    if (!mine && !hinted && Date.now() - started > 30_000) {
+      hinted = true;
+      io.stderr.write(`Job ${jobId} has not started yet: is the middleware (a worker process) running? It stays queued until one runs it.\n`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
 
 /** `[#####-----] 40/100` on one redrawn line (terminal) or a line per step (pipe). */
 function progressBar(out: ProgressOutput): (done: number, total: number) => void {

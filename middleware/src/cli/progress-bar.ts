@@ -38,16 +38,22 @@ export function progressFraction(state: Map<MatchingPhase, MatchingProgress>): n
   return done / total;
 }
 
+/** `[########------------]  40%  <label>` for any run that knows the fraction it has done. */
+export function renderBar(fraction: number, label: string, width = 24): string {
+  const bounded = Math.min(1, Math.max(0, fraction));
+  const filled = Math.round(bounded * width);
+  const percent = `${Math.floor(bounded * 100)}%`.padStart(4);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}  ${label}`;
+}
+
 /** `[########------------]  40%  Salesforce Accounts 2,000/5,000 · QuickBooks customers…` */
 export function renderProgress(state: Map<MatchingPhase, MatchingProgress>, width = 24): string {
   const fraction = progressFraction(state);
-  const filled = Math.round(fraction * width);
   const active = PHASES.filter(({ phase }) => state.has(phase) && !state.get(phase)!.finished).map(({ phase, label }) => {
     const p = state.get(phase)!;
     return p.total === null ? `${label}…` : `${label} ${count(p.done)}/${count(p.total)}`;
   });
-  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}  ${active.join(' · ') || (fraction >= 1 ? 'done' : 'starting')}`;
+  return renderBar(fraction, active.join(' · ') || (fraction >= 1 ? 'done' : 'starting'), width);
 }
 
 /** A plain text progress bar (no dependency): redrawn at most every `intervalMs` on a terminal. */

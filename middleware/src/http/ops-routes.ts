@@ -69,6 +69,19 @@ export const auditEntrySchema = z.object({
 });
 
 const level = z.enum(['ok', 'warning', 'error']);
+export const runSummarySchema = z.object({
+  state: z.enum(['running', 'completed', 'failed']),
+  since: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  current: z.string().nullable(),
+  read: z.number().int(),
+  total: z.number().int().nullable(),
+  written: z.number().int(),
+  refused: z.number().int(),
+  deleted: z.number().int(),
+  error: z.string().nullable(),
+});
 export const healthSchema = z.object({
   status: level,
   checkedAt: z.string(),
@@ -90,6 +103,8 @@ export const healthSchema = z.object({
       warnings: z.array(z.string()),
       cdcCursor: z.string().nullable(),
       apiCallsToday: z.number().int(),
+      historyImport: runSummarySchema.nullable(),
+      reconciliation: runSummarySchema.nullable(),
     }),
   ),
   salesforce: z.object({ status: level, authenticated: z.boolean(), error: z.string().nullable(), apiUsage: z.object({ used: z.number(), limit: z.number() }).nullable() }),

@@ -25,8 +25,8 @@ export const TRANSFORMS = [
 ] as const;
 
 const apiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a Salesforce API name');
-/** A QBO property path such as `BillAddr.Line1`, or `$company` (the QuickBooks company itself). */
-const qboPath = z.string().regex(/^(\$company|[A-Z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*)$/, 'must be a QuickBooks property path like BillAddr.Line1');
+/** A QBO property path such as `BillAddr.Line1`, `$company` (the QuickBooks company itself) or `$entity` (which entity the record is). */
+const qboPath = z.string().regex(/^(\$company|\$entity|[A-Z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*)$/, 'must be a QuickBooks property path like BillAddr.Line1');
 
 export const fieldRuleSchema = z
   .object({

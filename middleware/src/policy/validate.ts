@@ -15,7 +15,7 @@ export function builtInCatalogs(): FieldCatalogs {
   const owners = declaredOwners();
   return {
     salesforce: (object, field) => sf.has(`${object}.${field}`),
-    quickbooks: (entity, path) => path === '$company' || (QBO_FIELDS[entity as keyof typeof QBO_FIELDS] ?? []).includes(path),
+    quickbooks: (entity, path) => path === '$company' || path === '$entity' || (QBO_FIELDS[entity as keyof typeof QBO_FIELDS] ?? []).includes(path),
     declaredOwner: (object, field) => owners.get(`${object}.${field}`),
   };
 }

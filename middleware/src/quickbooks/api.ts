@@ -18,7 +18,7 @@ export interface QboApiOptions {
   requestsPerMinutePerRealm: number;
 }
 
-export type QboEntity = 'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMemo' | 'Term' | 'TaxCode' | 'Account' | 'Preferences' | 'CompanyCurrency';
+export type QboEntity = 'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMemo' | 'SalesReceipt' | 'RefundReceipt' | 'Term' | 'TaxCode' | 'Account' | 'Preferences' | 'CompanyCurrency';
 
 type Callback = (err: unknown, data?: unknown) => void;
 type Method = (...args: unknown[]) => void;
@@ -160,6 +160,25 @@ export class QboCompany {
       if (list.length < 1000) return rows;
     }
     return rows;
+  }
+
+  /**
+   * One page of `select * from <entity> <where> startposition <start> maxresults <max>` (QBO answers at most
+   * 1,000 rows per query): for callers that keep their own cursor between pages.
+   */
+  async queryPage<T>(entity: QboEntity, where: string, startPosition: number, maxResults = 1000): Promise<T[]> {
+    if (!Number.isInteger(startPosition) || startPosition < 1 || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > 1000) {
+      throw new AppError('INTERNAL', `A QuickBooks query page starts at 1 or later and holds 1 to 1,000 rows (asked: ${startPosition}, ${maxResults}).`);
+    }
+    const clause = `${where} startposition ${startPosition} maxresults ${maxResults}`.trim();
+    const data = await this.call<{ QueryResponse?: Record<string, unknown> }>(`find${entity}s`, [clause], `query ${entity}`);
+    return (data.QueryResponse?.[entity] as T[] | undefined) ?? [];
+  }
+
+  /** `select count(*) from <entity> where …` (conditions joined with and; values are quoted by node-quickbooks). */
+  async count(entity: QboEntity, conditions: Array<{ field: string; operator: '=' | '>=' | '<=' | '<' | '>'; value: string }>): Promise<number> {
+    const data = await this.call<{ QueryResponse?: { totalCount?: number } }>(`find${entity}s`, [[...conditions, { count: true }]], `count ${entity}`);
+    return data.QueryResponse?.totalCount ?? 0;
   }
 
   /** The invoice as QuickBooks prints it (GET /invoice/{id}/pdf through node-quickbooks' getInvoicePdf). */

@@ -158,12 +158,12 @@ export const INVOICE_FIELDS = {
   emailStatus: 'Email_Status__c',
   /** QBO DeliveryInfo.DeliveryTime: when QuickBooks last e-mailed the invoice. */
   sentAt: 'Sent_At__c',
+  /** Which sales document the row mirrors (DOCUMENT_TYPES); blank on rows written before it existed: invoices. */
+  type: 'Type__c',
   amountPaid: 'Amount_Paid__c',
   status: 'Status__c',
   daysOverdue: 'Days_Overdue__c',
   quickBooksUrl: 'QuickBooks_Url__c',
-  /** Which sales document the row mirrors (DOCUMENT_TYPES); blank = an invoice written before the field existed. */
-  type: 'Type__c',
   agingBucket: 'Aging_Bucket__c'
 } as const;
 
@@ -223,15 +223,6 @@ export const BILLING_SYNC_STATUS = {
 } as const;
 export type BillingSyncStatus = (typeof BILLING_SYNC_STATUS)[keyof typeof BILLING_SYNC_STATUS];
 
-/** `QuickBooks_Invoice__c.Type__c`: the sales document a mirror row is. */
-export const DOCUMENT_TYPES = {
-  invoice: 'Invoice',
-  creditMemo: 'Credit Memo',
-  salesReceipt: 'Sales Receipt',
-  refundReceipt: 'Refund Receipt'
-} as const;
-export type DocumentType = (typeof DOCUMENT_TYPES)[keyof typeof DOCUMENT_TYPES];
-
 export const PAYMENT_TERMS = ['Due on receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60'] as const;
 export const BILLING_FREQUENCIES = ['One-time', 'Monthly', 'Quarterly', 'Annual'] as const;
 
@@ -241,6 +232,22 @@ export const paymentKey = (realmId: string, paymentId: string, invoiceId: string
   `${realmId}:${paymentId}:${invoiceId}`;
 /** One item mapping per product and billing entity: the entity's name, a colon, the Product2 id. */
 export const itemMappingKey = (entityName: string, productId: string): string => `${entityName}:${productId}`;
+
+/** The QBO sales documents mirrored in `QuickBooks_Invoice__c`, with their `Type__c` value. */
+export const DOCUMENT_TYPES = {
+  Invoice: 'Invoice',
+  CreditMemo: 'Credit Memo',
+  SalesReceipt: 'Sales Receipt',
+  RefundReceipt: 'Refund Receipt'
+} as const;
+export type SalesDocumentEntity = keyof typeof DOCUMENT_TYPES;
+/** `QuickBooks_Invoice__c.Type__c`: the sales document a mirror row is. */
+export type DocumentType = (typeof DOCUMENT_TYPES)[SalesDocumentEntity];
+export const SALES_DOCUMENT_ENTITIES = Object.keys(DOCUMENT_TYPES) as SalesDocumentEntity[];
+
+/** Invoices keep `<realm>:<id>` (contract); the other documents are `<realm>:<Entity>:<id>`. */
+export const documentKey = (realmId: string, entity: SalesDocumentEntity, id: string): string =>
+  entity === 'Invoice' ? invoiceKey(realmId, id) : `${realmId}:${entity}:${id}`;
 
 type Spec = readonly [name: string, owner: FieldOwner, synced: boolean];
 const SF = 'salesforce';
@@ -307,11 +314,11 @@ const CUSTOM_FIELD_SPECS: Record<SObjectName, readonly Spec[]> = {
     [INVOICE_FIELDS.lastPaymentDate, QBO, true],
     [INVOICE_FIELDS.emailStatus, QBO, true],
     [INVOICE_FIELDS.sentAt, QBO, true],
+    [INVOICE_FIELDS.type, QBO, true],
     [INVOICE_FIELDS.amountPaid, DERIVED, false],
     [INVOICE_FIELDS.status, DERIVED, false],
     [INVOICE_FIELDS.daysOverdue, DERIVED, false],
     [INVOICE_FIELDS.quickBooksUrl, DERIVED, false],
-    [INVOICE_FIELDS.type, QBO, false],
     [INVOICE_FIELDS.agingBucket, DERIVED, false]
   ],
   QuickBooks_Payment__c: [

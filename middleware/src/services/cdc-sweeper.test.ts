@@ -65,7 +65,7 @@ describe('CdcSweeper', () => {
       [{ domain: 'QBO', status: 'Deleted', Id: '70', MetaData: { LastUpdatedTime: '2026-11-26T11:59:30Z' } }],
     );
     const report = await sweeper().sweep(REALM);
-    expect(cdcCalls).toEqual(['Invoice,Payment,CreditMemo@2026-11-26T11:59:00.000Z']);
+    expect(cdcCalls).toEqual(['Invoice,Payment,CreditMemo,SalesReceipt,RefundReceipt@2026-11-26T11:59:00.000Z']);
     // 10 is unchanged but the payment applied to it was deleted; 11 is newer; 12 and 13 are not ours.
     expect(refreshed.sort()).toEqual(['10', '11']);
     expect(report).toMatchObject({ mode: 'cdc', changes: 5, refreshed: 2, cursor: '2026-11-26T11:59:00.000Z' });
@@ -82,7 +82,7 @@ describe('CdcSweeper', () => {
     });
     body = { CDCResponse: [{ QueryResponse: [{ Item: [{ Id: '31', SyncToken: '0' }, { Id: '32', status: 'Deleted' }, { Id: '33', SyncToken: '1' }] }] }] };
     const report = await withItems.sweep(REALM);
-    expect(cdcCalls).toEqual(['Invoice,Payment,CreditMemo,Item@2026-11-26T11:59:00.000Z']);
+    expect(cdcCalls).toEqual(['Invoice,Payment,CreditMemo,SalesReceipt,RefundReceipt,Item@2026-11-26T11:59:00.000Z']);
     expect(followed).toEqual(['31@cdc:2026-11-26T11:59:00.000Z']);
     expect(report).toMatchObject({ changes: 3, cursor: '2026-11-26T11:59:00.000Z' });
   });
@@ -109,6 +109,29 @@ describe('CdcSweeper', () => {
     const report = await sweeper().sweep(REALM);
     expect(report.mode).toBe('full');
     expect(cdcCalls).toEqual([]);
+    expect((await store.cursors.get(REALM, CDC_CURSOR))?.value).toBe('2026-11-26T11:59:00.000Z');
+  });
+
+  it('writes credit memos, sales receipts and refund receipts from their CDC entries and removes deleted ones; a failure holds the cursor', async () => {
+    const calls: string[] = [];
+    let fail = false;
+    const documents = {
+      refresh: async (_realm: string, entity: string, id: string, _source: string, known?: { TotalAmt?: number }) => {
+        if (fail) throw new Error('Salesforce unavailable');
+        calls.push(`${entity} ${id} ${known?.TotalAmt}`);
+        return 'written' as const;
+      },
+      deleted: async (_realm: string, entity: string, id: string) => {
+        calls.push(`${entity} ${id} deleted`);
+        return 'deleted' as const;
+      },
+    };
+    body = { CDCResponse: [{ QueryResponse: [{}, {}, { CreditMemo: [{ Id: '40', TotalAmt: 50 }] }, { SalesReceipt: [{ Id: '41', TotalAmt: 75 }, { Id: '42', status: 'Deleted' }] }, { RefundReceipt: [{ Id: '43', TotalAmt: 20 }] }] }] };
+    await sweeper({ documents }).sweep(REALM);
+    expect(calls).toEqual(['CreditMemo 40 50', 'SalesReceipt 41 75', 'SalesReceipt 42 deleted', 'RefundReceipt 43 20']);
+    fail = true;
+    await store.cursors.set(REALM, CDC_CURSOR, '2026-11-26T11:59:00.000Z');
+    await expect(sweeper({ documents }).sweepAll()).rejects.toThrow('Salesforce unavailable');
     expect((await store.cursors.get(REALM, CDC_CURSOR))?.value).toBe('2026-11-26T11:59:00.000Z');
   });
 });

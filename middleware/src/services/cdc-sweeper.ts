@@ -12,9 +12,12 @@ import { compareVersions, type InvoiceSnapshot, type PaymentSnapshot } from '../
 import type { PaymentEventProcessor } from './payment-events';
 import type { PaymentMirror } from './payment-mirror';
 import type { InvoiceRefresher } from './payment-refresher';
+import type { DocumentRefresher } from './document-refresher';
+import type { SalesDocumentEntity } from '../salesforce/fields';
+import type { SalesDocument } from '../sync/sales-documents';
 
 export const CDC_CURSOR = 'qbo.cdc';
-export const CDC_ENTITIES = ['Invoice', 'Payment', 'CreditMemo'];
+export const CDC_ENTITIES = ['Invoice', 'Payment', 'CreditMemo', 'SalesReceipt', 'RefundReceipt'];
 const DAY_MS = 24 * 3600 * 1000;
 /** QBO's look-back is 30 days; keep an hour of margin for clock differences. */
 const MAX_LOOKBACK_MS = 30 * DAY_MS - 3600 * 1000;
@@ -50,6 +53,8 @@ export interface CdcSweeperDeps {
   concurrency?: number;
   /** Follows a created or changed item onto the products with its SKU (customer-follow); items are swept only when set. */
   items?: (realmId: string, itemId: string, source: string) => Promise<unknown>;
+  /** Credit memos, sales receipts and refund receipts onto their own mirror rows (from the CDC entry itself). */
+  documents?: Pick<DocumentRefresher, 'refresh' | 'deleted'>;
 }
 
 export class CdcSweeper {
@@ -117,6 +122,7 @@ export class CdcSweeper {
     }
 
     const refreshed = await this.refreshAll(realmId, [...targets], `cdc:${new Date(since).toISOString()}`);
+    await this.followDocuments(realmId, lists, `cdc:${new Date(since).toISOString()}`);
     await this.followItems(realmId, lists.get('Item') ?? [], `cdc:${new Date(since).toISOString()}`);
     // A full response may have been cut at 1,000 objects: continue from the oldest "newest change" seen.
     const cursor = changes >= CDC_MAX_OBJECTS ? truncatedCursor(lists) ?? nextCursor : nextCursor;
@@ -138,6 +144,17 @@ export class CdcSweeper {
     if (entry.status === 'Deleted') return links.length > 0;
     if (links.length === 0) return true;
     return links.some((l) => compareVersions({ SyncToken: entry.SyncToken }, { SyncToken: l.extra?.syncToken ?? undefined }) > 0);
+  }
+
+  /** Every change of a credit memo or receipt is written from the entry (the cursor waits for a failure). */
+  private async followDocuments(realmId: string, lists: Map<string, CdcEntry[]>, source: string): Promise<void> {
+    if (!this.deps.documents) return;
+    for (const entity of ['CreditMemo', 'SalesReceipt', 'RefundReceipt'] as const satisfies readonly SalesDocumentEntity[]) {
+      for (const entry of lists.get(entity) ?? []) {
+        if (entry.status === 'Deleted') await this.deps.documents.deleted(realmId, entity, entry.Id, source);
+        else await this.deps.documents.refresh(realmId, entity, entry.Id, source, entry as unknown as SalesDocument);
+      }
+    }
   }
 
   /** A failing item is logged and left to the next change or the catalog command; it does not hold the cursor. */

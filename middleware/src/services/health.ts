@@ -7,6 +7,7 @@
 import type { JobQueue } from '../jobs';
 import type { QboConnectionSummary } from '../store/qbo-connections';
 import type { InboxEvent } from '../store/webhook-inbox';
+import type { ImportProgress } from './history-import';
 
 const DAY_MS = 24 * 3600 * 1000;
 export const REFRESH_WARNING_DAYS = 14;
@@ -30,6 +31,46 @@ export interface CompanyHealth {
   warnings: string[];
   cdcCursor: string | null;
   apiCallsToday: number;
+  /** The latest history import of the company (null before the first). */
+  historyImport: RunSummary | null;
+  /** The latest full reconciliation of the company (null before the first). */
+  reconciliation: RunSummary | null;
+}
+
+/** What the health panel shows of an import or reconciliation run. */
+export interface RunSummary {
+  state: ImportProgress['state'];
+  since: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** The entity being read now ("deletions" for the reconciliation's last step). */
+  current: string | null;
+  /** Documents read / expected (QBO's counts at the start; null while unknown). */
+  read: number;
+  total: number | null;
+  written: number;
+  refused: number;
+  deleted: number;
+  error: string | null;
+}
+
+export function runSummary(progress: ImportProgress | null): RunSummary | null {
+  if (!progress) return null;
+  const figures = Object.values(progress.entities);
+  const totals = figures.map((f) => f.total);
+  return {
+    state: progress.state,
+    since: progress.since,
+    startedAt: progress.startedAt,
+    finishedAt: progress.finishedAt,
+    current: progress.entity,
+    read: figures.reduce((n, f) => n + f.read, 0),
+    total: totals.every((t) => t !== null) ? totals.reduce<number>((n, t) => n + (t ?? 0), 0) : null,
+    written: figures.reduce((n, f) => n + f.written, 0),
+    refused: figures.reduce((n, f) => n + f.refused, 0),
+    deleted: progress.deleted,
+    error: progress.error,
+  };
 }
 
 export interface HealthReport {
@@ -54,6 +95,7 @@ export interface HealthDeps {
   /** A backlog whose oldest due job waited longer than this is a warning (default 5 minutes). */
   backlogWarningMs?: number;
   salesforceTimeoutMs?: number;
+  history?: (realmId: string) => Promise<{ historyImport: ImportProgress | null; reconciliation: ImportProgress | null }>;
 }
 
 export class HealthService {
@@ -90,6 +132,13 @@ export class HealthService {
     if (c.status !== 'connected') warnings.push(`QuickBooks connection is ${c.status}${c.lastError ? `: ${c.lastError}` : ''}. Fix: reconnect at /oauth/quickbooks/connect?entity=${encodeURIComponent(c.billingEntity)}.`);
     if (refreshDays <= 0) warnings.push(`The refresh token expired on ${c.refreshTokenExpiresAt.toISOString().slice(0, 10)}. Fix: reconnect the company at /oauth/quickbooks/connect?entity=${encodeURIComponent(c.billingEntity)}.`);
     else if (refreshDays <= REFRESH_WARNING_DAYS) warnings.push(`The refresh token expires in ${Math.trunc(refreshDays)} days (${c.refreshTokenExpiresAt.toISOString().slice(0, 10)}). Fix: reconnect the company before then.`);
+    const runs = (await this.deps.history?.(c.realmId).catch(() => null)) ?? { historyImport: null, reconciliation: null };
+    const historyImport = runSummary(runs.historyImport);
+    const reconciliation = runSummary(runs.reconciliation);
+    for (const [label, run] of [['The history import', historyImport], ['The reconciliation', reconciliation]] as const) {
+      if (run?.state === 'failed') warnings.push(`${label} stopped: ${run.error ?? 'unknown error'}. Fix: correct the cause; its job is retried and resumes where it stopped (ops page, Jobs).`);
+      if (run && run.refused > 0) warnings.push(`${label} could not write ${run.refused} records to Salesforce. Fix: read why in the job's result or the import's refusals (GET /api/v1/history-import), correct them and run it again.`);
+    }
     const expired = c.status !== 'connected' || refreshDays <= 0;
     return {
       realmId: c.realmId,
@@ -108,6 +157,8 @@ export class HealthService {
       warnings,
       cdcCursor: await this.deps.cdcCursor(c.realmId),
       apiCallsToday: this.deps.qboCallsToday(c.realmId),
+      historyImport,
+      reconciliation,
     };
   }
 

@@ -19,6 +19,8 @@ export interface OnboardingServiceDeps {
   policy?: Pick<SyncPolicy, 'assertSalesforceWrite'>;
   /** Item links in a company other than the default become the products' QuickBooks Item Mappings there. */
   itemMappings?: Pick<ItemMappings, 'forEntity' | 'record'>;
+  /** Told of the QuickBooks customers an apply linked (their history is imported). */
+  customersLinked?: (realmId: string, customerIds: string[]) => Promise<unknown>;
 }
 
 /**
@@ -52,6 +54,11 @@ export class OnboardingService {
         { realmId: entity.realmId, source: figures.source, customersLinked: figures.customers.linked.length, itemsLinked: figures.items.linked.length },
         'onboarding links applied',
       );
+      if (figures.customers.linked.length > 0) {
+        await this.deps.customersLinked?.(entity.realmId, figures.customers.linked.map((l) => l.qboId)).catch((error: unknown) => {
+          this.deps.logger.error({ err: error, realmId: entity.realmId }, 'could not queue the history import of the customers just linked; run npm run cli -- import');
+        });
+      }
       return { run, figures };
     });
   }

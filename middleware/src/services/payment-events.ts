@@ -11,6 +11,8 @@ import type { RecordLinkRepository } from '../store/record-links';
 import type { WebhookInbox } from '../store/webhook-inbox';
 import { invoicesOfPayment, linkedPaymentIds, type InvoiceSnapshot, type PaymentSnapshot } from '../sync/payment-status';
 import type { InvoiceRefresher, RefreshOutcome } from './payment-refresher';
+import { OTHER_DOCUMENTS, type DocumentOutcome, type DocumentRefresher } from './document-refresher';
+import type { SalesDocumentEntity } from '../salesforce/fields';
 
 export const QBO_EVENT_JOB = 'qbo.event';
 
@@ -25,12 +27,14 @@ export interface PaymentEventDeps {
   refresher: Pick<InvoiceRefresher, 'refresh' | 'acknowledgeCreated'>;
   isConnected: (realmId: string) => Promise<boolean>;
   logger: Logger;
+  /** Credit memos, sales receipts and refund receipts follow onto their own mirror rows. */
+  documents?: Pick<DocumentRefresher, 'refresh' | 'deleted'>;
 }
 
 export class PaymentEventProcessor {
   constructor(private readonly deps: PaymentEventDeps) {}
 
-  async process(inboxId: number): Promise<{ invoices: Record<string, RefreshOutcome | 'recorded'> } | { skipped: string }> {
+  async process(inboxId: number): Promise<{ invoices: Record<string, RefreshOutcome | 'recorded'>; document?: DocumentOutcome } | { skipped: string }> {
     const event = await this.deps.inbox.get(inboxId);
     if (!event) return { skipped: 'not in the inbox' };
     if (event.processedAt) return { skipped: 'already processed' };
@@ -49,8 +53,9 @@ export class PaymentEventProcessor {
     const invoiceIds = await this.invoicesAffected(event.realmId, event.entity, event.entityId, event.operation, payment);
     const known = payment ? [payment] : [];
     const outcomes = await Promise.all(invoiceIds.map(async (id) => [id, await this.deps.refresher.refresh(event.realmId, id, source, known)] as const));
+    const document = await this.document(event.realmId, event.entity, event.entityId, event.operation, source);
     await this.deps.inbox.markProcessed([inboxId]);
-    return { invoices: Object.fromEntries(outcomes) };
+    return { invoices: Object.fromEntries(outcomes), ...(document ? { document } : {}) };
   }
 
   /** Invoice ids whose state may have changed with this entity (public for the CDC sweeper). */
@@ -67,6 +72,12 @@ export class PaymentEventProcessor {
       return union(...payments.map((p) => (p ? invoicesOfPayment(p) : [])));
     }
     return [];
+  }
+
+  private async document(realmId: string, entity: string, id: string, operation: string, source: string): Promise<DocumentOutcome | undefined> {
+    if (!this.deps.documents || !OTHER_DOCUMENTS.has(entity)) return undefined;
+    const type = entity as SalesDocumentEntity;
+    return operation === 'Delete' ? this.deps.documents.deleted(realmId, type, id, source) : this.deps.documents.refresh(realmId, type, id, source);
   }
 
   private async previouslyPaid(realmId: string, paymentId: string): Promise<string[]> {

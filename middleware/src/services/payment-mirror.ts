@@ -6,7 +6,7 @@
 import type { Connection } from 'jsforce';
 import { AppError } from '../errors';
 import { classifySalesforceError, soqlIdList, type SaveResult } from '../salesforce/records';
-import { ACCOUNT_FIELDS, INVOICE_FIELDS, PAYMENT_FIELDS, RELATIONSHIPS, SOBJECTS } from '../salesforce/fields';
+import { ACCOUNT_FIELDS, DOCUMENT_TYPES, INVOICE_FIELDS, PAYMENT_FIELDS, RELATIONSHIPS, SOBJECTS } from '../salesforce/fields';
 import type { DeliveryFields } from '../sync/delivery';
 import type { AccountInvoice } from '../sync/payment-status';
 import { Batcher } from '../util/batcher';
@@ -57,6 +57,8 @@ const ROW_FIELDS = [
   INVOICE_FIELDS.total, INVOICE_FIELDS.balance, INVOICE_FIELDS.dueDate, INVOICE_FIELDS.lastPaymentDate, INVOICE_FIELDS.voided,
   INVOICE_FIELDS.currency, INVOICE_FIELDS.txnDate, INVOICE_FIELDS.type,
 ].join(', ');
+/** Invoice rows only: credit memos and receipts share the object (Type__c); rows from before Type__c are invoices. */
+export const INVOICES_ONLY = `(${INVOICE_FIELDS.type} = null OR ${INVOICE_FIELDS.type} = '${DOCUMENT_TYPES.Invoice}')`;
 /** Read with the rows in a multi-currency org (the field does not exist in a single-currency one). */
 const ACCOUNT_CURRENCY = `${RELATIONSHIPS.invoiceAccount}.${ACCOUNT_FIELDS.currencyIsoCode}`;
 
@@ -188,7 +190,8 @@ export class PaymentMirror {
   }
 
   /**
-   * Mirror rows of these deals and Accounts, oldest first (the roll-ups' source). In a multi-currency org
+   * Mirror rows of these deals and Accounts, every document type (Type__c; the roll-ups tell them apart),
+   * oldest first (the roll-ups' source). In a multi-currency org
    * each row brings its Account's currency through the lookup: no second query for the Accounts.
    */
   async invoicesOf(opportunityIds: string[], accountIds: string[]): Promise<RollupInvoice[]> {
@@ -198,7 +201,7 @@ export class PaymentMirror {
     ];
     if (conditions.length === 0) return [];
     const fields = (await this.options.currencies?.isMultiCurrency()) ? `${ROW_FIELDS}, ${ACCOUNT_CURRENCY}` : ROW_FIELDS;
-    const rows = await this.query<InvoiceRow>(`SELECT ${fields} FROM ${SOBJECTS.invoice} WHERE ${conditions.join(' OR ')} ORDER BY CreatedDate, ${INVOICE_FIELDS.quickBooksKey}`, 'the invoice roll-up query');
+    const rows = await this.query<InvoiceRow>(`SELECT ${fields} FROM ${SOBJECTS.invoice} WHERE (${conditions.join(' OR ')}) ORDER BY CreatedDate, ${INVOICE_FIELDS.quickBooksKey}`, 'the invoice roll-up query');
     return rows.map(toMirrorInvoice);
   }
 
@@ -206,7 +209,7 @@ export class PaymentMirror {
   async accountsFallingDue(from: string, to: string): Promise<string[]> {
     const soql =
       `SELECT ${INVOICE_FIELDS.account} FROM ${SOBJECTS.invoice} WHERE ${INVOICE_FIELDS.balance} > 0 AND ${INVOICE_FIELDS.voided} = false ` +
-      `AND ${INVOICE_FIELDS.account} != null AND ${INVOICE_FIELDS.dueDate} >= ${date(from)} AND ${INVOICE_FIELDS.dueDate} < ${date(to)}`;
+      `AND ${INVOICE_FIELDS.account} != null AND ${INVOICE_FIELDS.dueDate} >= ${date(from)} AND ${INVOICE_FIELDS.dueDate} < ${date(to)} AND ${INVOICES_ONLY}`;
     const rows = await this.query<{ Account__c: string }>(soql, 'the overdue look-up');
     return [...new Set(rows.map((r) => r.Account__c))];
   }
@@ -214,7 +217,7 @@ export class PaymentMirror {
   /** Keys of the invoices Salesforce still shows as open for one company (the 30-day-gap re-read). */
   async openInvoiceKeys(realmId: string): Promise<string[]> {
     if (!/^[0-9A-Za-z_-]{1,40}$/.test(realmId)) throw new AppError('INTERNAL', `"${realmId}" is not a realm id.`);
-    const soql = `SELECT ${INVOICE_FIELDS.quickBooksKey} FROM ${SOBJECTS.invoice} WHERE ${INVOICE_FIELDS.balance} > 0 AND ${INVOICE_FIELDS.voided} = false AND ${INVOICE_FIELDS.quickBooksKey} LIKE '${realmId}:%'`;
+    const soql = `SELECT ${INVOICE_FIELDS.quickBooksKey} FROM ${SOBJECTS.invoice} WHERE ${INVOICE_FIELDS.balance} > 0 AND ${INVOICE_FIELDS.voided} = false AND ${INVOICE_FIELDS.quickBooksKey} LIKE '${realmId}:%' AND ${INVOICES_ONLY}`;
     return (await this.query<{ QuickBooks_Key__c: string }>(soql, 'the open invoice look-up')).map((r) => r.QuickBooks_Key__c);
   }
 

@@ -31,6 +31,9 @@ interface SavedState {
  * started it and to the billing entity being connected. Connecting a company never touches the others.
  */
 export class QboConnectService implements QboConnectFlow {
+  /** Called once a company is connected for the first time (queues its history import). */
+  onFirstConnect?: (realmId: string) => Promise<unknown>;
+
   constructor(
     private readonly oauth: IntuitOAuth,
     private readonly store: ConnectStore,
@@ -83,6 +86,12 @@ export class QboConnectService implements QboConnectFlow {
     }
     await this.store.connections.connect({ realmId, billingEntity: saved.billingEntity, companyName, ...tokens });
     this.logger.info({ realmId, billingEntity: saved.billingEntity }, 'quickbooks company connected');
+    // A company connected for the first time brings its history (a durable job; a reconnect does not re-import).
+    if (!existing) {
+      await this.onFirstConnect?.(realmId).catch((error: unknown) => {
+        this.logger.error({ err: error, realmId }, 'could not queue the history import of the company just connected; run npm run cli -- import');
+      });
+    }
     return { realmId, billingEntity: saved.billingEntity, companyName };
   }
 }

@@ -7,8 +7,8 @@ import type { Logger } from '../logger';
 import type { InboxEvent, InboxEventInput, WebhookInbox } from '../store/webhook-inbox';
 import { parseNotification, type WebhookFormat } from './webhook-events';
 
-/** Entities whose changes move an invoice's balance or its payments. */
-export const PAYMENT_ENTITIES: ReadonlySet<string> = new Set(['Invoice', 'Payment', 'CreditMemo']);
+/** Entities whose changes move an invoice's balance or its payments, or are sales documents mirrored themselves. */
+export const PAYMENT_ENTITIES: ReadonlySet<string> = new Set(['Invoice', 'Payment', 'CreditMemo', 'SalesReceipt', 'RefundReceipt']);
 
 export interface IntakeResult {
   format: WebhookFormat;

@@ -35,6 +35,15 @@ describe.each(testDialects())('record links on %s', (dialect) => {
     expect((await store.links.findBySalesforceId('customer', '001A')).map((l) => l.realmId)).toEqual(['R1', 'R2']);
   });
 
+  it('lists every link of one kind in one company, oldest first (the customers a history import reads)', async () => {
+    await store.links.put({ kind: 'customer', realmId: 'R9', salesforceId: '001X', qboId: '90' });
+    await store.links.put({ kind: 'customer', realmId: 'R9', salesforceId: '001Y', qboId: '91' });
+    await store.links.put({ kind: 'item', realmId: 'R9', salesforceId: '01tX', qboId: '92' });
+    await store.links.put({ kind: 'customer', realmId: 'R8', salesforceId: '001Z', qboId: '93' });
+    expect((await store.links.listKind('customer', 'R9')).map((l) => `${l.salesforceId}=${l.qboId}`)).toEqual(['001X=90', '001Y=91']);
+    expect(await store.links.listKind('invoice', 'R9')).toEqual([]);
+  });
+
   it('lets several products share one QBO item', async () => {
     await store.links.put({ kind: 'item', realmId: 'R1', salesforceId: '01tA', qboId: '7' });
     await store.links.put({ kind: 'item', realmId: 'R1', salesforceId: '01tB', qboId: '7' });

@@ -99,6 +99,12 @@ export class RecordLinkRepository {
     return rows.map((row) => toLink<Extra>(row));
   }
 
+  /** Every link of one kind in one company (e.g. the customers linked to Accounts), oldest first. */
+  async listKind<Extra = Record<string, unknown>>(kind: LinkKind, realmId: string): Promise<RecordLink<Extra>[]> {
+    const { rows } = await this.db.query<RecordLinksRow>('select * from record_links where kind = $1 and realm_id = $2 order by id', [kind, realmId]);
+    return rows.map((row) => toLink<Extra>(row));
+  }
+
   async remove(kind: LinkKind, realmId: string, linkKey: string): Promise<boolean> {
     const { rowCount } = await this.db.query(
       'delete from record_links where kind = $1 and realm_id = $2 and link_key = $3',

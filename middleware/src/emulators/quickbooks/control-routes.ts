@@ -27,6 +27,11 @@ export function controlRouter(control: QboEmulatorControl): Router {
   route('get', '/realms', () => control.realms());
   route('post', '/realms', (req) => control.createRealm(String(body(req).realmId), { seed: body(req).seed !== false }));
   route('post', '/realms/:realmId/seed', (req) => control.seed(p(req, 'realmId'), body(req)));
+  route('post', '/realms/:realmId/history', (req) => {
+    const b = body(req);
+    const n = (name: string) => (typeof b[name] === 'number' ? { [name]: b[name] as number } : {});
+    return control.seedHistory(p(req, 'realmId'), { ...n('customers'), ...n('documents'), ...n('months'), ...n('seed'), ...(typeof b.namePrefix === 'string' ? { namePrefix: b.namePrefix } : {}) });
+  });
   route('post', '/realms/:realmId/preferences', (req) => control.setPreferences(p(req, 'realmId'), body(req)));
   route('post', '/realms/:realmId/payments', (req) => control.applyPayment(p(req, 'realmId'), body(req) as never));
   route('post', '/realms/:realmId/credit-memos', (req) => control.createCreditMemo(p(req, 'realmId'), body(req)));

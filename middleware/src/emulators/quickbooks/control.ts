@@ -14,6 +14,7 @@ import { createEntity, deleteEntity, readEntity, updateEntity, voidEntity } from
 import type { LimitOptions, WebhookOptions } from './options';
 import type { TokenResponse } from './token-authority';
 import type { DeliveryRecord } from './webhooks';
+import { seedHistory, type HistorySeedOptions } from './history-seed';
 
 export interface SeedData {
   customers?: Entity[];
@@ -95,6 +96,8 @@ export function createControl(deps: EmulatorDeps) {
       for (const [entity, list] of groups) for (const body of list ?? []) (created[entity] ??= []).push(insert(realmId, entity, body));
       return created;
     },
+    /** Years of history in one call: customers, invoices, payments, credit memos, sales and refund receipts. */
+    seedHistory: (realmId: string, options: HistorySeedOptions = {}) => seedHistory(ctx(realmId), options),
     setPreferences(realmId: string, settings: PreferenceSettings) {
       const c = ctx(realmId);
       const prefs = readEntity(c, def('Preferences'), '1');

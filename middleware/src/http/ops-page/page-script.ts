@@ -51,6 +51,12 @@ export const PAGE_SCRIPT = String.raw`'use strict';
       return row([c.billingEntity + ' (' + c.realmId + ')', badge(c.status), c.connected ? 'connected' : 'not connected', when(c.accessTokenExpiresAt),
         c.refreshTokenAgeDays + ' days old, expires ' + day(c.refreshTokenExpiresAt), c.cdcCursor || '-', String(c.apiCallsToday)]);
     }));
+    table('history', 4, h.companies.map(function (c) {
+      var tr = row([c.billingEntity + ' (' + c.realmId + ')', runText(c.historyImport), runText(c.reconciliation)]);
+      tr.setAttribute('data-history-row', c.realmId);
+      tr.appendChild(el('td', {}, [runButton('Import history', '/api/v1/history-import', c), runButton('Reconcile now', '/api/v1/reconcile', c)]));
+      return tr;
+    }));
     var sf = h.salesforce;
     document.getElementById('salesforce').textContent = (sf.authenticated ? 'authenticated' : 'NOT authenticated: ' + sf.error) + (sf.apiUsage ? '; API ' + sf.apiUsage.used + ' / ' + sf.apiUsage.limit + ' today' : '');
     var q = h.queue;
@@ -60,6 +66,27 @@ export const PAGE_SCRIPT = String.raw`'use strict';
     problems.replaceChildren();
     h.problems.forEach(function (p) { problems.appendChild(el('li', {}, [p])); });
     if (h.problems.length === 0) problems.appendChild(el('li', { class: 'none' }, ['No problems: nothing needs a person right now.']));
+  }
+  // "running: Invoice 2,000/5,000 documents, 1,950 written (since 2024-12-03)"
+  function runText(run) {
+    if (!run) return 'not run yet';
+    var figures = run.read.toLocaleString() + (run.total !== null ? '/' + run.total.toLocaleString() : '') + ' documents, ' + run.written.toLocaleString() + ' written';
+    var extra = (run.deleted ? ', ' + run.deleted + ' removed' : '') + (run.refused ? ', ' + run.refused + ' refused' : '');
+    var head = run.state === 'running' ? 'running' + (run.current ? ' (' + run.current + ')' : '') : run.state + ' ' + when(run.finishedAt);
+    return head + ': ' + figures + extra + ' (since ' + run.since + ')' + (run.error ? '. ' + run.error : '');
+  }
+  function runButton(label, path, company) {
+    var button = el('button', { type: 'button', 'data-history': path, 'aria-label': label + ' of ' + company.billingEntity }, [label]);
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      api('POST', path, { realmId: company.realmId }).then(function (job) {
+        watched[job.jobId] = true;
+        say(label + ': job ' + job.jobId + ' is ' + job.state + '.', 'info');
+        button.disabled = false;
+        refresh();
+      }, function (error) { button.disabled = false; say(error.message, 'error'); });
+    });
+    return button;
   }
   function retryButton(job) {
     var button = el('button', { type: 'button', 'data-job': job.id, 'aria-label': 'Retry job ' + job.id }, ['Retry']);

@@ -19,6 +19,9 @@ const HTML = `<!doctype html>
 <h2>Problems</h2><ul id="problems"></ul>
 <h2>QuickBooks companies</h2>
 <table><thead><tr><th>Company</th><th>Status</th><th>Connection</th><th>Access token until</th><th>Refresh token</th><th>CDC cursor</th><th>API calls today</th></tr></thead><tbody id="companies"></tbody></table>
+<h2>History import and reconciliation</h2>
+<p>Invoices, payments, credit memos, sales and refund receipts of the customers linked to Accounts, into the Salesforce mirror; the reconciliation compares the whole period again and repairs what differs. Both run as jobs within the company's QuickBooks request budget.</p>
+<table><thead><tr><th>Company</th><th>History import</th><th>Reconciliation</th><th></th></tr></thead><tbody id="history"></tbody></table>
 <h2>Salesforce</h2><p id="salesforce"></p>
 <h2>Queue</h2><p id="queue"></p>
 <h2>Webhooks</h2><p id="webhooks"></p>

@@ -3,11 +3,11 @@ import { itemDef } from './item';
 import { accountDef, companyCurrencyDef, companyInfoDef, preferencesDef, taxCodeDef, taxRateDef, termDef } from './lists';
 import { customerDef, employeeDef, vendorDef } from './parties';
 import { paymentDef } from './payment';
-import { creditMemoDef, invoiceDef, salesReceiptDef } from './sales-txn';
+import { creditMemoDef, invoiceDef, refundReceiptDef, salesReceiptDef } from './sales-txn';
 import type { EntityDef } from './types';
 
 const ALL: EntityDef[] = [
-  customerDef, vendorDef, employeeDef, itemDef, invoiceDef, creditMemoDef, salesReceiptDef, paymentDef,
+  customerDef, vendorDef, employeeDef, itemDef, invoiceDef, creditMemoDef, salesReceiptDef, refundReceiptDef, paymentDef,
   termDef, accountDef, taxCodeDef, taxRateDef, companyInfoDef, preferencesDef, companyCurrencyDef,
 ];
 

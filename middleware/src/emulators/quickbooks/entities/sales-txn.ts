@@ -1,4 +1,4 @@
-/** Invoice, CreditMemo and SalesReceipt: server-computed numbers, dates, currency and totals. */
+/** Invoice, CreditMemo, SalesReceipt and RefundReceipt: server-computed numbers, dates, currency and totals. */
 import { faults } from '../faults';
 import { asObject, asString, isObject, refValue, type Entity } from '../json';
 import { roundMoney } from '../money';
@@ -69,7 +69,7 @@ function docNumber(ctx: EntityContext, entity: string, body: Entity, existing: E
   return given;
 }
 
-function prepareSalesTxn(entity: 'Invoice' | 'CreditMemo' | 'SalesReceipt', ctx: EntityContext, body: Entity, existing: Entity | undefined): Entity {
+function prepareSalesTxn(entity: 'Invoice' | 'CreditMemo' | 'SalesReceipt' | 'RefundReceipt', ctx: EntityContext, body: Entity, existing: Entity | undefined): Entity {
   if (!isObject(body.CustomerRef)) throw faults.requiredParam('CustomerRef');
   const customer = requireCustomer(ctx, body.CustomerRef);
   const customerCurrency = refValue(customer.CurrencyRef) ?? homeCurrency(ctx);
@@ -118,6 +118,12 @@ function prepareSalesTxn(entity: 'Invoice' | 'CreditMemo' | 'SalesReceipt', ctx:
   } else if (entity === 'CreditMemo') {
     out.RemainingCredit = roundMoney(total - applied);
     out.Balance = out.RemainingCredit;
+  } else if (entity === 'RefundReceipt') {
+    // The account the refund is paid from is required (Intuit's RefundReceipt reference); nothing stays open.
+    if (!isObject(body.DepositToAccountRef)) throw faults.requiredParam('DepositToAccountRef');
+    out.Balance = 0;
+    const from = optionalRef(ctx, 'Account', body.DepositToAccountRef, 'DepositToAccountRef');
+    if (from) out.DepositToAccountRef = namedRef(from.Id as string, from.Name);
   } else {
     out.Balance = 0;
     const deposit = optionalRef(ctx, 'Account', body.DepositToAccountRef ?? { value: undepositedFundsId(ctx) }, 'DepositToAccountRef');
@@ -188,4 +194,14 @@ export const salesReceiptDef: EntityDef = {
   prepare: (ctx, body, existing) => prepareSalesTxn('SalesReceipt', ctx, body, existing),
   canDelete: true,
   canSend: true,
+};
+
+export const refundReceiptDef: EntityDef = {
+  name: 'RefundReceipt',
+  kind: 'transaction',
+  cdc: true,
+  known: [...COMMON_TXN_FIELDS, 'CheckPayment', 'CreditCardPayment', 'PaymentType'],
+  queryable: TXN_QUERYABLE,
+  prepare: (ctx, body, existing) => prepareSalesTxn('RefundReceipt', ctx, body, existing),
+  canDelete: true,
 };
