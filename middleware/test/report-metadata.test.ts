@@ -28,7 +28,11 @@ function reportTypeColumns(name: string): { columns: Set<string>; problems: stri
   for (const section of type.sections as Node[]) {
     for (const column of section.columns as Node[]) {
       columns.add(`${column.table}$${column.field}`);
-      const object = String(column.table).split('.').length === 1 ? String(column.table) : childObject(String(column.table));
+      const object = childObject(String(column.table));
+      if (object === undefined) {
+        problems.push(`${name}: table ${column.table} is no child relationship of force-app's objects`);
+        continue;
+      }
       const custom = String(column.field).endsWith('__c');
       if (custom && !existsSync(path.join(ROOT, 'objects', object, 'fields', `${column.field}.field-meta.xml`))) problems.push(`${name}: ${object}.${column.field} does not exist`);
       if (!custom && !STANDARD.has(String(column.field))) problems.push(`${name}: ${column.field} is not a known standard field`);
@@ -37,9 +41,31 @@ function reportTypeColumns(name: string): { columns: Set<string>; problems: stri
   return { columns, problems };
 }
 
-/** The object behind a child table such as `QuickBooks_Invoice__c.Payments__r`. */
-function childObject(table: string): string {
-  return table.endsWith('Payments__r') ? 'QuickBooks_Payment__c' : table.endsWith('QuickBooks_Invoices__r') ? 'QuickBooks_Invoice__c' : table;
+/**
+ * Child relationships of force-app's objects, from their lookup and master-detail fields: `Parent.Name__r` is
+ * the object whose field has `relationshipName` Name and points at Parent, as the platform resolves a report
+ * type's child table.
+ */
+const CHILD_RELATIONSHIPS: Map<string, string> = (() => {
+  const children = new Map<string, string>();
+  for (const object of readdirSync(path.join(ROOT, 'objects'))) {
+    const fieldDir = path.join(ROOT, 'objects', object, 'fields');
+    if (!existsSync(fieldDir)) continue;
+    for (const file of files(fieldDir, '.field-meta.xml')) {
+      const field = read(file).CustomField as Node;
+      if (!field.relationshipName || !field.referenceTo) continue;
+      children.set(`${field.referenceTo}.${field.relationshipName}__r`, object);
+    }
+  }
+  return children;
+})();
+
+/** The object behind a child table such as `QuickBooks_Invoice__c.Payments__r` (the last hop of the path). */
+function childObject(table: string): string | undefined {
+  const hops = table.split('.');
+  let object: string | undefined = hops[0];
+  for (const hop of hops.slice(1)) object = object === undefined ? undefined : CHILD_RELATIONSHIPS.get(`${object}.${hop}`);
+  return object;
 }
 
 describe('reports and dashboards reference what exists', () => {
