@@ -101,6 +101,25 @@ describe('reports and dashboards reference what exists', () => {
     expect(problems).toEqual([]);
   });
 
+  it('each report and dashboard fits the lengths the org stores (a longer one fails the deploy)', () => {
+    // Report.Name 40 and Report.Description 255; Dashboard.Title 80 and Dashboard.Description 255.
+    const problems: string[] = [];
+    const over = (what: string, value: unknown, max: number): void => {
+      const text = value === undefined ? '' : String(value);
+      if (text.length > max) problems.push(`${what}: ${text.length} characters, at most ${max}`);
+    };
+    for (const [name, report] of reports) {
+      over(`${name} name`, report.name, 40);
+      over(`${name} description`, report.description, 255);
+    }
+    for (const file of files(path.join(ROOT, 'dashboards'), '.dashboard-meta.xml')) {
+      const dashboard = read(file).Dashboard as Node;
+      over(`${path.basename(file)} title`, dashboard.title, 80);
+      over(`${path.basename(file)} description`, dashboard.description, 255);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('each dashboard component charts an existing report by its groupings and summarised columns', () => {
     const problems: string[] = [];
     for (const file of files(path.join(ROOT, 'dashboards'), '.dashboard-meta.xml')) {
