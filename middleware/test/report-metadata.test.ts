@@ -28,7 +28,11 @@ function reportTypeColumns(name: string): { columns: Set<string>; problems: stri
   for (const section of type.sections as Node[]) {
     for (const column of section.columns as Node[]) {
       columns.add(`${column.table}$${column.field}`);
-      const object = String(column.table).split('.').length === 1 ? String(column.table) : childObject(String(column.table));
+      const object = childObject(String(column.table));
+      if (object === undefined) {
+        problems.push(`${name}: table ${column.table} is no child relationship of force-app's objects`);
+        continue;
+      }
       const custom = String(column.field).endsWith('__c');
       if (custom && !existsSync(path.join(ROOT, 'objects', object, 'fields', `${column.field}.field-meta.xml`))) problems.push(`${name}: ${object}.${column.field} does not exist`);
       if (!custom && !STANDARD.has(String(column.field))) problems.push(`${name}: ${column.field} is not a known standard field`);
@@ -37,9 +41,31 @@ function reportTypeColumns(name: string): { columns: Set<string>; problems: stri
   return { columns, problems };
 }
 
-/** The object behind a child table such as `QuickBooks_Invoice__c.Payments__r`. */
-function childObject(table: string): string {
-  return table.endsWith('Payments__r') ? 'QuickBooks_Payment__c' : table.endsWith('QuickBooks_Invoices__r') ? 'QuickBooks_Invoice__c' : table;
+/**
+ * Child relationships of force-app's objects, from their lookup and master-detail fields: `Parent.Name__r` is
+ * the object whose field has `relationshipName` Name and points at Parent, as the platform resolves a report
+ * type's child table.
+ */
+const CHILD_RELATIONSHIPS: Map<string, string> = (() => {
+  const children = new Map<string, string>();
+  for (const object of readdirSync(path.join(ROOT, 'objects'))) {
+    const fieldDir = path.join(ROOT, 'objects', object, 'fields');
+    if (!existsSync(fieldDir)) continue;
+    for (const file of files(fieldDir, '.field-meta.xml')) {
+      const field = read(file).CustomField as Node;
+      if (!field.relationshipName || !field.referenceTo) continue;
+      children.set(`${field.referenceTo}.${field.relationshipName}__r`, object);
+    }
+  }
+  return children;
+})();
+
+/** The object behind a child table such as `QuickBooks_Invoice__c.Payments__r` (the last hop of the path). */
+function childObject(table: string): string | undefined {
+  const hops = table.split('.');
+  let object: string | undefined = hops[0];
+  for (const hop of hops.slice(1)) object = object === undefined ? undefined : CHILD_RELATIONSHIPS.get(`${object}.${hop}`);
+  return object;
 }
 
 describe('reports and dashboards reference what exists', () => {
@@ -71,6 +97,25 @@ describe('reports and dashboards reference what exists', () => {
       for (const g of (report.groupingsDown ?? []) as Node[]) {
         if (g.sortByName && !columns.has(String(g.sortByName).replace(/^s!/, ''))) problems.push(`${name}: sorts by ${g.sortByName}`);
       }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('each report and dashboard fits the lengths the org stores (a longer one fails the deploy)', () => {
+    // Report.Name 40 and Report.Description 255; Dashboard.Title 80 and Dashboard.Description 255.
+    const problems: string[] = [];
+    const over = (what: string, value: unknown, max: number): void => {
+      const text = value === undefined ? '' : String(value);
+      if (text.length > max) problems.push(`${what}: ${text.length} characters, at most ${max}`);
+    };
+    for (const [name, report] of reports) {
+      over(`${name} name`, report.name, 40);
+      over(`${name} description`, report.description, 255);
+    }
+    for (const file of files(path.join(ROOT, 'dashboards'), '.dashboard-meta.xml')) {
+      const dashboard = read(file).Dashboard as Node;
+      over(`${path.basename(file)} title`, dashboard.title, 80);
+      over(`${path.basename(file)} description`, dashboard.description, 255);
     }
     expect(problems).toEqual([]);
   });
