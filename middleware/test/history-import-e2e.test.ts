@@ -57,11 +57,13 @@ describe(`history import (${SIZE.documents} documents, ${SIZE.customers} custome
     const withDeal = stack.sf.control.query(`SELECT Opportunity__c, Opportunity__r.AccountId, Account__c FROM QuickBooks_Invoice__c WHERE Opportunity__c != null`) as Rec[];
     expect(withDeal.every((r) => r.Opportunity__r?.AccountId === r.Account__c)).toBe(true);
 
-    // The Account's open balance and a deal's invoice total count invoices only: credit memos and receipts
-    // are reported apart (Type__c), not added to what is owed.
+    // The Account's figures tell the documents apart (Type__c): invoices are invoiced, credit memos credited,
+    // and what is owed is the invoices' balances less the credit not yet applied, as QuickBooks states it.
     for (const [accountId, figures] of [...expected.entries()].filter(([, f]) => (f.balances['Credit Memo'] ?? 0) > 0).slice(0, 5)) {
       const account = stack.sf.control.record('Account', accountId) as Rec;
-      expect(Math.round(Number(account.Open_Balance__c) * 100)).toBe(figures.balances.Invoice ?? 0);
+      expect(Math.round(Number(account.Open_Balance__c) * 100)).toBe((figures.balances.Invoice ?? 0) - (figures.balances['Credit Memo'] ?? 0));
+      expect(Math.round(Number(account.Total_Invoiced__c) * 100)).toBe(figures.totals.Invoice ?? 0);
+      expect(Math.round(Number(account.Total_Credited__c) * 100)).toBe(figures.totals['Credit Memo'] ?? 0);
     }
     const deal = withDeal[0]!;
     const dealInvoices = stack.sf.control.query(`SELECT Total__c, Type__c FROM QuickBooks_Invoice__c WHERE Opportunity__c = '${deal.Opportunity__c}'`) as Rec[];
