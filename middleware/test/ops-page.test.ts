@@ -78,26 +78,6 @@ describe('operations page (headless Chromium)', () => {
     await page.close();
   }, 60_000);
 
-  it('imports history from the button and shows its progress, and refuses the same POST from another site', async () => {
-    const scenario = seedHistoryScenario(stack.qbo, stack.sf, stack.realmId, { customers: 12, documents: 150, linked: 8 }, 3);
-    for (const [customerId, accountId] of scenario.linked) await stack.ledgerline.store.links.put({ kind: 'customer', realmId: stack.realmId, salesforceId: accountId, qboId: customerId });
-    const foreign = await fetch(`${stack.url}/api/v1/history-import`, { method: 'POST', headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json', origin: 'http://127.0.0.1:1' }, body: '{}' });
-    expect(foreign.status).toBe(403);
-    const page = await context.newPage();
-    await page.goto(`${stack.url}/ops`);
-    const row = page.locator(`tr[data-history-row="${stack.realmId}"]`);
-    await row.waitFor({ timeout: 10_000 });
-    await row.getByRole('button', { name: 'Import history of Default' }).click();
-    await page.locator('#message', { hasText: /Import history: job \S+ is queued/ }).waitFor({ timeout: 10_000 });
-    // Every document the company has in the period is read (the earlier test's invoice too); the linked ones are written.
-    await row.locator('td', { hasText: /^completed .*: (\d+)\/\1 documents, [1-9]\d* written/ }).waitFor({ timeout: 60_000 });
-    const shown = Number(/: (\d+)\//.exec(await row.locator('td').nth(1).innerText())![1]);
-    expect(shown).toBeGreaterThanOrEqual(Object.values(scenario.counts).reduce((n, c) => n + c, 0) - 5);
-    await page.screenshot({ path: path.join(SHOTS, 'history-import.png'), fullPage: true });
-    expect((stack.sf.control.query(`SELECT Id FROM QuickBooks_Invoice__c WHERE Type__c = 'Sales Receipt'`) as unknown[]).length).toBeGreaterThan(0);
-    await page.close();
-  }, 90_000);
-
   it("shows times in the viewer's time zone and says so when nothing needs a person", async () => {
     const tokyo = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     try {
@@ -120,4 +100,24 @@ describe('operations page (headless Chromium)', () => {
       await tokyo.close();
     }
   }, 60_000);
+  it('imports history from the button and shows its progress, and refuses the same POST from another site', async () => {
+    const scenario = seedHistoryScenario(stack.qbo, stack.sf, stack.realmId, { customers: 12, documents: 150, linked: 8 }, 3);
+    for (const [customerId, accountId] of scenario.linked) await stack.ledgerline.store.links.put({ kind: 'customer', realmId: stack.realmId, salesforceId: accountId, qboId: customerId });
+    const foreign = await fetch(`${stack.url}/api/v1/history-import`, { method: 'POST', headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json', origin: 'http://127.0.0.1:1' }, body: '{}' });
+    expect(foreign.status).toBe(403);
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/ops`);
+    const row = page.locator(`tr[data-history-row="${stack.realmId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    await row.getByRole('button', { name: 'Import history of Default' }).click();
+    await page.locator('#message', { hasText: /Import history: job \S+ is queued/ }).waitFor({ timeout: 10_000 });
+    // Every document the company has in the period is read (the earlier test's invoice too); the linked ones are written.
+    await row.locator('td', { hasText: /^completed .*: (\d+)\/\1 documents, [1-9]\d* written/ }).waitFor({ timeout: 60_000 });
+    const shown = Number(/: (\d+)\//.exec(await row.locator('td').nth(1).innerText())![1]);
+    expect(shown).toBeGreaterThanOrEqual(Object.values(scenario.counts).reduce((n, c) => n + c, 0) - 5);
+    await page.screenshot({ path: path.join(SHOTS, 'history-import.png'), fullPage: true });
+    expect((stack.sf.control.query(`SELECT Id FROM QuickBooks_Invoice__c WHERE Type__c = 'Sales Receipt'`) as unknown[]).length).toBeGreaterThan(0);
+    await page.close();
+  }, 90_000);
+
 });
