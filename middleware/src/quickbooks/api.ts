@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { classifyQboError } from './errors';
 import { assertQboId, assertReferences } from './ids';
-import { RateLimiter } from './limiter';
+import { LocalGate, type RequestGate, type RequestKind } from './limiter';
 import type { TokenManager } from './tokens';
 
 export interface QboApiOptions {
@@ -16,6 +16,12 @@ export interface QboApiOptions {
   timeoutMs: number;
   maxConcurrentPerRealm: number;
   requestsPerMinutePerRealm: number;
+  /** Batch requests per minute per company (Intuit allows 40; default BATCH_REQUESTS_PER_MINUTE). */
+  batchesPerMinutePerRealm?: number;
+  /** Re-sends of one request that QuickBooks answered with 429, after a back-off each (default 3). */
+  throttleRetries?: number;
+  /** First back-off after a 429 (ms; doubled each time, jittered; a Retry-After wins when longer). */
+  throttleBackoffMs?: number;
 }
 
 export type QboEntity = 'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMemo' | 'Term' | 'TaxCode' | 'Account' | 'Preferences' | 'CompanyCurrency';
@@ -50,32 +56,29 @@ export const BATCH_REQUESTS_PER_MINUTE = 36;
 /** Items in one batch request (Intuit's maximum). */
 export const BATCH_MAX_ITEMS = 30;
 
-/** The QBO API for every connected company, with tokens, limits and error classification built in. */
+/**
+ * The QBO API for every connected company, with tokens, limits and error classification built in. The
+ * limits are counted by `gate`: this process alone (LocalGate, the default) or every process on the same
+ * PostgreSQL database (PostgresGate).
+ */
 export class QboApi {
-  private readonly limiters = new Map<string, RateLimiter>();
-  private readonly batchLimiters = new Map<string, RateLimiter>();
+  readonly gate: RequestGate;
 
   constructor(
     private readonly options: QboApiOptions,
     private readonly tokens: TokenManager,
     private readonly logger: Logger,
+    gate?: RequestGate,
   ) {
     configureTimeout(options.timeoutMs);
+    this.gate =
+      gate ??
+      new LocalGate({ concurrency: options.maxConcurrentPerRealm, requestsPerMinute: options.requestsPerMinutePerRealm, batchesPerMinute: options.batchesPerMinutePerRealm ?? BATCH_REQUESTS_PER_MINUTE });
   }
 
   company(realmId: string): QboCompany {
     assertQboId(realmId, 'company (realm)');
-    let limiter = this.limiters.get(realmId);
-    if (!limiter) {
-      limiter = new RateLimiter(this.options.maxConcurrentPerRealm, this.options.requestsPerMinutePerRealm);
-      this.limiters.set(realmId, limiter);
-    }
-    let batchLimiter = this.batchLimiters.get(realmId);
-    if (!batchLimiter) {
-      batchLimiter = new RateLimiter(BATCH_REQUESTS_PER_MINUTE, BATCH_REQUESTS_PER_MINUTE);
-      this.batchLimiters.set(realmId, batchLimiter);
-    }
-    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId), batchLimiter, () => this.observer?.throttled(realmId));
+    return new QboCompany(realmId, this.options, this.tokens, this.gate, this.logger, () => this.countCall(realmId), () => this.observer?.throttled(realmId));
   }
 
   /**
@@ -89,8 +92,7 @@ export class QboApi {
         throw new AppError('QBO_AUTH', `QuickBooks refused the new tokens for company ${realmId}.`, { status: 403 });
       },
     };
-    const limiter = new RateLimiter(1, this.options.requestsPerMinutePerRealm);
-    return new QboCompany(realmId, this.options, fixed, limiter, this.logger, () => this.countCall(realmId), limiter).companyInfo<T>();
+    return new QboCompany(realmId, this.options, fixed, this.gate, this.logger, () => this.countCall(realmId)).companyInfo<T>();
   }
 
   /** Calls made through this process, by realm (for metrics and benchmarks). */
@@ -120,10 +122,9 @@ export class QboCompany {
     readonly realmId: string,
     private readonly options: QboApiOptions,
     private readonly tokens: AccessTokens,
-    private readonly limiter: RateLimiter,
+    private readonly gate: RequestGate,
     private readonly logger: Logger,
     private readonly onCall: () => void,
-    private readonly batchLimiter: RateLimiter,
     private readonly onThrottled: () => void = () => undefined,
   ) {}
 
@@ -191,37 +192,53 @@ export class QboCompany {
     if (items.length > BATCH_MAX_ITEMS) throw new AppError('INTERNAL', `A QuickBooks batch holds at most ${BATCH_MAX_ITEMS} items.`);
     assertReferences(items);
     const what = `batch of ${items.length}`;
-    return this.batchLimiter.run(() => (requestId ? this.withToken<T>(what, (token) => this.postBatch<T>(token, items, requestId, what)) : this.call<T>('batch', [items], what)));
+    return requestId ? this.withToken<T>(what, (token) => this.postBatch<T>(token, items, requestId, what), 'batch') : this.withToken<T>(what, (token) => this.invoke<T>(token, 'batch', [items], what), 'batch');
   }
 
   private call<T>(method: string, args: unknown[], what: string): Promise<T> {
     return this.withToken<T>(what, (token) => this.invoke<T>(token, method, args, what));
   }
 
-  /** One request within the company's limits, with its access token; a rejected token is refreshed once. */
-  private withToken<T>(what: string, send: (accessToken: string) => Promise<T>): Promise<T> {
-    const attempt = async (token: string): Promise<T> => {
-      this.onCall();
-      try {
-        return await send(token);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'QBO_THROTTLED') this.onThrottled();
-        throw error;
-      }
-    };
-    return this.limiter.run(async () => {
-      let token = await this.tokens.accessToken(this.realmId);
+  /**
+   * One request with the company's access token, each send admitted by the gate (Intuit's limits); a
+   * rejected token is refreshed once. A 429 is sent again after a back-off (exponential, jittered, at
+   * least the Retry-After), up to `throttleRetries` times; then the caller gets QBO_THROTTLED (retryable).
+   * Every request this sends is safe to repeat: reads, sparse updates, creates and batches with a requestid.
+   */
+  private async withToken<T>(what: string, send: (accessToken: string) => Promise<T>, kind: RequestKind = 'request'): Promise<T> {
+    const retries = this.options.throttleRetries ?? 3;
+    const backoffMs = this.options.throttleBackoffMs ?? 1000;
+    const attempt = (token: string): Promise<T> =>
+      this.gate.run(this.realmId, kind, async () => {
+        this.onCall();
+        return send(token);
+      });
+    let token = await this.tokens.accessToken(this.realmId);
+    let refreshed = false;
+    for (let throttled = 0; ; ) {
       try {
         return await attempt(token);
       } catch (error) {
-        if (error instanceof AppError && error.code === 'QBO_AUTH' && error.status === 401) {
+        if (error instanceof AppError && error.code === 'QBO_AUTH' && error.status === 401 && !refreshed) {
           this.logger.warn({ realmId: this.realmId, operation: what }, 'quickbooks rejected the access token; refreshing once');
+          refreshed = true;
           token = await this.tokens.afterRejected(this.realmId, token);
-          return attempt(token);
+          continue;
+        }
+        if (error instanceof AppError && error.code === 'QBO_THROTTLED') {
+          this.onThrottled();
+          if (throttled < retries) {
+            const retryAfter = Number((error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs ?? 0);
+            const wait = Math.max(retryAfter, backoffMs * 2 ** throttled * (0.5 + Math.random()));
+            throttled += 1;
+            this.logger.debug({ realmId: this.realmId, operation: what, waitMs: Math.round(wait), throttled }, 'quickbooks answered 429; sending again after a back-off');
+            await new Promise((resolve) => setTimeout(resolve, wait));
+            continue;
+          }
         }
         throw error;
       }
-    });
+    }
   }
 
   private invoke<T>(accessToken: string, method: string, args: unknown[], what: string): Promise<T> {
