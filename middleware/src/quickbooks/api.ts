@@ -18,9 +18,12 @@ export interface QboApiOptions {
   requestsPerMinutePerRealm: number;
   /** Batch requests per minute per company (Intuit allows 40; default BATCH_REQUESTS_PER_MINUTE). */
   batchesPerMinutePerRealm?: number;
-  /** Re-sends of one request that QuickBooks answered with 429, after a back-off each (default 3). */
-  throttleRetries?: number;
-  /** First back-off after a 429 (ms; doubled each time, jittered; a Retry-After wins when longer). */
+  /**
+   * How long one request keeps being sent again while QuickBooks answers 429 (ms, default 60 000: Intuit's
+   * limits are per minute); after that the caller gets QBO_THROTTLED and its job retries later.
+   */
+  throttleRetryMs?: number;
+  /** First back-off after a 429 (ms, default 1000; doubled each time up to 8 s, jittered; a Retry-After wins when longer). */
   throttleBackoffMs?: number;
 }
 
@@ -201,12 +204,13 @@ export class QboCompany {
 
   /**
    * One request with the company's access token, each send admitted by the gate (Intuit's limits); a
-   * rejected token is refreshed once. A 429 is sent again after a back-off (exponential, jittered, at
-   * least the Retry-After), up to `throttleRetries` times; then the caller gets QBO_THROTTLED (retryable).
+   * rejected token is refreshed once. A 429 is sent again after a back-off (exponential up to 8 s,
+   * jittered, at least the Retry-After) for up to `throttleRetryMs`; then the caller gets QBO_THROTTLED
+   * (retryable). A burst of 429s thus costs waits, not failed jobs that would start over.
    * Every request this sends is safe to repeat: reads, sparse updates, creates and batches with a requestid.
    */
   private async withToken<T>(what: string, send: (accessToken: string) => Promise<T>, kind: RequestKind = 'request'): Promise<T> {
-    const retries = this.options.throttleRetries ?? 3;
+    const giveUpAt = Date.now() + (this.options.throttleRetryMs ?? 60_000);
     const backoffMs = this.options.throttleBackoffMs ?? 1000;
     const attempt = (token: string): Promise<T> =>
       this.gate.run(this.realmId, kind, async () => {
@@ -227,9 +231,9 @@ export class QboCompany {
         }
         if (error instanceof AppError && error.code === 'QBO_THROTTLED') {
           this.onThrottled();
-          if (throttled < retries) {
-            const retryAfter = Number((error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs ?? 0);
-            const wait = Math.max(retryAfter, backoffMs * 2 ** throttled * (0.5 + Math.random()));
+          const retryAfter = Number((error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs ?? 0);
+          const wait = Math.max(retryAfter, Math.min(8_000, backoffMs * 2 ** throttled) * (0.5 + Math.random()));
+          if (Date.now() + wait < giveUpAt) {
             throttled += 1;
             this.logger.debug({ realmId: this.realmId, operation: what, waitMs: Math.round(wait), throttled }, 'quickbooks answered 429; sending again after a back-off');
             await new Promise((resolve) => setTimeout(resolve, wait));
