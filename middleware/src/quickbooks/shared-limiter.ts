@@ -48,7 +48,6 @@ export function windowsFor(perMinute: number, slackMs: number): { points: number
   return { points, durationMs: Math.ceil((points * span) / (usable - points)) };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Lease {
   slot: number;
@@ -70,6 +69,8 @@ export class PostgresGate implements RequestGate {
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private leases = 0;
   private closed = false;
+  /** Waits in progress: close() ends them, so nothing waits on a closed gate. */
+  private readonly pauses = new Set<() => void>();
   /** Slots taken, rate refusals waited out, database errors retried (metrics, tests). */
   readonly stats = { granted: 0, slotWaits: 0, rateWaits: 0, databaseRetries: 0 };
 
@@ -99,7 +100,22 @@ export class PostgresGate implements RequestGate {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const end of [...this.pauses]) end();
     await this.pool.end();
+  }
+
+  /** Sleeps `ms`, or less when the gate closes; then throws if it is closed. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.pauses.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.pauses.add(end);
+    });
+    if (this.closed) throw new AppError('QBO_ERROR', 'The middleware is stopping: the QuickBooks request was not sent.', { retryable: true });
   }
 
   /** Runs `statement`, retrying while the database does not answer (connections dropped, restarts). */
@@ -119,7 +135,7 @@ export class PostgresGate implements RequestGate {
         }
         this.stats.databaseRetries += 1;
         if (attempt === 1) this.options.logger.warn({ err: error, what }, 'shared QuickBooks budget: the database did not answer; retrying');
-        await sleep(Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2));
+        await this.sleep(Math.min(2_000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2));
       }
     }
   }
@@ -156,7 +172,7 @@ export class PostgresGate implements RequestGate {
         const lease = await this.withDatabase('request slot', () => this.tryLease(realmId));
         if (lease) return lease;
         this.stats.slotWaits += 1;
-        await sleep((this.options.pollMs ?? 25) * (0.5 + Math.random()));
+        await this.sleep((this.options.pollMs ?? 25) * (0.5 + Math.random()));
       }
     } finally {
       lane.looking = false;
@@ -199,14 +215,14 @@ export class PostgresGate implements RequestGate {
         const seen = await this.withDatabase('batch budget', () => this.batches.get(realmId));
         if (seen && seen.consumedPoints >= this.batches.points && seen.msBeforeNext > 0) {
           this.stats.rateWaits += 1;
-          await sleep(seen.msBeforeNext + Math.random() * 20);
+          await this.sleep(seen.msBeforeNext + Math.random() * 20);
           continue;
         }
       }
       const request = await this.consume(this.requests, realmId);
       if (request > 0) {
         this.stats.rateWaits += 1;
-        await sleep(request + Math.random() * 20);
+        await this.sleep(request + Math.random() * 20);
         continue;
       }
       if (kind === 'request') return;
@@ -214,7 +230,7 @@ export class PostgresGate implements RequestGate {
       if (batch === 0) return;
       // Another process took the last batch point meanwhile: the request point goes unused (under budget).
       this.stats.rateWaits += 1;
-      await sleep(batch + Math.random() * 20);
+      await this.sleep(batch + Math.random() * 20);
     }
   }
 
