@@ -148,7 +148,9 @@ export async function runScenario(scenario: Scenario, options: { deals: number; 
     sf.control.clearFaults();
     // What QuickBooks saw from the 3 instances together: 429s answered, and the company's load peaks.
     const peaks = qbo.control.loadPeaks(DEFAULT_REALM);
-    extra.throttled = qbo.control.counters().throttled;
+    const qboCounters = qbo.control.counters();
+    extra.qboRequests = qboCounters.byRealm[DEFAULT_REALM] ?? 0;
+    extra.throttled = qboCounters.throttled;
     extra.peakPerMinute = peaks.requestsPerMinute;
     extra.peakBatchesPerMinute = peaks.batchesPerMinute;
     extra.peakConcurrent = peaks.concurrent;

@@ -5,6 +5,7 @@ import { classifyQboError } from './errors';
 import { assertQboId, assertReferences } from './ids';
 import { LocalGate, type RequestGate, type RequestKind } from './limiter';
 import type { TokenManager } from './tokens';
+import { Batcher } from '../util/batcher';
 
 export interface QboApiOptions {
   clientId: string;
@@ -54,6 +55,22 @@ function configureTimeout(timeoutMs: number): void {
   nodeQuickbooksAxios().defaults.timeout = timeoutMs;
 }
 
+/**
+ * Reads by id of these entities that several jobs make at about the same time (payment events, invoice
+ * refreshes) go to QuickBooks as one `select * from <entity> where Id in (…)`: one request instead of one
+ * each. An id the query does not return gets the same 610 "Object Not Found" fault a read would.
+ */
+export const GATHERED_READS: ReadonlySet<QboEntity> = new Set<QboEntity>(['Invoice', 'Payment', 'CreditMemo']);
+/** Ids per gathered read query, and how long the first read waits for others (ms). */
+const GATHERED_READ_MAX = 50;
+const GATHERED_READ_WINDOW_MS = 20;
+
+/** The fault QuickBooks answers a read of an id that does not exist (or was deleted) with. */
+function notFound(entity: QboEntity, id: string): AppError {
+  const body = { Fault: { Error: [{ Message: 'Object Not Found', Detail: `Object Not Found : ${entity} ${id} was not returned by QuickBooks.`, code: '610' }], type: 'ValidationFault' } };
+  return classifyQboError({ response: { status: 400, data: body } }, `read ${entity} ${id}`);
+}
+
 /** Intuit allows 40 batch requests per minute per company; we stay a little under it. */
 export const BATCH_REQUESTS_PER_MINUTE = 36;
 /** Items in one batch request (Intuit's maximum). */
@@ -68,7 +85,7 @@ export class QboApi {
   readonly gate: RequestGate;
 
   constructor(
-    private readonly options: QboApiOptions,
+    readonly options: QboApiOptions,
     private readonly tokens: TokenManager,
     private readonly logger: Logger,
     gate?: RequestGate,
@@ -81,7 +98,36 @@ export class QboApi {
 
   company(realmId: string): QboCompany {
     assertQboId(realmId, 'company (realm)');
-    return new QboCompany(realmId, this.options, this.tokens, this.gate, this.logger, () => this.countCall(realmId), () => this.observer?.throttled(realmId));
+    return new QboCompany(realmId, this.options, this.tokens, this.gate, this.logger, () => this.countCall(realmId), () => this.observer?.throttled(realmId), (entity, id) => this.reader(realmId, entity).load(id));
+  }
+
+  private readonly readers = new Map<string, Batcher<string, unknown>>();
+  /** Gathered read queries sent (metrics, tests). */
+  gatheredReads = 0;
+
+  /** The per-company, per-entity gatherer of reads by id (see GATHERED_READS). */
+  private reader(realmId: string, entity: QboEntity): Batcher<string, unknown> {
+    const key = `${realmId}|${entity}`;
+    let reader = this.readers.get(key);
+    if (!reader) {
+      reader = new Batcher<string, unknown>(
+        async (ids) => {
+          const company = new QboCompany(realmId, this.options, this.tokens, this.gate, this.logger, () => this.countCall(realmId), () => this.observer?.throttled(realmId));
+          if (ids.length === 1) {
+            const id = ids[0]!;
+            return new Map([[id, await company.read<unknown>(entity, id).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))]]);
+          }
+          this.gatheredReads += 1;
+          const rows = await company.query<{ Id?: unknown }>(entity, `where Id in (${ids.map((id) => `'${id}'`).join(', ')})`);
+          const byId = new Map<string, unknown>(ids.map((id) => [id, notFound(entity, id)]));
+          for (const row of rows) if (byId.has(String(row.Id))) byId.set(String(row.Id), row);
+          return byId;
+        },
+        { maxBatch: GATHERED_READ_MAX, windowMs: GATHERED_READ_WINDOW_MS },
+      );
+      this.readers.set(key, reader);
+    }
+    return reader;
   }
 
   /**
@@ -129,6 +175,8 @@ export class QboCompany {
     private readonly logger: Logger,
     private readonly onCall: () => void,
     private readonly onThrottled: () => void = () => undefined,
+    /** Reads by id of GATHERED_READS entities go through the company's gatherer when given. */
+    private readonly gatheredRead?: (entity: QboEntity, id: string) => Promise<unknown>,
   ) {}
 
   // Every id that reaches QuickBooks passes here: read paths, update targets and references in bodies.
@@ -140,6 +188,7 @@ export class QboCompany {
 
   async read<T>(entity: QboEntity, id: string): Promise<T> {
     assertQboId(id, entity);
+    if (this.gatheredRead && GATHERED_READS.has(entity)) return (await this.gatheredRead(entity, id)) as T;
     return this.call<T>(`get${entity}`, [id], `read ${entity} ${id}`);
   }
 

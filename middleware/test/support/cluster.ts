@@ -110,7 +110,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       stdio: ['ignore', process.env.CLUSTER_LOGS ? 'inherit' : 'ignore', process.env.CLUSTER_LOGS ? 'inherit' : 'ignore'],
     });
     children[index] = child;
-    await waitFor(async () => child.exitCode === null && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false)), 30_000, `instance ${index} to start`);
+    await waitFor(async () => child.exitCode === null && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false)), 120_000, `instance ${index} to start`);
   };
 
   const kill = async (index: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
