@@ -20,8 +20,10 @@ export interface QboApiOptions {
   /** Batch requests per minute per company (Intuit allows 40; default BATCH_REQUESTS_PER_MINUTE). */
   batchesPerMinutePerRealm?: number;
   /**
-   * How long one request keeps being sent again while QuickBooks answers 429 (ms, default 60 000: Intuit's
-   * limits are per minute); after that the caller gets QBO_THROTTLED and its job retries later.
+   * How long one request keeps being sent again while QuickBooks answers 429 (ms, default 120 000: two of
+   * Intuit's minutes); after that the caller gets QBO_THROTTLED and its job retries later. Waiting here is
+   * cheaper than a job retry, which reads Salesforce again and fails every job sharing the request (a
+   * batch, the company's catalog).
    */
   throttleRetryMs?: number;
   /** First back-off after a 429 (ms, default 1000; doubled each time up to 8 s, jittered; a Retry-After wins when longer). */
@@ -259,7 +261,7 @@ export class QboCompany {
    * Every request this sends is safe to repeat: reads, sparse updates, creates and batches with a requestid.
    */
   private async withToken<T>(what: string, send: (accessToken: string) => Promise<T>, kind: RequestKind = 'request'): Promise<T> {
-    const giveUpAt = Date.now() + (this.options.throttleRetryMs ?? 60_000);
+    const giveUpAt = Date.now() + (this.options.throttleRetryMs ?? 120_000);
     const backoffMs = this.options.throttleBackoffMs ?? 1000;
     const attempt = (token: string): Promise<T> =>
       this.gate.run(this.realmId, kind, async () => {
