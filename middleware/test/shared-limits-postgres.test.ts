@@ -6,12 +6,12 @@ import { CLUSTER_SF_APP, connectRealm, runDeals, startCluster, type Cluster } fr
 /**
  * Three middleware processes on one PostgreSQL database share one QuickBooks budget per company. The QBO
  * emulator enforces the limits and measures, on every request that reaches it, the most requests and batch
- * requests within any 60 s and the most at once. The limits are lowered (and each request takes 100 ms) so
- * that a short run presses against all three: each process counting alone would allow three times as much.
+ * requests within any 60 s and the most at once. The limits are lowered, and each request takes 1 s, so that
+ * a short run presses against all three: each process counting alone would allow three times as much.
  */
 const describePg = process.env[POSTGRES_TEST_URL_VARIABLE] ? describe : describe.skip;
 const LIMITS = { requestsPerMinute: 120, concurrentPerRealm: 2, batchPerMinute: 3 };
-const DEALS = 40;
+const DEALS = 20;
 
 describePg('three instances share one QuickBooks budget per company', () => {
   let db: TestDatabase;
@@ -21,7 +21,7 @@ describePg('three instances share one QuickBooks budget per company', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('postgres');
-    qbo = await startQboEmulator({ port: 0, latencyMs: 100 });
+    qbo = await startQboEmulator({ port: 0, latencyMs: 1_000 });
     qbo.control.setLimits({ enabled: true, ...LIMITS });
     sf = await startSalesforceEmulator({ port: 0, auth: CLUSTER_SF_APP });
   });
