@@ -26,7 +26,7 @@ export interface QboApiOptions {
    * batch, the company's catalog).
    */
   throttleRetryMs?: number;
-  /** First back-off after a 429 (ms, default 1000; doubled each time up to 8 s, jittered; a Retry-After wins when longer). */
+  /** First back-off after a 429 (ms, default 250; doubled each time up to 4 s, jittered; a Retry-After wins when longer). */
   throttleBackoffMs?: number;
 }
 
@@ -255,14 +255,14 @@ export class QboCompany {
 
   /**
    * One request with the company's access token, each send admitted by the gate (Intuit's limits); a
-   * rejected token is refreshed once. A 429 is sent again after a back-off (exponential up to 8 s,
+   * rejected token is refreshed once. A 429 is sent again after a back-off (exponential up to 4 s,
    * jittered, at least the Retry-After) for up to `throttleRetryMs`; then the caller gets QBO_THROTTLED
    * (retryable). A burst of 429s thus costs waits, not failed jobs that would start over.
    * Every request this sends is safe to repeat: reads, sparse updates, creates and batches with a requestid.
    */
   private async withToken<T>(what: string, send: (accessToken: string) => Promise<T>, kind: RequestKind = 'request'): Promise<T> {
     const giveUpAt = Date.now() + (this.options.throttleRetryMs ?? 120_000);
-    const backoffMs = this.options.throttleBackoffMs ?? 1000;
+    const backoffMs = this.options.throttleBackoffMs ?? 250;
     const attempt = (token: string): Promise<T> =>
       this.gate.run(this.realmId, kind, async () => {
         this.onCall();
@@ -283,7 +283,7 @@ export class QboCompany {
         if (error instanceof AppError && error.code === 'QBO_THROTTLED') {
           this.onThrottled();
           const retryAfter = Number((error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs ?? 0);
-          const wait = Math.max(retryAfter, Math.min(8_000, backoffMs * 2 ** throttled) * (0.5 + Math.random()));
+          const wait = Math.max(retryAfter, Math.min(4_000, backoffMs * 2 ** throttled) * (0.5 + Math.random()));
           if (Date.now() + wait < giveUpAt) {
             throttled += 1;
             this.logger.debug({ realmId: this.realmId, operation: what, waitMs: Math.round(wait), throttled }, 'quickbooks answered 429; sending again after a back-off');
