@@ -131,7 +131,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const gateLimits = { concurrency: config.QBO_MAX_CONCURRENT, requestsPerMinute: config.QBO_REQUESTS_PER_MINUTE, batchesPerMinute: config.QBO_BATCHES_PER_MINUTE };
   const gate: RequestGate =
     store.dialect === 'postgres'
-      ? new PostgresGate({ ...gateLimits, databaseUrl: config.DATABASE_URL, leaseMs: 2 * config.QBO_TIMEOUT_MS + 10_000, logger })
+      ? new PostgresGate({ ...gateLimits, databaseUrl: config.DATABASE_URL, leaseMs: 10_000, logger })
       : new LocalGate(gateLimits);
   const qbo = new QboApi(
     {

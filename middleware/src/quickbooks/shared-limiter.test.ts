@@ -82,15 +82,35 @@ describePg('PostgresGate: one budget for several processes', () => {
 
   it('frees the slots of a process that died holding them once their lease expires, not before', async () => {
     const dead = gate({ concurrency: 1, leaseMs: 1_500 });
-    // The "dead" process takes the only slot and never gives it back (its task never ends).
+    // The "dead" process takes the only slot, then stops renewing it and never gives it back (its task
+    // never ends, and its connections are gone).
     void dead.run('333', 'request', () => new Promise(() => undefined));
     await new Promise((r) => setTimeout(r, 200));
+    await dead.close();
     const alive = gate({ concurrency: 1 });
     const started = Date.now();
     await alive.run('333', 'request', async () => undefined);
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(1_000);
     expect(waited).toBeLessThan(15_000);
+  });
+
+  it('keeps the slot of a request that runs longer than the lease (it is renewed)', async () => {
+    const slow = gate({ concurrency: 1, leaseMs: 600 });
+    const other = gate({ concurrency: 1, leaseMs: 600 });
+    let overlapped = false;
+    let slowRunning = false;
+    const long = slow.run('555', 'request', async () => {
+      slowRunning = true;
+      await new Promise((r) => setTimeout(r, 2_000));
+      slowRunning = false;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await other.run('555', 'request', async () => {
+      overlapped = slowRunning;
+    });
+    await long;
+    expect(overlapped).toBe(false);
   });
 
   it('shares the per-minute budget: two gates together get one budget, not two', async () => {

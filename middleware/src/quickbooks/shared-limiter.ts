@@ -6,8 +6,8 @@
  *   windows sized so that any 60 s, widened by the delay between taking a point and the request reaching
  *   Intuit, cannot hold more than the limit (see `windowsFor`).
  * - Requests in flight: leases in `qbo_request_leases`, one row per slot (at most `concurrency` per
- *   company). A lease is taken before the rate points and given back when the answer is in; a process that
- *   dies leaves its leases to expire after `leaseMs` (longer than a request can last, QBO_TIMEOUT_MS).
+ *   company). A lease is taken before the rate points, renewed while the request runs and given back when
+ *   the answer is in; a process that dies leaves its leases to expire after `leaseMs` (10 s by default).
  *
  * Every statement uses the database's clock (leases) or one machine's clock per process (rate windows,
  * as the library does), and a database that does not answer is retried for a while, then the request
@@ -23,7 +23,10 @@ import type { GateLimits, RequestGate, RequestKind } from './limiter';
 
 export interface SharedGateOptions extends GateLimits {
   databaseUrl: string;
-  /** How long a lease outlives a process that died holding it (ms). */
+  /**
+   * How long a request slot stays taken without being renewed (ms): a process that dies holding slots
+   * leaves them taken this long. The slot of a request still running is renewed every `leaseMs / 3`.
+   */
   leaseMs: number;
   logger: Logger;
   /** Pause between two looks for a free slot (ms; jittered). */
@@ -88,11 +91,14 @@ export class PostgresGate implements RequestGate {
 
   async run<T>(realmId: string, kind: RequestKind, task: () => Promise<T>): Promise<T> {
     const lease = await this.takeSlot(realmId);
+    const renewal = setInterval(() => void this.renew(realmId, lease), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    renewal.unref();
     try {
       await this.takePoints(realmId, kind);
       this.stats.granted += 1;
       return await task();
     } finally {
+      clearInterval(renewal);
       void this.giveBack(realmId, lease).finally(() => this.nudge(realmId));
     }
   }
@@ -197,6 +203,14 @@ export class PostgresGate implements RequestGate {
       [realmId, this.options.concurrency, holder, this.options.leaseMs],
     );
     return rows[0] ? { slot: rows[0].slot, holder } : null;
+  }
+
+  /** Keeps a slot whose request is still running (a failed renewal is tried again at the next beat). */
+  private async renew(realmId: string, lease: Lease): Promise<void> {
+    if (this.closed) return;
+    await this.pool
+      .query(`update qbo_request_leases set expires_at = clock_timestamp() + $4::int * interval '1 millisecond' where realm_id = $1 and slot = $2 and holder = $3`, [realmId, lease.slot, lease.holder, this.options.leaseMs])
+      .catch((error: unknown) => this.options.logger.warn({ err: error, realmId, slot: lease.slot }, 'shared QuickBooks budget: a request slot could not be renewed; trying again'));
   }
 
   private async giveBack(realmId: string, lease: Lease): Promise<void> {
