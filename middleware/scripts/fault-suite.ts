@@ -5,7 +5,7 @@
  * closes N deals while the fault runs, pays every invoice and prints: deals, invoices created, duplicates
  * (must be 0), lost (must be 0) and job retries. Exit status 1 when any scenario loses or doubles anything.
  */
-import { startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
+import { DEFAULT_REALM, startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
 import { createTestDatabase, POSTGRES_TEST_URL_VARIABLE } from '../src/store/test-databases';
 import { CLUSTER_SF_APP, connectRealm, runDeals, startCluster, type Cluster, type RunCounts } from '../test/support/cluster';
@@ -146,6 +146,15 @@ export async function runScenario(scenario: Scenario, options: { deals: number; 
     });
     qbo.control.clearFaults();
     sf.control.clearFaults();
+    // What QuickBooks saw from the 3 instances together: 429s answered, and the company's load peaks.
+    const peaks = qbo.control.loadPeaks(DEFAULT_REALM);
+    const qboCounters = qbo.control.counters();
+    extra.qboRequests = qboCounters.byRealm[DEFAULT_REALM] ?? 0;
+    extra.throttled = qboCounters.throttled;
+    extra.peakPerMinute = peaks.requestsPerMinute;
+    extra.peakBatchesPerMinute = peaks.batchesPerMinute;
+    extra.peakConcurrent = peaks.concurrent;
+    extra.refusedByLimits = peaks.refused.rate + peaks.refused.concurrency + peaks.refused.batch;
     const ok = counts.duplicates === 0 && counts.lost === 0 && counts.invoicesCreated === counts.deals && (scenario.name !== 'token-expiry' || extra.refreshCalls === 1);
     return { name: scenario.name, ...counts, extra, ok };
   } finally {
@@ -168,6 +177,7 @@ export async function runFaultSuite(options: { short: boolean; deals?: number; o
     results.push(r);
     const extra = Object.entries(r.extra).map(([k, v]) => `${k}=${v}`).join(' ');
     print(`${r.name.padEnd(24)} ${String(r.deals).padStart(5)}  ${String(r.invoicesCreated).padStart(8)}  ${String(r.duplicates).padStart(10)}  ${String(r.lost).padStart(4)}  ${String(r.retries).padStart(7)}  ${`${r.paymentRows}/${r.paymentsApplied}`.padStart(8)}  ${String(r.seconds).padStart(7)}  ${extra}${r.ok ? '' : '  FAILED'}`);
+    if (r.retries > 0) print(`    retries by last error: ${Object.entries(r.retriesByCode).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     for (const sample of r.lostSamples) print(`    lost: ${sample}`);
   }
   const total = results.reduce((t, r) => ({ duplicates: t.duplicates + r.duplicates, lost: t.lost + r.lost }), { duplicates: 0, lost: 0 });

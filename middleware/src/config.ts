@@ -78,6 +78,7 @@ export const configSchema = z
     QBO_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(30_000),
     QBO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(10, 'Intuit allows 10 concurrent requests per company').default(8),
     QBO_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(500, 'Intuit allows 500 requests per minute per company').default(450),
+    QBO_BATCHES_PER_MINUTE: z.coerce.number().int().min(1).max(40, 'Intuit allows 40 batch requests per minute per company').default(36),
     QBO_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(5_000).default(50),
     QBO_DISPLAY_NAME_MAX: z.coerce.number().int().min(20).max(500).default(500),
     CATALOG_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),

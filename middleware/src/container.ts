@@ -11,6 +11,8 @@ import { syncRoutes, type SyncRequests } from './http/sync-routes';
 import { createJobQueue, every, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
 import { BatchCreator, directCreator, type Creator } from './quickbooks/batch-creator';
 import { QboApi } from './quickbooks/api';
+import { LocalGate, type RequestGate } from './quickbooks/limiter';
+import { PostgresGate } from './quickbooks/shared-limiter';
 import { IntuitOAuth } from './quickbooks/oauth';
 import { TokenManager } from './quickbooks/tokens';
 import { connectSalesforce } from './salesforce/auth';
@@ -141,6 +143,12 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     now,
   });
   const tokens = new TokenManager(store.connections, oauth, logger, now);
+  // On PostgreSQL every instance shares one budget per company; SQLite runs one process, which counts alone.
+  const gateLimits = { concurrency: config.QBO_MAX_CONCURRENT, requestsPerMinute: config.QBO_REQUESTS_PER_MINUTE, batchesPerMinute: config.QBO_BATCHES_PER_MINUTE };
+  const gate: RequestGate =
+    store.dialect === 'postgres'
+      ? new PostgresGate({ ...gateLimits, databaseUrl: config.DATABASE_URL, leaseMs: 10_000, logger })
+      : new LocalGate(gateLimits);
   const qbo = new QboApi(
     {
       clientId: config.QBO_CLIENT_ID,
@@ -151,9 +159,11 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       timeoutMs: config.QBO_TIMEOUT_MS,
       maxConcurrentPerRealm: config.QBO_MAX_CONCURRENT,
       requestsPerMinutePerRealm: config.QBO_REQUESTS_PER_MINUTE,
+      batchesPerMinutePerRealm: config.QBO_BATCHES_PER_MINUTE,
     },
     tokens,
     logger,
+    gate,
   );
 
   let sfConnection: Promise<Connection> | null = null;
@@ -549,6 +559,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       await intake.idle();
       if (pool) await pool.stop({ graceMs });
       await billingUpdates.flush();
+      await gate.close();
       await store.close();
     },
     stats: () => ({ salesforceQueries: opportunityLoader.calls, salesforceWrites: writeBack.calls }),

@@ -34,8 +34,10 @@ describe('/metrics', () => {
 
   it('exposes queue, job, QuickBooks (per company, with 429s), webhook and Salesforce families with live values', async () => {
     const catalog = seedCatalog(stack.sf);
-    // The next QuickBooks call answers 429: the job retries, and the throttle is counted for the company.
+    // The next QuickBooks call answers 429 (sent again after a back-off; the throttle is counted for the
+    // company), the one after that 500: the job fails once and retries.
     stack.qbo.control.injectFault({ kind: 'throttle' });
+    stack.qbo.control.injectFault({ kind: 'server-error' });
     const deal = await invoicedDeal(stack, catalog, 'Metrics Watchers Inc', {});
     stack.qbo.control.applyPayment(stack.realmId, { invoices: [{ id: deal.invoiceId }], txnDate: '2026-11-24' });
     await waitFor(() => opp(stack, deal.opportunityId).Payment_Status__c === 'Paid', 30_000, 'the payment to reach Salesforce');

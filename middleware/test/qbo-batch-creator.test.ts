@@ -4,7 +4,9 @@ import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulat
 import { AppError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { BatchCreator, batchRequestId } from '../src/quickbooks/batch-creator';
-import { tokensFromIntuit } from '../src/quickbooks/tokens';
+import { QboApi } from '../src/quickbooks/api';
+import { isQboFaultCode } from '../src/quickbooks/errors';
+import { TokenManager, tokensFromIntuit } from '../src/quickbooks/tokens';
 import { createTestDatabase, type TestDatabase } from '../src/store/test-databases';
 import { qboOnlyConfig } from './support/qbo-only-config';
 
@@ -107,14 +109,46 @@ describe('BatchCreator against the QBO emulator', () => {
     expect(creator.stats.resent).toBe(1);
   });
 
-  it('does not resend a throttled batch: every caller gets a retryable error and nothing is created', async () => {
+  it('sends a throttled batch again after a back-off (not as a lost answer): each caller gets its own invoice, none twice', async () => {
     const creator = new BatchCreator({ windowMs: 30, resendDelayMs: 10, logger });
     const company = app.qbo.company(DEFAULT_REALM);
     qbo.control.injectFault({ kind: 'throttle', operation: 'batch', times: 1 });
-    const outcomes = await Promise.allSettled(Array.from({ length: 4 }, (_v, i) => creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: `throttled ${i}` }, `ll-inv-test-e${i}-0`)));
+    const made = await Promise.all(Array.from({ length: 4 }, (_v, i) => creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: `backed-off ${i}` }, `ll-inv-test-e${i}-0`)));
+    expect(new Set(made.map((m) => m.Id)).size).toBe(4);
+    expect(invoicesNoted('backed-off ')).toHaveLength(4);
+    expect(qbo.control.counters().throttled).toBe(1);
+    expect(qbo.control.counters().byOperation['*.batch']).toBe(2);
+    expect(creator.stats.resent).toBe(0);
+  });
+
+  it('when QuickBooks keeps answering 429 past the retry window, every caller gets a retryable error and nothing is created', async () => {
+    const creator = new BatchCreator({ windowMs: 30, resendDelayMs: 10, logger });
+    const impatient = new QboApi({ ...app.qbo.options, throttleRetryMs: 0 }, new TokenManager(app.store.connections, app.oauth, logger), logger);
+    const company = impatient.company(DEFAULT_REALM);
+    qbo.control.injectFault({ kind: 'throttle', operation: 'batch', times: 1 });
+    const outcomes = await Promise.allSettled(Array.from({ length: 4 }, (_v, i) => creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: `throttled ${i}` }, `ll-inv-test-g${i}-0`)));
     expect(outcomes.every((o) => o.status === 'rejected' && (o.reason as AppError).code === 'QBO_THROTTLED' && (o.reason as AppError).retryable)).toBe(true);
     expect(invoicesNoted('throttled ')).toHaveLength(0);
     expect(creator.stats.resent).toBe(0);
+  });
+
+  it('gathers reads by id that come together into one query, and answers an id QuickBooks does not have with its 610 fault', async () => {
+    const company = app.qbo.company(DEFAULT_REALM);
+    const made = await Promise.all(Array.from({ length: 5 }, (_v, i) => company.create<Rec>('Invoice', { ...invoice(i + 1), PrivateNote: `gathered ${i}` })));
+    qbo.control.resetCounters();
+    const missing = '987654';
+    const reads = await Promise.allSettled([...made.map((m) => company.read<Rec>('Invoice', String(m.Id))), company.read<Rec>('Invoice', missing)]);
+    const counters = qbo.control.counters();
+    expect(counters.total).toBe(1);
+    expect(counters.byOperation['Invoice.query']).toBe(1);
+    expect(reads.slice(0, 5).map((r) => (r.status === 'fulfilled' ? r.value.PrivateNote : r.reason))).toEqual(made.map((m) => m.PrivateNote));
+    expect(reads.slice(0, 5).every((r) => r.status === 'fulfilled' && r.value.SyncToken !== undefined && Array.isArray(r.value.Line))).toBe(true);
+    const last = reads[5]!;
+    expect(last.status === 'rejected' && isQboFaultCode(last.reason, '610')).toBe(true);
+    // A read on its own is still a plain GET.
+    qbo.control.resetCounters();
+    expect((await company.read<Rec>('Invoice', String(made[0]!.Id))).PrivateNote).toBe('gathered 0');
+    expect(qbo.control.counters().byOperation['Invoice.read']).toBe(1);
   });
 
   it('sends a create that is alone in its window as a plain create with its own requestid', async () => {

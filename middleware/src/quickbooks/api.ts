@@ -3,8 +3,9 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { classifyQboError } from './errors';
 import { assertQboId, assertReferences } from './ids';
-import { RateLimiter } from './limiter';
+import { LocalGate, type RequestGate, type RequestKind } from './limiter';
 import type { TokenManager } from './tokens';
+import { Batcher } from '../util/batcher';
 
 export interface QboApiOptions {
   clientId: string;
@@ -16,6 +17,17 @@ export interface QboApiOptions {
   timeoutMs: number;
   maxConcurrentPerRealm: number;
   requestsPerMinutePerRealm: number;
+  /** Batch requests per minute per company (Intuit allows 40; default BATCH_REQUESTS_PER_MINUTE). */
+  batchesPerMinutePerRealm?: number;
+  /**
+   * How long one request keeps being sent again while QuickBooks answers 429 (ms, default 120 000: two of
+   * Intuit's minutes); after that the caller gets QBO_THROTTLED and its job retries later. Waiting here is
+   * cheaper than a job retry, which reads Salesforce again and fails every job sharing the request (a
+   * batch, the company's catalog).
+   */
+  throttleRetryMs?: number;
+  /** First back-off after a 429 (ms, default 250; doubled each time up to 4 s, jittered; a Retry-After wins when longer). */
+  throttleBackoffMs?: number;
 }
 
 export type QboEntity = 'Customer' | 'Item' | 'Invoice' | 'Payment' | 'CreditMemo' | 'SalesReceipt' | 'RefundReceipt' | 'Term' | 'TaxCode' | 'Account' | 'Preferences' | 'CompanyCurrency';
@@ -45,37 +57,79 @@ function configureTimeout(timeoutMs: number): void {
   nodeQuickbooksAxios().defaults.timeout = timeoutMs;
 }
 
+/**
+ * Reads by id of these entities that several jobs make at about the same time (payment events, invoice
+ * refreshes) go to QuickBooks as one `select * from <entity> where Id in (…)`: one request instead of one
+ * each. An id the query does not return gets the same 610 "Object Not Found" fault a read would.
+ */
+export const GATHERED_READS: ReadonlySet<QboEntity> = new Set<QboEntity>(['Invoice', 'Payment', 'CreditMemo']);
+/** Ids per gathered read query, and how long the first read waits for others (ms). */
+const GATHERED_READ_MAX = 50;
+const GATHERED_READ_WINDOW_MS = 20;
+
+/** The fault QuickBooks answers a read of an id that does not exist (or was deleted) with. */
+function notFound(entity: QboEntity, id: string): AppError {
+  const body = { Fault: { Error: [{ Message: 'Object Not Found', Detail: `Object Not Found : ${entity} ${id} was not returned by QuickBooks.`, code: '610' }], type: 'ValidationFault' } };
+  return classifyQboError({ response: { status: 400, data: body } }, `read ${entity} ${id}`);
+}
+
 /** Intuit allows 40 batch requests per minute per company; we stay a little under it. */
 export const BATCH_REQUESTS_PER_MINUTE = 36;
 /** Items in one batch request (Intuit's maximum). */
 export const BATCH_MAX_ITEMS = 30;
 
-/** The QBO API for every connected company, with tokens, limits and error classification built in. */
+/**
+ * The QBO API for every connected company, with tokens, limits and error classification built in. The
+ * limits are counted by `gate`: this process alone (LocalGate, the default) or every process on the same
+ * PostgreSQL database (PostgresGate).
+ */
 export class QboApi {
-  private readonly limiters = new Map<string, RateLimiter>();
-  private readonly batchLimiters = new Map<string, RateLimiter>();
+  readonly gate: RequestGate;
 
   constructor(
-    private readonly options: QboApiOptions,
+    readonly options: QboApiOptions,
     private readonly tokens: TokenManager,
     private readonly logger: Logger,
+    gate?: RequestGate,
   ) {
     configureTimeout(options.timeoutMs);
+    this.gate =
+      gate ??
+      new LocalGate({ concurrency: options.maxConcurrentPerRealm, requestsPerMinute: options.requestsPerMinutePerRealm, batchesPerMinute: options.batchesPerMinutePerRealm ?? BATCH_REQUESTS_PER_MINUTE });
   }
 
   company(realmId: string): QboCompany {
     assertQboId(realmId, 'company (realm)');
-    let limiter = this.limiters.get(realmId);
-    if (!limiter) {
-      limiter = new RateLimiter(this.options.maxConcurrentPerRealm, this.options.requestsPerMinutePerRealm);
-      this.limiters.set(realmId, limiter);
+    return new QboCompany(realmId, this.options, this.tokens, this.gate, this.logger, () => this.countCall(realmId), () => this.observer?.throttled(realmId), (entity, id) => this.reader(realmId, entity).load(id));
+  }
+
+  private readonly readers = new Map<string, Batcher<string, unknown>>();
+  /** Gathered read queries sent (metrics, tests). */
+  gatheredReads = 0;
+
+  /** The per-company, per-entity gatherer of reads by id (see GATHERED_READS). */
+  private reader(realmId: string, entity: QboEntity): Batcher<string, unknown> {
+    const key = `${realmId}|${entity}`;
+    let reader = this.readers.get(key);
+    if (!reader) {
+      reader = new Batcher<string, unknown>(
+        async (ids) => {
+          const company = new QboCompany(realmId, this.options, this.tokens, this.gate, this.logger, () => this.countCall(realmId), () => this.observer?.throttled(realmId));
+          if (ids.length === 1) {
+            const id = ids[0]!;
+            return new Map([[id, await company.read<unknown>(entity, id).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))]]);
+          }
+          this.gatheredReads += 1;
+          const rows = await company.query<{ Id?: unknown }>(entity, `where Id in (${ids.map((id) => `'${id}'`).join(', ')})`);
+          const byId = new Map<string, unknown>(ids.map((id) => [id, notFound(entity, id)]));
+          for (const row of rows) if (byId.has(String(row.Id))) byId.set(String(row.Id), row);
+          return byId;
+        },
+        { maxBatch: GATHERED_READ_MAX, windowMs: GATHERED_READ_WINDOW_MS },
+      );
+      this.readers.set(key, reader);
     }
-    let batchLimiter = this.batchLimiters.get(realmId);
-    if (!batchLimiter) {
-      batchLimiter = new RateLimiter(BATCH_REQUESTS_PER_MINUTE, BATCH_REQUESTS_PER_MINUTE);
-      this.batchLimiters.set(realmId, batchLimiter);
-    }
-    return new QboCompany(realmId, this.options, this.tokens, limiter, this.logger, () => this.countCall(realmId), batchLimiter, () => this.observer?.throttled(realmId));
+    return reader;
   }
 
   /**
@@ -89,8 +143,7 @@ export class QboApi {
         throw new AppError('QBO_AUTH', `QuickBooks refused the new tokens for company ${realmId}.`, { status: 403 });
       },
     };
-    const limiter = new RateLimiter(1, this.options.requestsPerMinutePerRealm);
-    return new QboCompany(realmId, this.options, fixed, limiter, this.logger, () => this.countCall(realmId), limiter).companyInfo<T>();
+    return new QboCompany(realmId, this.options, fixed, this.gate, this.logger, () => this.countCall(realmId)).companyInfo<T>();
   }
 
   /** Calls made through this process, by realm (for metrics and benchmarks). */
@@ -120,11 +173,12 @@ export class QboCompany {
     readonly realmId: string,
     private readonly options: QboApiOptions,
     private readonly tokens: AccessTokens,
-    private readonly limiter: RateLimiter,
+    private readonly gate: RequestGate,
     private readonly logger: Logger,
     private readonly onCall: () => void,
-    private readonly batchLimiter: RateLimiter,
     private readonly onThrottled: () => void = () => undefined,
+    /** Reads by id of GATHERED_READS entities go through the company's gatherer when given. */
+    private readonly gatheredRead?: (entity: QboEntity, id: string) => Promise<unknown>,
   ) {}
 
   // Every id that reaches QuickBooks passes here: read paths, update targets and references in bodies.
@@ -136,6 +190,7 @@ export class QboCompany {
 
   async read<T>(entity: QboEntity, id: string): Promise<T> {
     assertQboId(id, entity);
+    if (this.gatheredRead && GATHERED_READS.has(entity)) return (await this.gatheredRead(entity, id)) as T;
     return this.call<T>(`get${entity}`, [id], `read ${entity} ${id}`);
   }
 
@@ -222,37 +277,54 @@ export class QboCompany {
     if (items.length > BATCH_MAX_ITEMS) throw new AppError('INTERNAL', `A QuickBooks batch holds at most ${BATCH_MAX_ITEMS} items.`);
     assertReferences(items);
     const what = `batch of ${items.length}`;
-    return this.batchLimiter.run(() => (requestId ? this.withToken<T>(what, (token) => this.postBatch<T>(token, items, requestId, what)) : this.call<T>('batch', [items], what)));
+    return requestId ? this.withToken<T>(what, (token) => this.postBatch<T>(token, items, requestId, what), 'batch') : this.withToken<T>(what, (token) => this.invoke<T>(token, 'batch', [items], what), 'batch');
   }
 
   private call<T>(method: string, args: unknown[], what: string): Promise<T> {
     return this.withToken<T>(what, (token) => this.invoke<T>(token, method, args, what));
   }
 
-  /** One request within the company's limits, with its access token; a rejected token is refreshed once. */
-  private withToken<T>(what: string, send: (accessToken: string) => Promise<T>): Promise<T> {
-    const attempt = async (token: string): Promise<T> => {
-      this.onCall();
-      try {
-        return await send(token);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'QBO_THROTTLED') this.onThrottled();
-        throw error;
-      }
-    };
-    return this.limiter.run(async () => {
-      let token = await this.tokens.accessToken(this.realmId);
+  /**
+   * One request with the company's access token, each send admitted by the gate (Intuit's limits); a
+   * rejected token is refreshed once. A 429 is sent again after a back-off (exponential up to 4 s,
+   * jittered, at least the Retry-After) for up to `throttleRetryMs`; then the caller gets QBO_THROTTLED
+   * (retryable). A burst of 429s thus costs waits, not failed jobs that would start over.
+   * Every request this sends is safe to repeat: reads, sparse updates, creates and batches with a requestid.
+   */
+  private async withToken<T>(what: string, send: (accessToken: string) => Promise<T>, kind: RequestKind = 'request'): Promise<T> {
+    const giveUpAt = Date.now() + (this.options.throttleRetryMs ?? 120_000);
+    const backoffMs = this.options.throttleBackoffMs ?? 250;
+    const attempt = (token: string): Promise<T> =>
+      this.gate.run(this.realmId, kind, async () => {
+        this.onCall();
+        return send(token);
+      });
+    let token = await this.tokens.accessToken(this.realmId);
+    let refreshed = false;
+    for (let throttled = 0; ; ) {
       try {
         return await attempt(token);
       } catch (error) {
-        if (error instanceof AppError && error.code === 'QBO_AUTH' && error.status === 401) {
+        if (error instanceof AppError && error.code === 'QBO_AUTH' && error.status === 401 && !refreshed) {
           this.logger.warn({ realmId: this.realmId, operation: what }, 'quickbooks rejected the access token; refreshing once');
+          refreshed = true;
           token = await this.tokens.afterRejected(this.realmId, token);
-          return attempt(token);
+          continue;
+        }
+        if (error instanceof AppError && error.code === 'QBO_THROTTLED') {
+          this.onThrottled();
+          const retryAfter = Number((error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs ?? 0);
+          const wait = Math.max(retryAfter, Math.min(4_000, backoffMs * 2 ** throttled) * (0.5 + Math.random()));
+          if (Date.now() + wait < giveUpAt) {
+            throttled += 1;
+            this.logger.debug({ realmId: this.realmId, operation: what, waitMs: Math.round(wait), throttled }, 'quickbooks answered 429; sending again after a back-off');
+            await new Promise((resolve) => setTimeout(resolve, wait));
+            continue;
+          }
         }
         throw error;
       }
-    });
+    }
   }
 
   private invoke<T>(accessToken: string, method: string, args: unknown[], what: string): Promise<T> {

@@ -53,3 +53,45 @@ export class RateLimiter {
     }
   }
 }
+
+/** A plain request, or a POST /batch (which Intuit also counts against its own per-minute batch limit). */
+export type RequestKind = 'request' | 'batch';
+
+/** Admits each QBO request of a company within Intuit's limits: concurrency, requests and batches per minute. */
+export interface RequestGate {
+  run<T>(realmId: string, kind: RequestKind, task: () => Promise<T>): Promise<T>;
+  /** Releases what the gate holds (database connections). */
+  close(): Promise<void>;
+}
+
+export interface GateLimits {
+  concurrency: number;
+  requestsPerMinute: number;
+  batchesPerMinute: number;
+}
+
+/** One process's own count (SQLite, a single instance): the limits hold for this process alone. */
+export class LocalGate implements RequestGate {
+  private readonly requests = new Map<string, RateLimiter>();
+  private readonly batches = new Map<string, RateLimiter>();
+
+  constructor(private readonly limits: GateLimits) {}
+
+  run<T>(realmId: string, kind: RequestKind, task: () => Promise<T>): Promise<T> {
+    let requests = this.requests.get(realmId);
+    if (!requests) {
+      requests = new RateLimiter(this.limits.concurrency, this.limits.requestsPerMinute);
+      this.requests.set(realmId, requests);
+    }
+    if (kind === 'request') return requests.run(task);
+    let batches = this.batches.get(realmId);
+    if (!batches) {
+      batches = new RateLimiter(this.limits.batchesPerMinute, this.limits.batchesPerMinute);
+      this.batches.set(realmId, batches);
+    }
+    const inner = requests;
+    return batches.run(() => inner.run(task));
+  }
+
+  async close(): Promise<void> {}
+}

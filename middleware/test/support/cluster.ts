@@ -107,10 +107,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         LOG_LEVEL: 'error',
         ...options.env,
       },
-      stdio: ['ignore', 'ignore', process.env.CLUSTER_LOGS ? 'inherit' : 'ignore'],
+      stdio: ['ignore', process.env.CLUSTER_LOGS ? 'inherit' : 'ignore', process.env.CLUSTER_LOGS ? 'inherit' : 'ignore'],
     });
     children[index] = child;
-    await waitFor(async () => child.exitCode === null && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false)), 30_000, `instance ${index} to start`);
+    await waitFor(async () => child.exitCode === null && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false)), 120_000, `instance ${index} to start`);
   };
 
   const kill = async (index: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
@@ -162,6 +162,8 @@ export interface RunCounts {
   paymentRows: number;
   /** Job attempts beyond the first, over every job in the database. */
   retries: number;
+  /** The same retries by the last error code of their job (where the retries came from). */
+  retriesByCode: Record<string, number>;
   /** Distinct worker processes seen holding a job while the run went on (proves the work was spread). */
   workers: number;
   /** Up to five lost deals with their Salesforce status, error and job states, to start an investigation. */
@@ -263,9 +265,12 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
   await sampler.close();
   const store = await openStore(databaseUrl, { migrate: false });
   let retries = 0;
+  const retriesByCode: Record<string, number> = {};
   const lostSamples: string[] = [];
   try {
     retries = (await store.db.query<{ n: number | null }>('select sum(attempts - 1) as n from jobs where attempts > 1')).rows[0]?.n ?? 0;
+    const byCode = await store.db.query<{ code: string | null; n: number }>('select last_error_code as code, sum(attempts - 1) as n from jobs where attempts > 1 group by last_error_code');
+    for (const row of byCode.rows) retriesByCode[row.code ?? 'none'] = Number(row.n);
     for (const id of lostIds.slice(0, 5)) {
       const opp = sf.control.record('Opportunity', id) as Rec;
       const jobs = await store.db.query<{ state: string; attempts: number; last_error_code: string | null }>('select state, attempts, last_error_code from jobs where idempotency_key = $1 order by created_at', [`opportunity:${id}`]);
@@ -276,7 +281,7 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
   }
   let invoicesCreated = 0;
   for (const list of invoicesByDeal.values()) invoicesCreated += list.length;
-  return { deals: ids.length, invoicesCreated, duplicates, lost, paymentsApplied: expectedKeys.size, paymentRows: rows.length, retries: Number(retries), workers: workers.size, lostSamples, seconds: Math.round((Date.now() - started) / 100) / 10 };
+  return { deals: ids.length, invoicesCreated, duplicates, lost, paymentsApplied: expectedKeys.size, paymentRows: rows.length, retries: Number(retries), retriesByCode, workers: workers.size, lostSamples, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
 function freePort(): Promise<number> {

@@ -76,6 +76,9 @@ export function apiRouter(deps: EmulatorDeps): Router {
     const relative = req.path;
     const info = classify(req.method, relative, req.query as Record<string, unknown>, req.body);
     counters.request(info.endpoint, `${info.entity ?? '*'}.${info.operation}`, realmId);
+    const finished = deps.load.arrived(realmId, info.operation === 'batch');
+    res.on('close', finished);
+    res.on('finish', finished);
     if (options.verbose) console.error(`[qbo-emulator] ${req.method} ${req.originalUrl}`);
     const token = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
 
@@ -112,7 +115,10 @@ export function apiRouter(deps: EmulatorDeps): Router {
     if (!ctx) return authFault(res, 'forbidden', token);
 
     const verdict = deps.limits.acquire(realmId, info.operation === 'batch');
-    if (verdict !== 'ok') return throttled(res);
+    if (verdict !== 'ok') {
+      deps.load.refused(realmId, verdict);
+      return throttled(res);
+    }
     let released = false;
     const release = () => {
       if (!released) deps.limits.release(realmId);

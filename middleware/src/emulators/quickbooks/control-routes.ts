@@ -60,6 +60,8 @@ export function controlRouter(control: QboEmulatorControl): Router {
   route('post', '/tokens', (req) => control.issueTokens(String(body(req).realmId), body(req).clientId as string | undefined));
   route('post', '/tokens/expire', (req) => ({ expired: control.expireAccessTokens(body(req).token as string | undefined) }));
   route('post', '/limits', (req) => control.setLimits(body(req)));
+  route('get', '/realms/:realmId/load', (req) => control.loadPeaks(p(req, 'realmId')));
+  route('delete', '/load', () => control.resetLoad());
   route('put', '/webhooks', (req) => control.webhooks.configure(body(req) as never));
   route('post', '/webhooks/pause', () => control.webhooks.pause());
   route('post', '/webhooks/resume', () => control.webhooks.resume());

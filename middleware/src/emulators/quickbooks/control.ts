@@ -11,6 +11,7 @@ import { asObject, type Entity } from './json';
 import { findEntity } from './entities/registry';
 import type { EntityContext } from './entities/context';
 import { createEntity, deleteEntity, readEntity, updateEntity, voidEntity } from './operations';
+import type { LoadPeaks } from './limits';
 import type { LimitOptions, WebhookOptions } from './options';
 import type { TokenResponse } from './token-authority';
 import type { DeliveryRecord } from './webhooks';
@@ -164,6 +165,12 @@ export function createControl(deps: EmulatorDeps) {
       return deps.authority.issueForNewGrant(clientId, realmId);
     },
     expireAccessTokens: (token?: string) => deps.authority.expireAccessTokens(token),
+    /**
+     * A company's load as the emulator saw it: most requests and batch requests within any 60 s, most
+     * requests at once, and refusals by limit (since start or the last resetLoad()).
+     */
+    loadPeaks: (realmId: string): LoadPeaks => deps.load.peaks(realmId),
+    resetLoad: () => deps.load.reset(),
     setLimits(limits: Partial<LimitOptions>) {
       Object.assign(deps.options.limits, limits);
       deps.limits.reset();
@@ -190,6 +197,7 @@ export function createControl(deps: EmulatorDeps) {
       deps.counters.reset();
       deps.injector.clear();
       deps.limits.reset();
+      deps.load.reset();
       deps.webhooks.clearLog();
     },
   };

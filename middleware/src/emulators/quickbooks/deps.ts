@@ -2,7 +2,7 @@
 import type { Clock } from './clock';
 import type { Counters } from './counters';
 import type { FaultInjector } from './fault-injection';
-import type { Limits } from './limits';
+import type { Limits, LoadMeter } from './limits';
 import type { EmulatorOptions } from './options';
 import type { Realms } from './realms';
 import type { TokenAuthority } from './token-authority';
@@ -14,6 +14,8 @@ export interface EmulatorDeps {
   realms: Realms;
   authority: TokenAuthority;
   limits: Limits;
+  /** Per-company load peaks (requests per minute, batches per minute, concurrency). */
+  load: LoadMeter;
   injector: FaultInjector;
   counters: Counters;
   webhooks: WebhookNotifier;

@@ -14,7 +14,7 @@ import { createControl, type QboEmulatorControl } from './control';
 import { Counters } from './counters';
 import type { EmulatorDeps } from './deps';
 import { FaultInjector } from './fault-injection';
-import { Limits } from './limits';
+import { Limits, LoadMeter } from './limits';
 import { OAUTH_PATHS } from './oauth-routes';
 import { resolveOptions, type EmulatorOptions, type EmulatorOptionsInput } from './options';
 import { Realms } from './realms';
@@ -55,6 +55,7 @@ export async function startQboEmulator(input: EmulatorOptionsInput = {}): Promis
     realms: new Realms(options, () => clock.now(), (event) => webhooks.record(event)),
     authority: new TokenAuthority(options.oauth, () => clock.now()),
     limits: new Limits(options.limits, () => clock.now()),
+    load: new LoadMeter(),
     injector: new FaultInjector(),
     counters: new Counters(),
     webhooks,

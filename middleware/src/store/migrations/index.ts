@@ -2,6 +2,7 @@ import { AppError } from '../../errors';
 import type { Dialect, SqlPort } from '../sql-port';
 import * as initial from './0001-initial';
 import * as auditRetention from './0002-audit-retention';
+import * as qboSharedBudget from './0003-qbo-shared-budget';
 
 /** The few DDL fragments that differ between SQLite and PostgreSQL. */
 export interface DialectDdl {
@@ -22,6 +23,7 @@ interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial.up },
   { version: 2, name: 'audit-retention', up: auditRetention.up },
+  { version: 3, name: 'qbo-shared-budget', up: qboSharedBudget.up },
 ];
 
 export function dialectDdl(dialect: Dialect): DialectDdl {
