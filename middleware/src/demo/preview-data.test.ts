@@ -41,6 +41,8 @@ describe('the preview events bridge (GET /preview-data/events)', () => {
     try {
       const response = await fetch(`${base}/preview-data/events?channel=${encodeURIComponent('/event/Ledgerline_Billing_Update__e')}`, { signal: abort.signal });
       expect(response.headers.get('content-type')).toBe('text/event-stream');
+      // The demo serves the preview itself (same origin): no other site the person browses may read the stream.
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
       const reader = response.body!.getReader();
       const decoder = new TextDecoder();
       let text = decoder.decode((await reader.read()).value);

@@ -70,7 +70,8 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
   // shaped as empApi hands them to its callback.
   router.get('/preview-data/events', (req, res) => {
     const channel = typeof req.query.channel === 'string' && req.query.channel.startsWith('/event/') ? req.query.channel : undefined;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'access-control-allow-origin': '*' });
+    // No CORS header: the demo serves the preview itself, and another site open in the same browser must not read the org's billing events.
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': connected\n\n');
     const stop = sf.subscribeEvents((message) => res.write(`data: ${JSON.stringify(message)}\n\n`), channel);
     // A comment now and then keeps proxies and the browser from closing an idle stream.
