@@ -20,6 +20,8 @@ function agingBucket(status: string, balance: number, daysOverdue: number): stri
 }
 const LISTED_RECORDS = 50;
 const EVENTS_HEARTBEAT_MS = 15_000;
+/** Event streams held open at once (each is a socket and an emulator subscription). */
+export const MAX_EVENT_STREAMS = 20;
 
 /** What the preview's Retry does in a real org: Apex calls the middleware's sync route with reason "retry". */
 export type PreviewRetry = (opportunityId: string) => Promise<{ status: number; body: unknown }>;
@@ -68,7 +70,13 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
   // The streaming API's stand-in for the preview's lightning/empApi: the platform events the Salesforce emulator
   // receives (the middleware's Ledgerline_Billing_Update__e), forwarded as server-sent events, one message each,
   // shaped as empApi hands them to its callback.
+  let streams = 0;
   router.get('/preview-data/events', (req, res) => {
+    if (streams >= MAX_EVENT_STREAMS) {
+      res.status(503).json({ message: `The demo holds at most ${MAX_EVENT_STREAMS} event streams open at once; close a preview tab and try again.` });
+      return;
+    }
+    streams += 1;
     const channel = typeof req.query.channel === 'string' && req.query.channel.startsWith('/event/') ? req.query.channel : undefined;
     // No CORS header: the demo serves the preview itself, and another site open in the same browser must not read the org's billing events.
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -78,6 +86,7 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), EVENTS_HEARTBEAT_MS);
     heartbeat.unref();
     req.on('close', () => {
+      streams -= 1;
       clearInterval(heartbeat);
       stop();
     });
