@@ -70,6 +70,25 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
   // The streaming API's stand-in for the preview's lightning/empApi: the platform events the Salesforce emulator
   // receives (the middleware's Ledgerline_Billing_Update__e), forwarded as server-sent events, one message each,
   // shaped as empApi hands them to its callback.
+  // Retry and Send change the demo's data: only the preview's own page (same origin) or a tool may post them.
+  // A page on another site, open in the same browser, could otherwise post a form here (the send takes its
+  // address in the query), as it could to the middleware's admin routes without their cross-site check.
+  router.post('/preview-data/*splat', (req, res, next) => {
+    const site = req.get('sec-fetch-site');
+    const origin = req.get('origin');
+    let host: string | undefined;
+    try {
+      host = origin === undefined ? undefined : new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    const sameSite = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || host === req.get('host');
+    if (sameSite) {
+      next();
+      return;
+    }
+    res.status(403).json({ message: 'Refused a change posted from another site; use the preview page this demo serves.' });
+  });
   let streams = 0;
   router.get('/preview-data/events', (req, res) => {
     if (streams >= MAX_EVENT_STREAMS) {
