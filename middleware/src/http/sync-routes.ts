@@ -43,7 +43,8 @@ export const invoiceSendSchema = z
     requestedBy: z
       .object({
         userId: salesforceId.refine((id) => id.startsWith('005'), 'must be a Salesforce User id (005…)'),
-        name: z.string().trim().min(1).max(121).optional(),
+        // The audit log's actor: a name with a line break or control character could forge another entry's text.
+        name: z.string().trim().min(1).max(121).regex(/^[^\p{Cc}\u2028\u2029]+$/u, 'must be a name on one line, without control characters').optional(),
       })
       .strict()
       .describe('The Salesforce user who pressed Send (written to the audit log).'),
