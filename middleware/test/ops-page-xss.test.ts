@@ -50,7 +50,7 @@ describe('operations page with hostile names (headless Chromium)', () => {
     await page.locator('#reconciliation td', { hasText: DEAL }).waitFor({ timeout: 20_000 });
     expect(await page.locator('#reconciliation').innerText()).toContain(ACCOUNT);
     expect(await page.locator('#catalog img, #reconciliation img, #reconciliation script, #reconciliation b').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss ?? null)).toBeNull();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: string }).__xss ?? null)).toBeNull();
     expect(dialogs).toEqual([]);
     await page.close();
   }, 60_000);

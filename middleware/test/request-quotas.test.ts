@@ -48,6 +48,7 @@ describe('quotas on what a Salesforce key can trigger', () => {
     expect(refused.status).toBe(429);
     const body = (await refused.json()) as { error: { message: string; fix: string } };
     expect(body.error.fix).toMatch(/SEND_PER_MINUTE/);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect((await send(keyB)).status).not.toBe(429);
   });
 
