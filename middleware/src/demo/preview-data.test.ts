@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection } from 'jsforce';
 import { startSalesforceEmulator } from '../emulators/salesforce';
@@ -130,6 +131,37 @@ describe('the preview events bridge under abuse', () => {
       expect(own.status).toBe(200);
       expect(sent).toEqual([`${(opp as { id: string }).id} 42 billing@example.com`]);
     } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await sf.close();
+    }
+  });
+});
+
+describe('the preview data routes against DNS rebinding', () => {
+  it('answer only requests addressed to the loopback names (a rebound attacker host reads nothing, events included)', async () => {
+    const sf = await startSalesforceEmulator();
+    const app = express();
+    app.use(previewDataRouter(sf.control));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const statusFor = (path: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+          resolve(res.statusCode ?? 0);
+          res.destroy();
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await statusFor('/preview-data/records', `attacker.example:${port}`)).toBe(403);
+      expect(await statusFor('/preview-data/events', `attacker.example:${port}`)).toBe(403);
+      expect(await statusFor('/preview-data/records', `127.0.0.1:${port}`)).toBe(200);
+      expect(await statusFor('/preview-data/records', `localhost:${port}`)).toBe(200);
+      expect(await statusFor('/preview-data/records', `[::1]:${port}`)).toBe(200);
+    } finally {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await sf.close();
     }

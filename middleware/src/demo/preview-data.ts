@@ -70,6 +70,16 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
   // The streaming API's stand-in for the preview's lightning/empApi: the platform events the Salesforce emulator
   // receives (the middleware's Ledgerline_Billing_Update__e), forwarded as server-sent events, one message each,
   // shaped as empApi hands them to its callback.
+  // The demo listens on loopback only; a page whose own host name an attacker rebinds to 127.0.0.1 would be
+  // same-origin with it, so the data routes answer only requests addressed to a loopback name.
+  router.use('/preview-data', (req, res, next) => {
+    const host = (req.get('host') ?? '').toLowerCase();
+    if (/^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/.test(host)) {
+      next();
+      return;
+    }
+    res.status(403).json({ message: 'The demo answers requests to 127.0.0.1 or localhost only.' });
+  });
   // Retry and Send change the demo's data: only the preview's own page (same origin) or a tool may post them.
   // A page on another site, open in the same browser, could otherwise post a form here (the send takes its
   // address in the query), as it could to the middleware's admin routes without their cross-site check.
