@@ -110,6 +110,8 @@ export const configSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(3000),
     /** Invoice previews per minute per API key (each costs QuickBooks and Salesforce calls); 0 turns the quota off. */
     PREVIEW_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(60),
+    /** Invoice e-mails (POST …/invoices/:invoiceId/send) per minute per API key, so a leaked key is no mail relay; 0 turns the quota off. */
+    SEND_PER_MINUTE: z.coerce.number().int().min(0).max(100_000).default(20),
     /** Retention pass every N seconds (0 = off): processed webhook events, finished jobs, audit entries, OAuth states. */
     RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
     RETENTION_WEBHOOK_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),

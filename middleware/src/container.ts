@@ -488,7 +488,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       const secret = presentedSecret(req);
       return secret !== undefined && anyKey(secret);
     },
-    routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys }), ...governance.routers, historyRoutes(history, requireAdmin(adminKeys)), onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
+    routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys }), ...governance.routers, historyRoutes(history, requireAdmin(adminKeys)), onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE, config.SEND_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready,
   });
   const opsApp = createApp({ logger, ready, isAdmin, routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys })] });

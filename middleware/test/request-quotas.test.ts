@@ -11,7 +11,7 @@ describe('quotas on what a Salesforce key can trigger', () => {
   const [keyA, keyB] = [randomBytes(24).toString('base64url'), randomBytes(24).toString('base64url')];
 
   beforeAll(async () => {
-    stack = await startStack({ startWorkers: false, env: { PREVIEW_PER_MINUTE: '6', LEDGERLINE_API_KEYS: `${keyA},${keyB}` } });
+    stack = await startStack({ startWorkers: false, env: { PREVIEW_PER_MINUTE: '6', SEND_PER_MINUTE: '6', LEDGERLINE_API_KEYS: `${keyA},${keyB}` } });
   }, 60_000);
   afterAll(async () => {
     await stack?.close();
@@ -30,6 +30,26 @@ describe('quotas on what a Salesforce key can trigger', () => {
     expect((await preview(keyB)).status).not.toBe(429);
     // A wrong key is refused by authentication first and never reaches the quota.
     expect((await preview(randomBytes(24).toString('base64url'))).status).toBe(401);
+  });
+
+  // A key that leaks (or a script behind it) must not turn the send route into an e-mail relay: each send
+  // changes the invoice's BillEmail to any address and has QuickBooks mail it.
+  it('answers 429 once a key has used its invoice sends, naming the setting; another key keeps its own', async () => {
+    const send = (key: string) =>
+      fetch(`${stack.url}/api/v1/opportunities/006000000000001AAA/invoices/1/send`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sendTo: 'victim@example.com', requestedBy: { userId: '005000000000001AAA' } }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await send(keyA)).status);
+    expect(statuses).not.toContain(429);
+    const refused = await send(keyA);
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as { error: { message: string; fix: string } };
+    expect(body.error.fix).toMatch(/SEND_PER_MINUTE/);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await send(keyB)).status).not.toBe(429);
   });
 
   it('keeps one waiting job per Account however many notices arrive', async () => {

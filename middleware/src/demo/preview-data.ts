@@ -20,6 +20,8 @@ function agingBucket(status: string, balance: number, daysOverdue: number): stri
 }
 const LISTED_RECORDS = 50;
 const EVENTS_HEARTBEAT_MS = 15_000;
+/** Event streams held open at once (each is a socket and an emulator subscription). */
+export const MAX_EVENT_STREAMS = 20;
 
 /** What the preview's Retry does in a real org: Apex calls the middleware's sync route with reason "retry". */
 export type PreviewRetry = (opportunityId: string) => Promise<{ status: number; body: unknown }>;
@@ -68,15 +70,52 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
   // The streaming API's stand-in for the preview's lightning/empApi: the platform events the Salesforce emulator
   // receives (the middleware's Ledgerline_Billing_Update__e), forwarded as server-sent events, one message each,
   // shaped as empApi hands them to its callback.
+  // The demo listens on loopback only; a page whose own host name an attacker rebinds to 127.0.0.1 would be
+  // same-origin with it, so the data routes answer only requests addressed to a loopback name.
+  router.use('/preview-data', (req, res, next) => {
+    const host = (req.get('host') ?? '').toLowerCase();
+    if (/^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/.test(host)) {
+      next();
+      return;
+    }
+    res.status(403).json({ message: 'The demo answers requests to 127.0.0.1 or localhost only.' });
+  });
+  // Retry and Send change the demo's data: only the preview's own page (same origin) or a tool may post them.
+  // A page on another site, open in the same browser, could otherwise post a form here (the send takes its
+  // address in the query), as it could to the middleware's admin routes without their cross-site check.
+  router.post('/preview-data/*splat', (req, res, next) => {
+    const site = req.get('sec-fetch-site');
+    const origin = req.get('origin');
+    let host: string | undefined;
+    try {
+      host = origin === undefined ? undefined : new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    const sameSite = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || host === req.get('host');
+    if (sameSite) {
+      next();
+      return;
+    }
+    res.status(403).json({ message: 'Refused a change posted from another site; use the preview page this demo serves.' });
+  });
+  let streams = 0;
   router.get('/preview-data/events', (req, res) => {
+    if (streams >= MAX_EVENT_STREAMS) {
+      res.status(503).json({ message: `The demo holds at most ${MAX_EVENT_STREAMS} event streams open at once; close a preview tab and try again.` });
+      return;
+    }
+    streams += 1;
     const channel = typeof req.query.channel === 'string' && req.query.channel.startsWith('/event/') ? req.query.channel : undefined;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'access-control-allow-origin': '*' });
+    // No CORS header: the demo serves the preview itself, and another site open in the same browser must not read the org's billing events.
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': connected\n\n');
     const stop = sf.subscribeEvents((message) => res.write(`data: ${JSON.stringify(message)}\n\n`), channel);
     // A comment now and then keeps proxies and the browser from closing an idle stream.
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), EVENTS_HEARTBEAT_MS);
     heartbeat.unref();
     req.on('close', () => {
+      streams -= 1;
       clearInterval(heartbeat);
       stop();
     });

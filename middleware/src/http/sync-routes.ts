@@ -43,7 +43,8 @@ export const invoiceSendSchema = z
     requestedBy: z
       .object({
         userId: salesforceId.refine((id) => id.startsWith('005'), 'must be a Salesforce User id (005…)'),
-        name: z.string().trim().min(1).max(121).optional(),
+        // The audit log's actor: a name with a line break or control character could forge another entry's text.
+        name: z.string().trim().min(1).max(121).regex(/^[^\p{Cc}\u2028\u2029]+$/u, 'must be a name on one line, without control characters').optional(),
       })
       .strict()
       .describe('The Salesforce user who pressed Send (written to the audit log).'),
@@ -60,13 +61,18 @@ export const invoiceSendResultSchema = z.object({
 });
 
 /** The contract Apex calls through the Named Credential (DESIGN §4). Routes stay short. */
-export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, bodyLimit: string, previewPerMinute = 0): Router {
+export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, bodyLimit: string, previewPerMinute = 0, sendPerMinute = 0): Router {
   const router = Router();
   router.use('/api/v1', auth);
   // A preview costs QuickBooks and Salesforce calls from the budgets invoicing shares: each key gets a quota.
   const previewQuota: express.RequestHandler =
     previewPerMinute > 0
       ? rateLimit({ perMinute: previewPerMinute, burst: Math.max(1, Math.ceil(previewPerMinute / 2)), name: 'preview', keyOf: keyDigest, per: { noun: 'key', setting: 'PREVIEW_PER_MINUTE' } })
+      : (_req, _res, next) => next();
+  // Each send has QuickBooks e-mail an invoice to any one address: a key gets a quota, so it is no mail relay.
+  const sendQuota: express.RequestHandler =
+    sendPerMinute > 0
+      ? rateLimit({ perMinute: sendPerMinute, burst: Math.max(1, Math.ceil(sendPerMinute / 2)), name: 'invoice-send', keyOf: keyDigest, per: { noun: 'key', setting: 'SEND_PER_MINUTE' } })
       : (_req, _res, next) => next();
   router.post('/api/v1/sync/opportunities', express.json({ limit: bodyLimit }), async (req, res) => {
     const body = parse(syncRequestSchema, jsonBody(req), 'request body');
@@ -90,7 +96,7 @@ export function syncRoutes(service: SyncRequests, auth: express.RequestHandler, 
     const id = parse(salesforceId, req.params.id, 'opportunity id');
     res.json(await service.billing(id));
   });
-  router.post('/api/v1/opportunities/:id/invoices/:invoiceId/send', express.json({ limit: bodyLimit }), async (req, res) => {
+  router.post('/api/v1/opportunities/:id/invoices/:invoiceId/send', sendQuota, express.json({ limit: bodyLimit }), async (req, res) => {
     const { id, invoiceId } = parse(invoicePdfParams, { id: req.params.id, invoiceId: req.params.invoiceId }, 'path');
     const body = parse(invoiceSendSchema, jsonBody(req), 'request body');
     res.status(200).json(await service.sendInvoice({ opportunityId: id, invoiceId, sendTo: body.sendTo, requestedBy: body.requestedBy }));

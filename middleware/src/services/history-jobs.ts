@@ -62,8 +62,14 @@ export class HistoryJobs {
   /** Queues an import (joins one already waiting for the same company or customer). */
   async requestImport(request: ImportRequest): Promise<{ jobId: string; state: string; runId: string; since: string; created: boolean }> {
     const since = request.since ?? this.defaultSince();
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(Date.parse(since))) {
+    // Date.parse takes 2024-02-31 (as 2 March): the day must read back the same, and not lie after today.
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(since) ? new Date(`${since}T00:00:00Z`) : new Date(NaN);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== since) {
       throw new AppError('BAD_REQUEST', `"${since}" is not a date.`, { fix: 'Give the first day to import as YYYY-MM-DD, e.g. --since 2024-01-01.' });
+    }
+    // A day's grace: the company's today may be ahead of UTC's.
+    if (since > new Date(this.now() + 86_400_000).toISOString().slice(0, 10)) {
+      throw new AppError('BAD_REQUEST', `"${since}" is in the future: there is no history to import from it.`, { fix: 'Give a first day to import that is today or earlier, e.g. --since 2024-01-01.' });
     }
     if (!(await this.deps.connectedRealms()).includes(request.realmId)) {
       throw new AppError('NOT_FOUND', `QuickBooks company ${request.realmId} is not connected.`, { fix: 'Connect it at /oauth/quickbooks/connect, or name a connected company (npm run cli -- health lists them).' });

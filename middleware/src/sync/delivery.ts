@@ -20,5 +20,5 @@ export function deliveryOf(invoice: InvoiceDeliverySnapshot): DeliveryFields {
   return { emailStatus: invoice.EmailStatus ?? null, sentAt: Number.isNaN(parsed) ? null : new Date(parsed).toISOString() };
 }
 
-/** One address, as QuickBooks' sendTo takes it (QBO sends to exactly one). */
-export const EMAIL_PATTERN = /^[^\s@,;<>()"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+/** One address, as QuickBooks' sendTo takes it (QBO sends to exactly one); no spaces, line breaks or control characters. */
+export const EMAIL_PATTERN = /^[^\s\p{Cc}@,;<>()"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/u;
