@@ -153,7 +153,8 @@ mkdir -p "$mnt/proc" "$mnt/dev"
 if mount -t proc proc "$mnt/proc" 2>/dev/null; then mounted+=("$mnt/proc"); else echo "image-check: could not mount /proc in the chroot; going on without it"; fi
 if mount --bind /dev "$mnt/dev" 2>/dev/null; then mounted+=("$mnt/dev"); else echo "image-check: could not bind /dev in the chroot; going on without it"; fi
 cd middleware
+# At most 15 minutes: a check that hangs must not hold CI.
 IMAGE_CHECK_HEALTHCHECK="$root/scripts/image/chroot-entrypoint.sh $mnt $cache/config.json healthcheck" IMAGE_CHECK_NON_ROOT=1 \
-  npx tsx ../scripts/image/drive.ts -- "$root/scripts/image/chroot-entrypoint.sh" "$mnt" "$cache/config.json"
+  timeout --kill-after=10 900 npx tsx ../scripts/image/drive.ts -- "$root/scripts/image/chroot-entrypoint.sh" "$mnt" "$cache/config.json"
 echo "$layers_key" >"$cache/layers.key"
 echo "image-check: finished in $(elapsed)"

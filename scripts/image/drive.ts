@@ -54,7 +54,7 @@ function uidOf(pid: number): number {
   return Number(uid);
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const dash = process.argv.indexOf('--');
   const command = dash >= 0 ? process.argv.slice(dash + 1) : [];
   if (command.length === 0) throw new Error('Give the command that starts the middleware after --.');
@@ -138,9 +138,11 @@ async function main(): Promise<void> {
     await db.drop();
   }
   step(ok ? 'passed' : 'failed');
+  return ok;
 }
 
-main().catch((error: unknown) => {
+// Exit explicitly: a keep-alive socket or timer left by the emulators must not keep the check (and CI) waiting.
+main().then((ok) => process.exit(ok ? 0 : 1)).catch((error: unknown) => {
   console.error(`image-check: failed: ${(error as Error).message}`);
   process.exit(1);
 });
