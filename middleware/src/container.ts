@@ -8,7 +8,7 @@ import { requireApiKey } from './http/auth';
 import { oauthRoutes } from './http/oauth-routes';
 import { LedgerlineMetrics, metricsRoutes } from './http/metrics';
 import { syncRoutes, type SyncRequests } from './http/sync-routes';
-import { createJobQueue, every, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
+import { createJobQueue, every, failureEndsJob, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
 import { BatchCreator, directCreator, type Creator } from './quickbooks/batch-creator';
 import { QboApi } from './quickbooks/api';
 import { LocalGate, type RequestGate } from './quickbooks/limiter';
@@ -390,8 +390,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       return await run();
     } catch (error) {
       const appError = isAppError(error) ? error : null;
-      const final = !appError?.retryable || job.attempts >= job.maxAttempts;
-      if (final) {
+      // As the queue decides (a 429 on the last attempt is given back and retried): the deal shows Error only
+      // when the job really ends, never while its retry is still to come.
+      if (failureEndsJob(error, job.attempts, job.maxAttempts)) {
         const text = appError ? appError.readable : `Unexpected error: ${(error as Error).message}`;
         const unrecorded = await recorder.recordFailure(opportunityId, text).then(
           () => null,

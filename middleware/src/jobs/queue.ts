@@ -277,6 +277,17 @@ function isThrottled(error: unknown): boolean {
   return isAppError(error) && error.retryable && (error.status === 429 || error.code === 'QBO_THROTTLED');
 }
 
+/**
+ * Whether `fail()` ends the job on this error (failed or dead) rather than queuing it again: a permanent
+ * error, or a retryable one on the last allowed attempt unless it is a throttle (which never ends a job).
+ * Handlers that show a final failure on a record ask this, so they never show one for a job that goes on.
+ */
+export function failureEndsJob(error: unknown, attempt: number, maxAttempts: number): boolean {
+  const retryable = isAppError(error) ? error.retryable : true;
+  if (!retryable) return true;
+  return attempt >= maxAttempts && !isThrottled(error);
+}
+
 function retryAfterOf(error: unknown): number {
   const value = isAppError(error) ? error.details?.retryAfterMs : undefined;
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
