@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import { manualClock, openStore, type Store } from '../store';
 import { createTestDatabase, testDialects, type TestDatabase } from '../store/test-databases';
-import { createJobQueue, type JobQueue } from './index';
+import { createJobQueue, failureEndsJob, type JobQueue } from './index';
 
 const LEASE = 30_000;
 const noJitter = { baseMs: 1000, capMs: 60_000, jitter: 0, random: () => 0 };
@@ -163,6 +163,27 @@ describe.each(testDialects())('job queue on %s', (dialect) => {
     const other = await queue.enqueue({ type: 't', payload: null, maxAttempts: 1 });
     const [only] = await queue.claim('w1', ['t'], LEASE, 1);
     expect(await queue.fail(other.job.id, new AppError('SALESFORCE_ERROR', 'REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.', { retryable: true }), { lease: only?.lease as string })).toEqual({ state: 'dead', runAt: null });
+  });
+
+  it('says beforehand whether a failure ends the job, as fail() then decides (handlers show an Error on the record only then)', async () => {
+    const errors = [
+      new AppError('QBO_THROTTLED', 'QuickBooks throttled create Invoice.', { status: 429, retryable: true }),
+      new AppError('QBO_ERROR', 'QuickBooks failed with HTTP 503', { retryable: true }),
+      new AppError('MAPPING_ERROR', 'Product has no SKU', { retryable: false }),
+      new Error('unexpected'),
+    ];
+    for (const error of errors) {
+      for (const maxAttempts of [1, 2]) {
+        const { job } = await queue.enqueue({ type: 'predict', payload: null, maxAttempts });
+        const [claimed] = await queue.claim('w1', ['predict'], LEASE, 1);
+        expect(claimed?.id).toBe(job.id);
+        const predicted = failureEndsJob(error, claimed!.attempts, maxAttempts);
+        const outcome = await queue.fail(job.id, error, { lease: claimed?.lease as string });
+        expect({ error: error.message, maxAttempts, ends: outcome?.state !== 'queued' }).toEqual({ error: error.message, maxAttempts, ends: predicted });
+        if (outcome?.state === 'queued') await queue.cancel(job.id);
+      }
+    }
+    expect(failureEndsJob(errors[0], 1, 1)).toBe(false);
   });
 
   it('fails a permanent error at once, with the readable message and fix', async () => {

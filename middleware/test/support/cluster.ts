@@ -226,12 +226,16 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
   let lost = 0;
   const payable: Rec[] = [];
   const lostIds: string[] = [];
+  // What each lost deal looked like when it was counted: the samples are printed later (after the payments),
+  // when a deal that was still in Error then may have been invoiced and Synced since.
+  const countedAs = new Map<string, string>();
   for (const id of ids) {
     const invoices = invoicesByDeal.get(id)!;
     if (invoices.length > 1) duplicates += invoices.length - 1;
     if (invoices.length === 0 || status(id) !== 'Synced') {
       lost += 1;
       lostIds.push(id);
+      countedAs.set(id, `${status(id)} with ${invoices.length} invoice(s)`);
     } else payable.push(invoices[0]!);
   }
 
@@ -274,7 +278,8 @@ export async function runDeals(cluster: Cluster, qbo: QboEmulator, sf: Salesforc
     for (const id of lostIds.slice(0, 5)) {
       const opp = sf.control.record('Opportunity', id) as Rec;
       const jobs = await store.db.query<{ state: string; attempts: number; last_error_code: string | null }>('select state, attempts, last_error_code from jobs where idempotency_key = $1 order by created_at', [`opportunity:${id}`]);
-      lostSamples.push(`${id} ${opp.Billing_Sync_Status__c} "${String(opp.Billing_Sync_Error__c ?? '').slice(0, 160)}" jobs=${JSON.stringify(jobs.rows)} invoices=${invoicesByDeal.get(id)!.length}`);
+      const invoicesNow = (qbo.control.list(DEFAULT_REALM, 'Invoice') as Rec[]).filter((i) => String(i.PrivateNote ?? '').includes(id)).length;
+      lostSamples.push(`${id} counted as ${countedAs.get(id)}; now ${opp.Billing_Sync_Status__c} "${String(opp.Billing_Sync_Error__c ?? '').slice(0, 160)}" with ${invoicesNow} invoice(s) jobs=${JSON.stringify(jobs.rows)}`);
     }
   } finally {
     await store.close();
