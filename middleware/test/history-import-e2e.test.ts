@@ -132,11 +132,19 @@ describe(`history import (${SIZE.documents} documents, ${SIZE.customers} custome
     stack.qbo.control.resetCounters();
     // The payments' count and their first page both answer 429: the count only feeds the progress bar, the page fails the attempt.
     stack.qbo.control.injectFault({ kind: 'throttle', entity: 'Payment', operation: 'query', times: 2 });
-    const { jobId } = await stack.ledgerline.history.requestImport({ realmId: stack.realmId, reason: 'on-demand' });
-    const job = await waitFor(async () => {
-      const j = await stack.ledgerline.queue.get(jobId);
-      return j && j.state !== 'queued' && j.state !== 'running' ? j : undefined;
-    }, DEADLINE_MS, 'the import to finish');
+    // A 429 is normally resent within the attempt; here it reaches the job at once, so the attempt fails.
+    const throttleRetryMs = stack.ledgerline.qbo.options.throttleRetryMs;
+    stack.ledgerline.qbo.options.throttleRetryMs = 0;
+    let job;
+    try {
+      const { jobId } = await stack.ledgerline.history.requestImport({ realmId: stack.realmId, reason: 'on-demand' });
+      job = await waitFor(async () => {
+        const j = await stack.ledgerline.queue.get(jobId);
+        return j && j.state !== 'queued' && j.state !== 'running' ? j : undefined;
+      }, DEADLINE_MS, 'the import to finish');
+    } finally {
+      stack.ledgerline.qbo.options.throttleRetryMs = throttleRetryMs;
+    }
     expect(job).toMatchObject({ state: 'completed', attempts: 2 });
     expect(job.lastError).toMatch(/429|throttl|rate/i);
     const counters = stack.qbo.control.counters();

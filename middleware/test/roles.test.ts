@@ -47,6 +47,11 @@ describe.each(testDialects())('web and worker roles on one %s database', (dialec
     expect(result.Billing_Sync_Status__c).toBe('Synced');
     const invoices = web.qbo.control.list(web.realmId, 'Invoice') as Array<Record<string, unknown>>;
     expect(invoices).toHaveLength(1);
-    expect(await queue.get(stored!.id)).toMatchObject({ state: 'completed' });
+    // The deal is written inside the job, before the job records its end: wait for that end.
+    const finished = await waitFor(async () => {
+      const job = await queue.get(stored!.id);
+      return job && job.state !== 'queued' && job.state !== 'running' ? job : undefined;
+    }, 60_000, 'the job to finish');
+    expect(finished).toMatchObject({ state: 'completed' });
   }, 120_000);
 });
