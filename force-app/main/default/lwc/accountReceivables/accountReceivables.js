@@ -3,7 +3,7 @@ import { refreshApex } from '@salesforce/apex';
 import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import getReceivables from '@salesforce/apex/AccountReceivablesController.getReceivables';
 import { badgeClass, formatLabel } from 'c/billingModel';
-import { subscribeToRecord, unsubscribeQuietly } from 'c/billingUpdates';
+import { followRecord } from 'c/billingUpdates';
 import REFRESH from '@salesforce/label/c.Billing_Refresh';
 import REFRESH_MANUAL from '@salesforce/label/c.Billing_Refresh_Manual';
 import TITLE from '@salesforce/label/c.Receivables_Title';
@@ -39,7 +39,6 @@ export default class AccountReceivables extends LightningElement {
     @api recordId;
 
     live = false;
-    subscription;
 
     labels = {
         title: TITLE,
@@ -64,24 +63,17 @@ export default class AccountReceivables extends LightningElement {
     receivables;
 
     connectedCallback() {
-        this.connected = true;
-        subscribeToRecord(
+        this.stopUpdates = followRecord(
             () => this.recordId,
-            () => this.handleBillingUpdate()
-        ).then((subscription) => {
-            if (this.connected) {
-                this.subscription = subscription;
-                this.live = Boolean(subscription);
-            } else {
-                unsubscribeQuietly(subscription);
+            () => this.handleBillingUpdate(),
+            (live) => {
+                this.live = live;
             }
-        });
+        );
     }
 
     disconnectedCallback() {
-        this.connected = false;
-        unsubscribeQuietly(this.subscription);
-        this.subscription = undefined;
+        this.stopUpdates();
     }
 
     /** The middleware wrote this Account's receivables: reload the card and the page's standard fields. */

@@ -55,3 +55,26 @@ export async function unsubscribeQuietly(subscription) {
         // The page is going away: a failed unsubscribe has nobody left to tell.
     }
 }
+
+/**
+ * A component's live updates from connect to disconnect: subscribes for `recordId()`, runs `onUpdate` for
+ * events that name it and `onLive(true|false)` once the subscription stands (or streaming is unavailable).
+ * Returns the function that stops it; a subscription that resolves after the stop is ended at once.
+ */
+export function followRecord(recordId, onUpdate, onLive) {
+    let stopped = false;
+    let subscription = null;
+    subscribeToRecord(recordId, onUpdate).then((made) => {
+        if (stopped) {
+            unsubscribeQuietly(made);
+        } else {
+            subscription = made;
+            onLive(Boolean(made));
+        }
+    });
+    return () => {
+        stopped = true;
+        unsubscribeQuietly(subscription);
+        subscription = null;
+    };
+}

@@ -5,7 +5,7 @@ import { notifyRecordUpdateAvailable } from 'lightning/uiRecordApi';
 import getBillingSummary from '@salesforce/apex/OpportunityBillingController.getBillingSummary';
 import retrySync from '@salesforce/apex/OpportunityBillingController.retrySync';
 import { attachPayments } from 'c/billingModel';
-import { subscribeToRecord, unsubscribeQuietly } from 'c/billingUpdates';
+import { followRecord } from 'c/billingUpdates';
 import TITLE from '@salesforce/label/c.Billing_Title';
 import LOADING from '@salesforce/label/c.Billing_Loading';
 import REFRESH from '@salesforce/label/c.Billing_Refresh';
@@ -30,7 +30,6 @@ export default class OpportunityBilling extends LightningElement {
     retrying = false;
     wiredSummary;
     live = false;
-    subscription;
 
     labels = {
         title: TITLE,
@@ -55,24 +54,17 @@ export default class OpportunityBilling extends LightningElement {
     }
 
     connectedCallback() {
-        this.connected = true;
-        subscribeToRecord(
+        this.stopUpdates = followRecord(
             () => this.recordId,
-            () => this.handleBillingUpdate()
-        ).then((subscription) => {
-            if (this.connected) {
-                this.subscription = subscription;
-                this.live = Boolean(subscription);
-            } else {
-                unsubscribeQuietly(subscription);
+            () => this.handleBillingUpdate(),
+            (live) => {
+                this.live = live;
             }
-        });
+        );
     }
 
     disconnectedCallback() {
-        this.connected = false;
-        unsubscribeQuietly(this.subscription);
-        this.subscription = undefined;
+        this.stopUpdates();
     }
 
     /** The middleware wrote this deal's billing state: reload the panel and the page's standard fields. */
