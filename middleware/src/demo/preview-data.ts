@@ -161,11 +161,17 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
     }
   });
 
+  /** A mirrored invoice of the demo org with its deal and QuickBooks id, or null. */
+  const demoInvoice = (id: string): { opportunityId: string; qboId: string } | null => {
+    const invoice = sf.record('QuickBooks_Invoice__c', id);
+    const qboId = String(invoice?.QuickBooks_Key__c ?? '').split(':')[1];
+    return invoice && invoice.Opportunity__c && qboId ? { opportunityId: String(invoice.Opportunity__c), qboId } : null;
+  };
+
   router.get('/preview-data/invoice/:id/pdf', async (req, res, next) => {
     try {
-      const invoice = sf.record('QuickBooks_Invoice__c', req.params.id);
-      const qboId = String(invoice?.QuickBooks_Key__c ?? '').split(':')[1];
-      if (!invoice || !invoice.Opportunity__c || !qboId) {
+      const invoice = demoInvoice(req.params.id);
+      if (!invoice) {
         res.status(404).json({ message: `No QuickBooks invoice ${req.params.id} with a QuickBooks id in the demo org.` });
         return;
       }
@@ -173,7 +179,7 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
         res.status(503).json({ message: 'The invoice PDF is not wired in this preview: run it through npm run demo.' });
         return;
       }
-      const answer = await invoicePdf(String(invoice.Opportunity__c), qboId);
+      const answer = await invoicePdf(invoice.opportunityId, invoice.qboId);
       if (answer.pdf) res.json({ pdf: answer.pdf.toString('base64') });
       else res.status(answer.status).json(answer.body);
     } catch (error) {
@@ -183,9 +189,8 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
 
   router.post('/preview-data/invoice/:id/send', async (req, res, next) => {
     try {
-      const invoice = sf.record('QuickBooks_Invoice__c', req.params.id);
-      const qboId = String(invoice?.QuickBooks_Key__c ?? '').split(':')[1];
-      if (!invoice || !invoice.Opportunity__c || !qboId) {
+      const invoice = demoInvoice(req.params.id);
+      if (!invoice) {
         res.status(404).json({ message: `No QuickBooks invoice ${req.params.id} with a QuickBooks id in the demo org.` });
         return;
       }
@@ -195,7 +200,7 @@ export function previewDataRouter(sf: EmulatorControl, today = () => new Date().
       }
       // In the query (not a JSON body), so the page's POST needs no CORS preflight.
       const sendTo = typeof req.query.sendTo === 'string' && req.query.sendTo.trim() ? req.query.sendTo.trim() : undefined;
-      const answer = await invoiceSend(String(invoice.Opportunity__c), qboId, sendTo);
+      const answer = await invoiceSend(invoice.opportunityId, invoice.qboId, sendTo);
       res.status(answer.status).json(answer.body);
     } catch (error) {
       next(error);
