@@ -70,8 +70,10 @@ describe('subscriptions: unknown outcomes, preview and the next invoice', () => 
       [start, 250],
       [addMonths(start, 3), 250],
     ]);
-    const jobs = await stack.ledgerline.queue.list({ type: 'subscription.invoice', limit: 50 });
-    const mine = jobs.filter((j) => (j.payload as { opportunityId: string }).opportunityId === id && j.state === 'completed');
+    // The second period's retry adopts the invoice its lost answer created; the job records its end after that.
+    const completed = async () => (await stack.ledgerline.queue.list({ type: 'subscription.invoice', limit: 50 })).filter((j) => (j.payload as { opportunityId: string }).opportunityId === id && j.state === 'completed');
+    await waitFor(async () => ((await completed()).length >= 2 ? true : undefined), 15_000, 'both periods\u2019 jobs to complete');
+    const mine = await completed();
     expect(mine).toHaveLength(2);
     expect(mine.every((j) => j.attempts >= 2)).toBe(true); // both periods went through a lost answer and a retry
     await waitFor(() => opp(id).Next_Invoice_Date__c === addMonths(start, 6) || undefined, 10_000, 'the next invoice moving on');
