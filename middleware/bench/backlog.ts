@@ -57,8 +57,9 @@ export async function benchBacklog(options: { jobs?: number; seconds?: number; s
   }
 }
 
+// Arguments: [store] [seconds] [worker concurrency] (defaults sqlite, 45, 16).
 if (require.main === module) {
-  benchBacklog({ store: (process.argv[2] ?? 'sqlite') as Dialect, ...(process.argv[3] ? { seconds: Number(process.argv[3]) } : {}) })
+  benchBacklog({ store: (process.argv[2] ?? 'sqlite') as Dialect, ...(process.argv[3] ? { seconds: Number(process.argv[3]) } : {}), ...(process.argv[4] ? { workerConcurrency: Number(process.argv[4]) } : {}) })
     .then((r) => report(r))
     .catch((error: unknown) => {
       console.error(error);

@@ -66,7 +66,7 @@ export const GOALS: Goal[] = [
     target: 0.35,
     unit: 'calls',
     ceilingRatio: callsRatio,
-    ceilingNote: '500 req/min ÷ cost, × batch ceiling',
+    ceilingNote: '× 1,200/min (500 req/min ÷ calls)',
   },
   {
     id: 'qbo-calls-known',
@@ -77,7 +77,7 @@ export const GOALS: Goal[] = [
     target: 0.05,
     unit: 'calls',
     ceilingRatio: callsRatio,
-    ceilingNote: '500 req/min ÷ cost, × batch ceiling',
+    ceilingNote: '× 1,200/min (500 req/min ÷ calls)',
   },
   {
     id: 'sf-calls',
