@@ -78,8 +78,9 @@ function main(): void {
   console.log(`machine at the end: ${machine()}`);
   if (previous) console.log(`previous: ${previous.measured}, ${previous.machine}${previous.note ? ` (${previous.note})` : ''}`);
   console.log(`${formatGoalTable(rows)}\n`);
-  if (args.includes('--save')) {
-    const measured = figuresOf(rows);
+  const measured = figuresOf(rows);
+  if (args.includes('--save') && Object.keys(measured).length === 0) console.log('--save: this run measured no goal, bench/previous.json is left as it was');
+  else if (args.includes('--save')) {
     const carried = Object.keys(previous?.figures ?? {}).filter((id) => !(id in measured));
     const next: PreviousFigures & { carried?: string[] } = {
       measured: new Date().toISOString().slice(0, 10),
