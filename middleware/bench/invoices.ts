@@ -8,6 +8,7 @@ import type { Dialect } from '../src/store';
 import { createTestDatabase } from '../src/store/test-databases';
 import { startStack } from '../src/demo/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../src/demo/deals';
+import { report } from './result';
 
 export interface InvoiceBenchOptions {
   deals?: number;
@@ -151,7 +152,7 @@ if (require.main === module) {
   const store = (process.argv[3] ?? 'sqlite') as Dialect;
   const latencyMs = Number(process.argv[4] ?? 0);
   benchInvoices({ deals, store, latencyMs })
-    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .then((r) => report(r))
     .catch((error: unknown) => {
       console.error(error);
       process.exit(1);
