@@ -356,9 +356,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     connectedRealms,
     enqueue: async (events) => {
       metrics.webhookStored(events);
-      for (const event of events) {
-        await queue.enqueue<QboEventJobPayload>({ type: FOLLOWED_ENTITIES.has(event.entity) ? QBO_FOLLOW_JOB : QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' });
-      }
+      // One transaction for the lot: one commit, not one per event, on the web role's database connections.
+      await queue.enqueueMany<QboEventJobPayload>(
+        events.map((event) => ({ type: FOLLOWED_ENTITIES.has(event.entity) ? QBO_FOLLOW_JOB : QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' })),
+      );
       pool?.wake();
     },
     logger,
