@@ -64,7 +64,7 @@ export const INVOICE_JOB = 'invoice.sync';
  * The longest an invoicing job's Salesforce request waits for other jobs to join it. Usually the wait ends much
  * sooner, when every invoicing job is waiting; this bounds it when one job is held up elsewhere (a QuickBooks retry).
  */
-const SALESFORCE_GATHER_MAX_MS = 15_000;
+const SALESFORCE_GATHER_MAX_MS = 30_000;
 
 export interface InvoiceJobPayload {
   opportunityId: string;
