@@ -56,9 +56,15 @@ import { openStore, type Store } from './store';
 import { purgeExpired } from './store/retention';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
+import { GATHERING_STAGES, Gathering } from './util/gathering';
 import type { Express, Request } from 'express';
 
 export const INVOICE_JOB = 'invoice.sync';
+/**
+ * The longest an invoicing job's Salesforce request waits for other jobs to join it. Usually the wait ends much
+ * sooner, when every invoicing job is waiting; this bounds it when one job is held up elsewhere (a QuickBooks retry).
+ */
+const SALESFORCE_GATHER_MAX_MS = 30_000;
 
 export interface InvoiceJobPayload {
   opportunityId: string;
@@ -85,6 +91,8 @@ export interface Ledgerline {
   /** Live updates: one Ledgerline_Billing_Update__e event per write-back batch. */
   billingUpdates: BillingUpdatePublisher;
   opportunityLoader: Batcher<string, SfOpportunity | null>;
+  /** When invoicing jobs' Salesforce requests go out (util/gathering.ts). */
+  gathering: Gathering;
   invoices: InvoiceSync;
   /** Creates invoices (batches when QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
   creator: Creator;
@@ -185,6 +193,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   // The org's currency mode comes from the org; SALESFORCE_MULTICURRENCY may only confirm it.
   const currencies = new OrgCurrencies(salesforce, { configured: config.SALESFORCE_MULTICURRENCY, now });
   if (config.SALESFORCE_MULTICURRENCY !== undefined && config.SALESFORCE_CLIENT_ID) await checkCurrencyMode(currencies, logger);
+  // Invoicing jobs' Salesforce reads and writes wait for each other (one query and one collection call per
+  // object for up to 200 deals), but never for a job that could not join: see util/gathering.ts.
+  const gathering = new Gathering({ maxWaitMs: SALESFORCE_GATHER_MAX_MS });
   const opportunityLoader = new Batcher<string, SfOpportunity | null>(
     async (ids) => {
       const multiCurrency = await currencies.isMultiCurrency();
@@ -201,7 +212,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       }
       return byId;
     },
-    { maxBatch: 200, windowMs: 20 },
+    { maxBatch: 200, windowMs: 20, gathering, stage: GATHERING_STAGES.read },
   );
   const loadOpportunity = (id: string) => opportunityLoader.load(id);
 
@@ -213,6 +224,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     (sobject, records) => {
       for (const record of records) billingUpdates.note(billingChangeOf(sobject, record));
     },
+    gathering,
+    (sobject) => ({ QuickBooks_Invoice__c: GATHERING_STAGES.invoiceRecord, Account: GATHERING_STAGES.accounts, Opportunity: GATHERING_STAGES.opportunities })[sobject] ?? GATHERING_STAGES.opportunities,
   );
   const entities = new BillingEntities(store.connections, config.DEFAULT_BILLING_ENTITY);
   const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
@@ -238,7 +251,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   );
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
   const mirror = new PaymentMirror(salesforce, writeBack, { currencies });
-  const rollups = new PaymentRollups(mirror, writeBack, logger, today, currencies);
+  const rollups = new PaymentRollups(mirror, writeBack, logger, today, currencies, gathering);
   const recorder = new InvoiceRecorder(
     {
       invoicesOf: async (realmId, opportunityId) => (await store.links.findBySalesforceId('invoice', opportunityId, realmId)).map((l) => l.qboId),
@@ -386,7 +399,10 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id })),
   };
   /** Runs an invoicing job; its last failure is written to the Opportunity with the fix. */
-  async function billingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
+  function billingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
+    return gathering.job(job.id, () => runBillingJob(job, opportunityId, run));
+  }
+  async function runBillingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
@@ -510,6 +526,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     writeBack,
     billingUpdates,
     opportunityLoader,
+    gathering,
     invoices,
     creator,
     subscriptions,
