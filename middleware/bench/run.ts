@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name …]`: every benchmark, each in its own process (so memory figures are its own),
- * printing figures with the machine they were measured on. Names: queue, invoices, invoices-latency, invoices-postgres (with LEDGERLINE_TEST_POSTGRES_URL),
+ * printing figures with the machine they were measured on. Names: queue, invoices, invoices-known (every Account's customer exists already), invoices-latency, invoices-postgres (with LEDGERLINE_TEST_POSTGRES_URL),
  * backlog, webhooks, webhooks-roles (web + 2 workers on PostgreSQL; says so and skips without it), matching, onboarding,
  * history.
  */
@@ -12,6 +12,7 @@ const postgres = Boolean(process.env.LEDGERLINE_TEST_POSTGRES_URL);
 const ALL: Record<string, string[]> = {
   queue: ['queue.ts'],
   invoices: ['invoices.ts', process.env.BENCH_DEALS ?? '1000', 'sqlite'],
+  'invoices-known': ['invoices.ts', process.env.BENCH_DEALS ?? '1000', 'sqlite', '0', 'known'],
   'invoices-latency': ['invoices.ts', '200', 'sqlite', '250'],
   ...(postgres ? { 'invoices-postgres': ['invoices.ts', process.env.BENCH_DEALS ?? '1000', 'postgres'] } : {}),
   backlog: ['backlog.ts', 'sqlite'],

@@ -44,10 +44,7 @@ function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
 }
 
 function matches(record: Entity, condition: Condition, caseInsensitive: boolean): boolean {
-  const read = readPath(record, condition.field);
-  // An e-mail field (PrimaryEmailAddr) compares by its address, as QBO's `where PrimaryEmailAddr = '…'` does.
-  const address = read && typeof read === 'object' ? (read as { Address?: unknown }).Address : undefined;
-  const actual = typeof address === 'string' ? address : read;
+  const actual = readPath(record, condition.field);
   const [first] = condition.values;
   switch (condition.op) {
     case 'IN':
