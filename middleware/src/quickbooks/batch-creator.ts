@@ -80,7 +80,18 @@ interface Gathering {
   timer: NodeJS.Timeout | null;
   /** The previous batch of this company left at (ms), for spacing the next partial one. */
   lastBatchAt: number;
+  /** When the latest caller joined (ms): during a burst a partial batch waits while callers keep joining. */
+  lastArrivalAt: number;
+  /** When the oldest caller still waiting joined (ms). */
+  firstArrivalAt: number;
 }
+
+/**
+ * During a burst (a batch went within the last two batch intervals), a partial batch whose slot is free
+ * still waits while callers keep joining, until none joined for this long (ms), or its oldest caller has
+ * waited two batch intervals: the budget a skipped slot leaves is not lost (a full batch goes at once).
+ */
+const BURST_QUIET_MS = 200;
 
 /** One item of a batch request and the callers it answers. */
 interface Planned {
@@ -167,7 +178,7 @@ export class BatchCreator implements Creator {
   private group(company: QboCompany): Gathering {
     let group = this.gathering.get(company.realmId);
     if (!group) {
-      group = { company, items: [], timer: null, lastBatchAt: -Infinity };
+      group = { company, items: [], timer: null, lastBatchAt: -Infinity, lastArrivalAt: 0, firstArrivalAt: 0 };
       this.gathering.set(company.realmId, group);
     }
     group.company = company;
@@ -176,6 +187,9 @@ export class BatchCreator implements Creator {
 
   private add(company: QboCompany, waiting: Waiting): void {
     const group = this.group(company);
+    const now = this.now();
+    if (group.items.length === 0) group.firstArrivalAt = now;
+    group.lastArrivalAt = now;
     group.items.push(waiting);
     if (planBatch(group.items, this.maxItems).taken.length < group.items.length) this.flush(group);
     else this.schedule(group, 0);
@@ -195,8 +209,13 @@ export class BatchCreator implements Creator {
   /** Sends what is gathered when the company's next batch slot is free; otherwise waits for it. */
   private decide(group: Gathering): void {
     if (group.items.length === 0) return;
-    const spacing = group.lastBatchAt + this.intervalMs - this.now();
-    const wait = Math.max(spacing, group.company.batchSlotInMs());
+    const now = this.now();
+    let wait = Math.max(group.lastBatchAt + this.intervalMs - now, group.company.batchSlotInMs());
+    if (wait <= 0 && now - group.lastBatchAt < 2 * this.intervalMs) {
+      const quiet = group.lastArrivalAt + BURST_QUIET_MS - now;
+      const oldest = group.firstArrivalAt + 2 * this.intervalMs - now;
+      if (quiet > 0 && oldest > 0) wait = Math.min(quiet, oldest);
+    }
     if (wait > 0) this.schedule(group, Math.ceil(wait));
     else this.flush(group);
   }
@@ -209,6 +228,7 @@ export class BatchCreator implements Creator {
     }
     const { planned, taken } = planBatch(group.items, this.maxItems);
     group.items.splice(0, taken.length);
+    group.firstArrivalAt = this.now();
     const answers = new FindAnswers(planned);
     if (planned.length === 1) {
       this.stats.single += 1;
