@@ -86,7 +86,7 @@ export interface Ledgerline {
   billingUpdates: BillingUpdatePublisher;
   opportunityLoader: Batcher<string, SfOpportunity | null>;
   invoices: InvoiceSync;
-  /** Creates invoices (batches when QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
+  /** Creates invoices and customers, and looks new customers up, in batches (QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
   creator: Creator;
   /** Subscription schedules: one invoice per billing period, created on its date by delayed jobs. */
   subscriptions: SubscriptionInvoices;
