@@ -230,9 +230,13 @@ export class BatchCreator implements Creator {
     group.items.splice(0, taken.length);
     group.firstArrivalAt = this.now();
     const answers = new FindAnswers(planned);
-    if (planned.length === 1) {
-      this.stats.single += 1;
-      void this.sendAlone(group.company, planned[0]!, answers);
+    if (planned.length === 1 || !planned.some((p) => p.creates)) {
+      // Look-ups with no create to ride along with go as plain `in (…)` queries: the batch budget is
+      // scarcer than the request budget.
+      for (const p of planned) {
+        this.stats.single += 1;
+        void this.sendAlone(group.company, p, answers);
+      }
     } else if (planned.length > 1) {
       group.lastBatchAt = this.now();
       void this.send(group.company, planned, answers);
