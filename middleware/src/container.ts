@@ -94,7 +94,7 @@ export interface Ledgerline {
   /** When invoicing jobs' Salesforce requests go out (util/gathering.ts). */
   gathering: Gathering;
   invoices: InvoiceSync;
-  /** Creates invoices (batches when QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
+  /** Creates invoices and customers, and looks new customers up, in batches (QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
   creator: Creator;
   /** Subscription schedules: one invoice per billing period, created on its date by delayed jobs. */
   subscriptions: SubscriptionInvoices;
@@ -230,6 +230,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const entities = new BillingEntities(store.connections, config.DEFAULT_BILLING_ENTITY);
   const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
   const itemMappings = new ItemMappings({ salesforce, audit: store.audit, guard: (sobject, record, keyField) => policy.assertSalesforceWrite(sobject, record, keyField) });
+  // Invoice and customer creates, and the look-ups of new customers, gathered into batches that follow the batch budget.
+  const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ batchesPerMinute: config.QBO_BATCHES_PER_MINUTE, logger }) : directCreator;
   const customers = new CustomerResolver(
     {
       findCustomer: async (realmId, accountId) => {
@@ -248,6 +250,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     },
     { maxLength: config.QBO_DISPLAY_NAME_MAX },
     new CustomerLookalikes(config.CATALOG_TTL_SECONDS * 1000, now),
+    creator,
   );
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
   const mirror = new PaymentMirror(salesforce, writeBack, { currencies });
@@ -328,7 +331,6 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     },
     markScheduled: (opportunityId) => writeBack.update('Opportunity', { Id: opportunityId, Billing_Sync_Status__c: 'Synced', Billing_Sync_Error__c: null, Last_Billing_Sync__c: new Date(now()).toISOString() }).then(() => undefined),
   });
-  const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ windowMs: config.QBO_BATCH_WINDOW_MS, logger }) : directCreator;
   const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions, creator, itemMappings });
   const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers, itemMappings);
 
