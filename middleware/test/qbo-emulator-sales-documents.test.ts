@@ -4,7 +4,7 @@
  * CDC, and the faults QBO answers (a refund receipt without the account it is paid from; a deleted record).
  * What is known of the real shapes is in src/emulators/quickbooks/reference/FACTS.md.
  */
-import { startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { failure, faultCode, nodeQuickBooks, type NodeQuickBooks } from './fixtures/quickbooks/clients';
 
 type Rec = Record<string, any>;
