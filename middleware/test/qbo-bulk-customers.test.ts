@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLedgerline, type Ledgerline } from '../src/container';
-import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { AppError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { BatchCreator, type Creator } from '../src/quickbooks/batch-creator';
