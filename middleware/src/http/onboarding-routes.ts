@@ -1,8 +1,8 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { MatchingRun } from '../services/onboarding';
-import { matchingReport } from '../services/onboarding';
-import type { ApplyFigures, LinkSource, SideFigures } from '../services/onboarding-apply';
+import type { MatchingRun } from '../services/onboarding/onboarding';
+import { matchingReport } from '../services/onboarding/onboarding';
+import type { ApplyFigures, LinkSource, SideFigures } from '../services/onboarding/onboarding-apply';
 import { jsonBody, parse } from './validation';
 
 export interface OnboardingApi {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { rateLimit } from './rate-limit';
 import { z } from 'zod';
-import type { SendRequest, SendResult } from '../services/invoice-delivery';
+import type { SendRequest, SendResult } from '../services/invoicing/invoice-delivery';
 import { EMAIL_PATTERN } from '../sync/delivery';
 import { jsonBody, parse, salesforceId } from './validation';
 
