@@ -6,7 +6,7 @@
 import type { RequestHandler, Router } from 'express';
 import type { Connection } from 'jsforce';
 import type { Config } from './config';
-import { accountRoutes, type AccountSyncRequests } from './http/account-routes';
+import { accountRoutes } from './http/account-routes';
 import { catalogRoutes } from './http/catalog-routes';
 import { openApiRoutes } from './http/openapi';
 import { reconciliationRoutes } from './http/reconciliation-routes';
@@ -16,16 +16,10 @@ import type { Job, JobQueue } from './jobs';
 import type { Logger } from './logger';
 import type { SyncPolicy } from './policy';
 import type { QboApi } from './quickbooks/api';
-import { ACCOUNT_SYNC_JOB, AccountSync, type AccountSyncJobPayload } from './services/accounts/account-sync';
+import { type AccountSyncRequests, ACCOUNT_SYNC_JOB, AccountSync, type AccountSyncJobPayload, CatalogService, type CompanyCatalog, CustomerFollow, type FollowJobPayload, type ItemMappings, QBO_FOLLOW_JOB } from './services/accounts';
 import type { BillingEntities } from './services/billing-entities';
-import { CDC_CURSOR } from './services/payments/cdc-sweeper';
-import { CatalogService } from './services/accounts/catalog-service';
-import type { CompanyCatalog } from './services/accounts/company-context';
-import { CustomerFollow, QBO_FOLLOW_JOB, type FollowJobPayload } from './services/accounts/customer-follow';
-import { HealthService, type HealthDeps } from './services/operations/health';
-import type { ItemMappings } from './services/accounts/item-mappings';
-import { OperationsService } from './services/operations/operations';
-import { ReconciliationReport } from './services/operations/reconciliation';
+import { CDC_CURSOR } from './services/payments';
+import { type HealthDeps, HealthService, OperationsService, ReconciliationReport } from './services/operations';
 import type { SalesforceWriteBack } from './services/write-back';
 import type { Store } from './store';
 

@@ -1,4 +1,4 @@
-import type { MatchingPhase, MatchingProgress } from '../services/onboarding/onboarding';
+import type { MatchingPhase, MatchingProgress } from '../services/onboarding';
 
 /** Share of the whole run each phase stands for (reads dominate: one call per 1,000–2,000 rows). */
 const PHASES: Array<{ phase: MatchingPhase; label: string; weight: number }> = [

@@ -1,7 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
-import type { OperationsService } from '../services/operations/operations';
+import type { OperationsService } from '../services/operations';
 import { jsonBody, parse, salesforceId } from './validation';
 
 const realmId = z.string().regex(/^\d{1,30}$/, 'must be a QuickBooks company id (digits)');

@@ -8,7 +8,7 @@ import { AppError, isAppError } from '../../errors';
 import { classifySalesforceError } from '../../salesforce/records';
 import { INVOICE_FIELDS as F, PAYMENT_FIELDS as P, SOBJECTS } from '../../salesforce/fields';
 import type { MirrorRecord } from '../../sync/sales-documents';
-import { soqlKeyList, type PaymentMirror } from '../payments/payment-mirror';
+import { type PaymentMirror, soqlKeyList } from '../payments';
 import type { SalesforceWriteBack } from '../write-back';
 
 const DOCUMENT_FIELDS = [F.id, F.quickBooksKey, F.type, F.opportunity, F.account, F.docNumber, F.txnDate, F.dueDate, F.total, F.balance, F.currency, F.voided, F.lastPaymentDate];

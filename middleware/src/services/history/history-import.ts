@@ -21,7 +21,7 @@ import type { SyncCursorRepository } from '../../store/sync-cursors';
 import type { DocumentMirror, Refusal } from './document-mirror';
 import { applyDocumentPage, applyPaymentPage, type PageDeps, type PageOutcome } from './import-pages';
 import { removeDeleted, type SeenSet } from './import-deletions';
-import type { PaymentRollups } from '../payments/payment-rollups';
+import type { PaymentRollups } from '../payments';
 
 export const IMPORT_JOB = 'qbo.import';
 export const RECONCILE_JOB = 'qbo.reconcile';

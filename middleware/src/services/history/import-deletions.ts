@@ -10,7 +10,7 @@ import type { AuditEntryInput, AuditLog } from '../../store/audit-log';
 import { parseDocumentKey } from '../../sync/sales-documents';
 import type { DocumentMirror } from './document-mirror';
 import type { ImportEntity } from './history-import';
-import type { PaymentRollups } from '../payments/payment-rollups';
+import type { PaymentRollups } from '../payments';
 
 export interface SeenSet {
   /** QBO ids seen per entity during the pass (every customer's, within the period). */

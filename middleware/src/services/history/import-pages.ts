@@ -10,7 +10,7 @@ import { opportunityIdFromPrivateNote } from '../../sync/invoice-draft';
 import type { PaymentSnapshot } from '../../sync/payment-status';
 import { changedFields, documentRow, latestPaymentDates, paymentRecord, paymentRows, type MirrorRecord, type RowParents, type SalesDocument } from '../../sync/sales-documents';
 import type { DocumentMirror, Refusal } from './document-mirror';
-import type { PaymentRollups } from '../payments/payment-rollups';
+import type { PaymentRollups } from '../payments';
 
 export interface PageDeps {
   realmId: string;

@@ -6,7 +6,7 @@ import { disambiguatedNameFor, displayNameFor, matchCustomer, qboQuoted, type Na
 import type { ResolvedCustomer } from '../../sync/invoice-draft';
 import type { SfAccount } from '../../sync/source';
 import type { MatchAccount, Proposal } from '../../matching';
-import type { CustomerLookalikes, KnownCustomer } from '../accounts/customer-lookalikes';
+import type { CustomerLookalikes, KnownCustomer } from '../accounts';
 
 /** A stored Account ⇄ customer link, with what the mapping needs so a linked customer costs no QBO read. */
 export interface LinkedCustomer {

@@ -10,7 +10,7 @@ import type { AuditEntryInput } from '../../store/audit-log';
 import type { RecordLink } from '../../store/record-links';
 import { deliveryOf, type InvoiceDeliverySnapshot } from '../../sync/delivery';
 import { invoiceKey } from './invoice-recorder';
-import type { PaymentMirror } from '../payments/payment-mirror';
+import type { PaymentMirror } from '../payments';
 
 export const INVOICE_SEND_JOB = 'invoice.send';
 

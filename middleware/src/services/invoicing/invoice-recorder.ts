@@ -5,7 +5,7 @@ import type { InvoiceSnapshot } from '../../sync/payment-status';
 import type { DraftSummary } from '../../sync/invoice-draft';
 import type { SfOpportunity } from '../../sync/source';
 import type { BillingEntity } from '../billing-entities';
-import type { PaymentRollups } from '../payments/payment-rollups';
+import type { PaymentRollups } from '../payments';
 import type { SalesforceWriteBack } from '../write-back';
 
 /** The part of a QBO invoice the middleware reads (the same shape payment status works on). */

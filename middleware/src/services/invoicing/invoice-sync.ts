@@ -8,12 +8,11 @@ import { isSubscription } from '../../sync/billing-schedule';
 import { billingEmailOf, buildInvoiceDraft, checkBillable, lineItemsOf, opportunityCurrency, opportunityIdFromPrivateNote, type CompanyContext, type ResolvedCustomer, type ResolvedItem } from '../../sync/invoice-draft';
 import { describeProblems, problem, type Problem } from '../../sync/problems';
 import type { SfOpportunity } from '../../sync/source';
-import type { CompanyCatalog } from '../accounts/company-context';
+import { type CompanyCatalog, entityItemView, type ItemMappings } from '../accounts';
 import { requestIdFor, type CustomerResolver } from './customer-resolver';
 import type { BillingEntities, BillingEntity } from '../billing-entities';
 import type { InvoiceRecorder, QboInvoice } from './invoice-recorder';
 import { inactiveReferences, itemProblem, readReference } from './invoice-references';
-import { entityItemView, type ItemMappings } from '../accounts/item-mappings';
 
 export interface InvoiceSyncDeps {
   loadOpportunity: (id: string) => Promise<SfOpportunity | null>;

@@ -3,8 +3,7 @@ import { billingEmailOf, buildInvoiceDraft, checkBillable, lineItemsOf, type Res
 import { problem, type Problem } from '../../sync/problems';
 import type { SfOpportunity } from '../../sync/source';
 import type { BillingEntities } from '../billing-entities';
-import type { CompanyCatalog } from '../accounts/company-context';
-import { entityItemView, type ItemMappings } from '../accounts/item-mappings';
+import { type CompanyCatalog, entityItemView, type ItemMappings } from '../accounts';
 import type { CustomerResolver } from './customer-resolver';
 import { AppError } from '../../errors';
 import { buildBillingSchedule, isSubscription, scheduleProblems, type ScheduleProblem } from '../../sync/billing-schedule';

@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import type { SyncRequests } from '../../http/sync-routes';
+import type { SyncRequests } from './ports';
 import { OPPORTUNITY_FIELDS, SOBJECTS } from '../../salesforce/fields';
 import { classifySalesforceError } from '../../salesforce/records';
 

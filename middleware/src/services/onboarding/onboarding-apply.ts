@@ -13,7 +13,7 @@ import { updateRecords } from '../../salesforce/records';
 import type { AuditEntryInput } from '../../store/audit-log';
 import type { LinkInput, RecordLink } from '../../store/record-links';
 import type { BillingEntity } from '../billing-entities';
-import type { ItemMappings } from '../accounts/item-mappings';
+import type { ItemMappings } from '../accounts';
 import type { MatchingRun } from './onboarding';
 
 export type LinkSource = { exact: true } | { csv: string };

@@ -3,7 +3,7 @@ import type { MatchAccount, MatchItem, MatchProduct } from '../../matching';
 import type { QboCompany } from '../../quickbooks/api';
 import { ACCOUNT_FIELDS, PRODUCT_FIELDS, SOBJECTS } from '../../salesforce/fields';
 import { classifySalesforceError } from '../../salesforce/records';
-import { ALL_CUSTOMERS_WHERE, ALL_ROWS_PAGES, type KnownCustomer } from '../accounts/customer-lookalikes';
+import { ALL_CUSTOMERS_WHERE, ALL_ROWS_PAGES, type KnownCustomer } from '../accounts';
 
 /** The four reads of a matching run, in the order the progress bar shows them. */
 export type ReadPhase = 'accounts' | 'products' | 'customers' | 'items';

@@ -6,7 +6,7 @@ import type { QboCompany } from '../../quickbooks/api';
 import type { Store } from '../../store';
 import type { BillingEntities, BillingEntity } from '../billing-entities';
 import { runMatching, type MatchingProgress, type MatchingRun, type StoredLinks } from './onboarding';
-import type { ItemMappings } from '../accounts/item-mappings';
+import type { ItemMappings } from '../accounts';
 import { applyLinks, type ApplyFigures, type LinkSource } from './onboarding-apply';
 
 export interface OnboardingServiceDeps {

@@ -10,7 +10,7 @@ import {
 } from '../../matching';
 import type { QboCompany } from '../../quickbooks/api';
 import { readOnboardingData, type QboItemRow, type ReadPhase, type ReadProgress } from './onboarding-read';
-import type { KnownCustomer } from '../accounts/customer-lookalikes';
+import type { KnownCustomer } from '../accounts';
 
 export type MatchingPhase = ReadPhase | 'match-customers' | 'match-items';
 

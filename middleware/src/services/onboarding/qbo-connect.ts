@@ -1,6 +1,6 @@
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
-import type { ConnectRequest, QboConnectFlow } from '../../http/oauth-routes';
+import type { ConnectRequest, QboConnectFlow } from './ports';
 import { IntuitOAuth } from '../../quickbooks/oauth';
 import type { QboTokens } from '../../quickbooks/tokens';
 

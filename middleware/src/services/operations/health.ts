@@ -7,7 +7,7 @@
 import type { JobQueue } from '../../jobs';
 import type { QboConnectionSummary } from '../../store/qbo-connections';
 import type { InboxEvent } from '../../store/webhook-inbox';
-import type { ImportProgress } from '../history/history-import';
+import type { ImportProgress } from '../history';
 
 const DAY_MS = 24 * 3600 * 1000;
 export const REFRESH_WARNING_DAYS = 14;

@@ -10,8 +10,7 @@ import { SOBJECTS, documentKey, type SalesDocumentEntity } from '../../salesforc
 import type { AuditLog } from '../../store/audit-log';
 import type { RecordLinkRepository } from '../../store/record-links';
 import type { SalesDocument } from '../../sync/sales-documents';
-import type { DocumentMirror } from '../history/document-mirror';
-import { applyDocumentPage } from '../history/import-pages';
+import { applyDocumentPage, type DocumentMirror } from '../history';
 import type { PaymentRollups } from './payment-rollups';
 
 /** The documents other than invoices that are mirrored (invoices have their own refresher). */

@@ -14,7 +14,7 @@ import type { RecordLink, RecordLinkRepository } from '../../store/record-links'
 import { deliveryOf } from '../../sync/delivery';
 import { opportunityIdFromPrivateNote } from '../../sync/invoice-draft';
 import { applicationsFor, compareVersions, figuresOf, linkedPaymentIds, type InvoiceSnapshot, type PaymentSnapshot } from '../../sync/payment-status';
-import { invoiceKey } from '../invoicing/invoice-recorder';
+import { invoiceKey } from '../invoicing';
 import type { PaymentMirror } from './payment-mirror';
 import type { PaymentRollups } from './payment-rollups';
 
