@@ -1,4 +1,4 @@
-import { demoPaymentStatus } from '../src/services/payments/payment-demo';
+import { demoPaymentStatus } from '../src/demo/payment-demo';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 

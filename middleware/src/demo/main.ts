@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
 import { createLogger } from '../logger';
-import { demoPaymentStatus } from '../services/payments/payment-demo';
+import { demoPaymentStatus } from './payment-demo';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from './deals';
 import { mountPreview, previewDataRouter } from './preview-data';
 import { startStack, waitFor, type Stack } from './stack';

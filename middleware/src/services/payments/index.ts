@@ -8,7 +8,7 @@
  * and asks for roll-ups (payment-rollups.ts). Credit memos and receipts follow the same way
  * (document-refresher.ts). The CDC sweep (cdc-sweeper.ts) is the safety net under webhooks; overdue and DSO
  * figures are daily (receivables-overdue.ts, receivables-months.ts). The org's currencies come from the org
- * (org-currencies.ts). payment-demo.ts is the demo's payment step (not part of the production build).
+ * (org-currencies.ts). The demo's payment step is src/demo/payment-demo.ts, outside the product.
  *
  * Read first: wire.ts, then payment-events.ts, then payment-refresher.ts.
  */
