@@ -2,6 +2,7 @@
 // typescript-eslint's recommended rules on the TypeScript sources and tests.
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+import { directions } from './eslint.directions.mjs';
 
 export default defineConfig(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**'] },
@@ -18,5 +19,7 @@ export default defineConfig(
     // assert on its fields; typing every shape would only restate the samples. Product code stays strict.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' }
-  }
+  },
+  // Import directions between the layers (eslint.directions.mjs, ARCHITECTURE.md).
+  ...directions
 );
