@@ -16,3 +16,4 @@ export { CustomerFollow, FOLLOWED_ENTITIES, QBO_FOLLOW_JOB, type FollowJobPayloa
 export { ALL_CUSTOMERS_WHERE, ALL_ROWS_PAGES, CustomerLookalikes, type KnownCustomer } from './customer-lookalikes';
 export { entityItemView, ItemMappings } from './item-mappings';
 export type { AccountSyncRequests } from './ports';
+export { wireAccounts, type Accounts, type AccountsDeps } from './wire';

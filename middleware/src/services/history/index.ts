@@ -14,3 +14,4 @@ export { DocumentMirror } from './document-mirror';
 export { HistoryImport, IMPORT_JOB, RECONCILE_JOB, type ImportProgress } from './history-import';
 export { HistoryJobs } from './history-jobs';
 export { applyDocumentPage } from './import-pages';
+export { wireHistory, type History, type HistoryDeps } from './wire';

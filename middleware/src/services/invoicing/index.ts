@@ -21,3 +21,4 @@ export { InvoicePreviewer } from './preview';
 export { SUBSCRIPTION_JOB, SubscriptionInvoices, type StoredSchedule, type SubscriptionJobPayload } from './subscription-invoices';
 export { sweepUninvoiced } from './sweeper';
 export type { SyncAccepted, SyncRequests } from './ports';
+export { INVOICE_JOB, wireInvoicing, type InvoiceJobPayload, type Invoicing, type InvoicingDeps } from './wire';

@@ -12,3 +12,4 @@ export { matchingReport, type MatchingPhase, type MatchingProgress, type Matchin
 export { OnboardingService } from './onboarding-service';
 export { QboConnectService } from './qbo-connect';
 export type { ConnectRequest, QboConnectFlow } from './ports';
+export { wireOnboarding, type Onboarding, type OnboardingDeps } from './wire';

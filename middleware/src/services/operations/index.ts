@@ -9,3 +9,4 @@
 export { HealthService, runSummary, type HealthDeps, type RunSummary } from './health';
 export { OperationsService } from './operations';
 export { ReconciliationReport } from './reconciliation';
+export { wireOperations, type Operations, type OperationsDeps } from './wire';

@@ -22,3 +22,4 @@ export { PaymentRollups } from './payment-rollups';
 export { ReceivablesMonths } from './receivables-months';
 export { refreshNewlyOverdue } from './receivables-overdue';
 export { PAYMENT_ENTITIES, WebhookIntake, type IntakeResult } from './webhook-intake';
+export { wirePayments, type Payments, type PaymentsDeps } from './wire';
