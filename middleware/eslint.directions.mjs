@@ -50,10 +50,12 @@ export const directions = [
     },
   },
   {
+    // typescript-eslint's copy of no-restricted-imports, so that this does not replace (or get replaced by) other
+    // no-restricted-imports settings for the same files: flat config keeps one setting per rule name.
     files: ['src/sync/**/*.ts', 'src/matching/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [...IO_MODULES, ...IO_PACKAGES].map((name) => ({ name, message: 'sync/ and matching/ do no I/O: the caller reads and writes, these compute.' })),

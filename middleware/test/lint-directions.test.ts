@@ -17,7 +17,7 @@ function lintTexts(inputs: Array<{ file: string; text: string }>): Promise<Array
   });
 }
 
-const DIRECTION_RULES = new Set(['import/no-restricted-paths', 'no-restricted-imports']);
+const DIRECTION_RULES = new Set(['import/no-restricted-paths', '@typescript-eslint/no-restricted-imports']);
 
 const refused: Case[] = [
   ['a service importing a route', 'src/services/invoicing/injected.ts', "import { syncRoutes } from '../../http/sync-routes';\nexport const x = syncRoutes;\n", /Services never import routes/],
