@@ -12,6 +12,10 @@ RUN if ! (command -v make && command -v g++ && command -v python3) >/dev/null 2>
       apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*; \
     fi
 COPY package.json package-lock.json ./
+# Not middleware/emulators/package.json (nor anything else of the emulators, see .dockerignore): npm counts a
+# root workspace as a production dependency, so with it present `npm ci --omit=dev` would install the emulators
+# and their dependencies; without it the middleware's production tree is the same as before they became a
+# workspace. The build stage's full install then only leaves a dangling link node_modules/@ledgerline/emulators.
 COPY middleware/package.json middleware/
 
 # --- deps: production dependencies only (rebuilt only when a manifest changes) -----------------------------

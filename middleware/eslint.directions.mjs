@@ -1,5 +1,5 @@
 // The middleware's import directions (ARCHITECTURE.md, "Folder rules"), enforced by ESLint on the product code
-// under src/ (tests, src/demo and src/emulators may reach across layers to set a scene):
+// under src/ (tests and src/demo may reach across layers to set a scene):
 //
 //   http/ (routes)  →  services/  →  jobs/, store/, quickbooks/, salesforce/ (adapters)  →  sync/, matching/ (pure)
 //
@@ -40,7 +40,7 @@ export const directionZones = [
 export const directions = [
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/**/*.test.ts', 'src/demo/**', 'src/emulators/**'],
+    ignores: ['src/**/*.test.ts', 'src/demo/**'],
     plugins: { import: importPlugin },
     settings: {
       'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },

@@ -5,8 +5,8 @@
  * Opportunity ids. It also answers `{ type: 'rss' }` with its own resident memory, and exits on disconnect.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { startQboEmulator, DEFAULT_CLIENT, DEFAULT_REALM } from '../src/emulators/quickbooks';
-import { startSalesforceEmulator } from '../src/emulators/salesforce';
+import { startQboEmulator, DEFAULT_CLIENT, DEFAULT_REALM } from '@ledgerline/emulators/quickbooks';
+import { startSalesforceEmulator } from '@ledgerline/emulators/salesforce';
 import { seedAccount, seedCatalog, seedOpportunity } from '../src/demo/deals';
 
 export interface EmulatorsReady {

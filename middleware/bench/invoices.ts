@@ -17,10 +17,16 @@ export interface InvoiceBenchOptions {
   store?: Dialect;
   /** Emulated API latency per QBO and Salesforce call (ms). */
   latencyMs?: number;
+  /**
+   * Known customers: one deal per Account is invoiced first (not measured), so every Account of the
+   * measured burst already has its QBO customer.
+   */
+  knownCustomers?: boolean;
 }
 
 export interface InvoiceBenchResult {
   store: Dialect;
+  knownCustomers: boolean;
   latencyMs: number;
   deals: number;
   accounts: number;
@@ -40,8 +46,10 @@ export interface InvoiceBenchResult {
   /** Batch requests the middleware sent for invoice creates, and the invoices they carried on average. */
   batchRequests: number;
   invoicesPerBatch: number;
-  /** Invoices created with a plain create (alone in their batch window). */
+  /** Creates and look-ups sent as a plain request (alone when their batch slot came). */
   singleCreates: number;
+  /** Customer look-up items (`… in (…)` queries) carried by batch requests. */
+  lookupItems: number;
   qboCallsByOperation: Record<string, number>;
   /** Up to three distinct error texts, when any deal ended in Error. */
   sampleErrors: string[];
@@ -73,6 +81,16 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
         { code: 'HW-KIT', quantity: 1 + (i % 2) },
       ], { Name: `Bench deal ${i + 1}` }),
     );
+    if (options.knownCustomers) {
+      const warmUp = accounts.map((account, i) => seedOpportunity(stack.sf, catalog, account, [{ code: 'CONS-HR', quantity: 1 }], { Name: `Bench warm-up deal ${i + 1}` }));
+      for (const id of warmUp) closeWon(stack.sf, id);
+      const warmDeadline = Date.now() + 10 * 60_000;
+      const done = (id: string) => ['Synced', 'Error'].includes(String((stack.sf.control.record('Opportunity', id) as Record<string, unknown>).Billing_Sync_Status__c));
+      while (!warmUp.every(done) && Date.now() < warmDeadline) await new Promise((r) => setTimeout(r, 100));
+      // Let the batch budget the warm-up used come back, so the measured burst starts as a fresh one would.
+      await new Promise((r) => setTimeout(r, 61_000));
+    }
+    const statsBefore = { ...(stack.ledgerline.creator.stats ?? { batches: 0, batchedItems: 0, single: 0, resent: 0, lookupItems: 0 }) };
     const qboBefore = stack.qbo.control.counters();
     const sfBefore = stack.sf.control.counters().apiUsage.used;
     const closedAt = new Map<string, number>();
@@ -108,8 +126,11 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
     const latencies = ids.filter((id) => doneAt.has(id)).map((id) => doneAt.get(id)! - closedAt.get(id)!);
     const invoicesPerMinute = round((invoices / seconds) * 60);
     const callsPerInvoice = (qboAfter.total - qboBefore.total) / Math.max(1, invoices);
+    const stats = stack.ledgerline.creator.stats ?? { batches: 0, batchedItems: 0, single: 0, resent: 0, lookupItems: 0 };
+    const batches = stats.batches - statsBefore.batches;
     return {
       store: storeKind,
+      knownCustomers: Boolean(options.knownCustomers),
       latencyMs: options.latencyMs ?? 0,
       deals,
       accounts: accountCount,
@@ -125,9 +146,10 @@ export async function benchInvoices(options: InvoiceBenchOptions = {}): Promise<
       p95Ms: percentile(latencies, 95),
       maxMs: Math.max(0, ...latencies),
       qboThrottled: qboAfter.throttled - qboBefore.throttled,
-      batchRequests: stack.ledgerline.creator.stats?.batches ?? 0,
-      invoicesPerBatch: round((stack.ledgerline.creator.stats?.batchedItems ?? 0) / Math.max(1, stack.ledgerline.creator.stats?.batches ?? 0)),
-      singleCreates: stack.ledgerline.creator.stats?.single ?? 0,
+      batchRequests: batches,
+      invoicesPerBatch: round((stats.batchedItems - statsBefore.batchedItems) / Math.max(1, batches)),
+      singleCreates: stats.single - statsBefore.single,
+      lookupItems: (stats.lookupItems ?? 0) - (statsBefore.lookupItems ?? 0),
       qboCallsByOperation: diff(qboAfter.byOperation, qboBefore.byOperation),
       sampleErrors: [...sampleErrors],
     };
@@ -151,7 +173,8 @@ if (require.main === module) {
   const deals = Number(process.argv[2] ?? 1000);
   const store = (process.argv[3] ?? 'sqlite') as Dialect;
   const latencyMs = Number(process.argv[4] ?? 0);
-  benchInvoices({ deals, store, latencyMs })
+  const knownCustomers = process.argv[5] === 'known';
+  benchInvoices({ deals, store, latencyMs, knownCustomers })
     .then((r) => report(r))
     .catch((error: unknown) => {
       console.error(error);

@@ -5,8 +5,8 @@
  * closes N deals while the fault runs, pays every invoice and prints: deals, invoices created, duplicates
  * (must be 0), lost (must be 0) and job retries. Exit status 1 when any scenario loses or doubles anything.
  */
-import { DEFAULT_REALM, startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
+import { DEFAULT_REALM, startQboEmulator, type QboEmulator } from '@ledgerline/emulators/quickbooks';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
 import { createTestDatabase, POSTGRES_TEST_URL_VARIABLE } from '../src/store/test-databases';
 import { CLUSTER_SF_APP, connectRealm, runDeals, startCluster, type Cluster, type RunCounts } from '../test/support/cluster';
 import { Client } from 'pg';

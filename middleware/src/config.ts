@@ -86,7 +86,7 @@ export const configSchema = z
     /** Read-only bearer token for /metrics (a scraper need not hold an admin key); admin keys are accepted too. */
     METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     LEDGERLINE_ROLE: z.enum(['web', 'worker', 'all'], { error: 'must be web, worker or all' }).default('all'),
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(30),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(200),
     WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     JOB_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),

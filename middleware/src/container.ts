@@ -35,9 +35,16 @@ import { openStore, type Store } from './store';
 import { purgeExpired } from './store/retention';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
+import { GATHERING_STAGES, Gathering } from './util/gathering';
 
 /** The invoicing job a Closed Won deal queues (services/invoicing/wire.ts). */
 export { INVOICE_JOB, type InvoiceJobPayload } from './services/invoicing';
+
+/**
+ * The longest an invoicing job's Salesforce request waits for other jobs to join it. Usually the wait ends much
+ * sooner, when every invoicing job is waiting; this bounds it when one job is held up elsewhere (a QuickBooks retry).
+ */
+const SALESFORCE_GATHER_MAX_MS = 30_000;
 
 export interface Ledgerline {
   config: Config;
@@ -59,8 +66,10 @@ export interface Ledgerline {
   /** Live updates: one Ledgerline_Billing_Update__e event per write-back batch. */
   billingUpdates: BillingUpdatePublisher;
   opportunityLoader: Batcher<string, SfOpportunity | null>;
+  /** When invoicing jobs' Salesforce requests go out (util/gathering.ts). */
+  gathering: Gathering;
   invoices: InvoiceSync;
-  /** Creates invoices (batches when QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
+  /** Creates invoices and customers, and looks new customers up, in batches (QBO_BATCH_WINDOW_MS > 0; its `stats` count batches). */
   creator: Creator;
   /** Subscription schedules: one invoice per billing period, created on its date by delayed jobs. */
   subscriptions: SubscriptionInvoices;
@@ -159,6 +168,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   // The org's currency mode comes from the org; SALESFORCE_MULTICURRENCY may only confirm it.
   const currencies = new OrgCurrencies(salesforce, { configured: config.SALESFORCE_MULTICURRENCY, now });
   if (config.SALESFORCE_MULTICURRENCY !== undefined && config.SALESFORCE_CLIENT_ID) await checkCurrencyMode(currencies, logger);
+  // Invoicing jobs' Salesforce reads and writes wait for each other (one query and one collection call per
+  // object for up to 200 deals), but never for a job that could not join: see util/gathering.ts.
+  const gathering = new Gathering({ maxWaitMs: SALESFORCE_GATHER_MAX_MS });
   const opportunityLoader = new Batcher<string, SfOpportunity | null>(
     async (ids) => {
       const multiCurrency = await currencies.isMultiCurrency();
@@ -175,7 +187,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       }
       return byId;
     },
-    { maxBatch: 200, windowMs: 20 },
+    { maxBatch: 200, windowMs: 20, gathering, stage: GATHERING_STAGES.read },
   );
   const loadOpportunity = (id: string) => opportunityLoader.load(id);
 
@@ -187,11 +199,14 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     (sobject, records) => {
       for (const record of records) billingUpdates.note(billingChangeOf(sobject, record));
     },
+    gathering,
+    (sobject) => ({ QuickBooks_Invoice__c: GATHERING_STAGES.invoiceRecord, Account: GATHERING_STAGES.accounts, Opportunity: GATHERING_STAGES.opportunities })[sobject] ?? GATHERING_STAGES.opportunities,
   );
   const entities = new BillingEntities(store.connections, config.DEFAULT_BILLING_ENTITY);
   const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
   const itemMappings = new ItemMappings({ salesforce, audit: store.audit, guard: (sobject, record, keyField) => policy.assertSalesforceWrite(sobject, record, keyField) });
-  const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ windowMs: config.QBO_BATCH_WINDOW_MS, logger }) : directCreator;
+  // Invoice and customer creates, and the look-ups of new customers, gathered into batches that follow the batch budget.
+  const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ batchesPerMinute: config.QBO_BATCHES_PER_MINUTE, logger }) : directCreator;
   const metrics = new LedgerlineMetrics({
     jobCounts: () => queue.counts(),
     oldestQueuedAgeMs: () => queue.oldestQueuedAge(),
@@ -215,9 +230,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const shared = { config, store, queue, qbo, salesforce, policy, writeBack, entities, catalog, itemMappings, connectedRealms, logger, now, wake };
   // Items changed in QuickBooks follow onto their products (accounts, wired in governance; called only when sweeping).
   const items = (realmId: string, itemId: string, source: string) => governance.follow.item(realmId, itemId, source);
-  const payments = wirePayments({ ...shared, currencies, stored: (events) => metrics.webhookStored(events), items });
+  const payments = wirePayments({ ...shared, currencies, gathering, stored: (events) => metrics.webhookStored(events), items });
   const { importer, history, handlers: historyHandlers } = wireHistory({ ...shared, documentMirror: payments.documentMirror, rollups: payments.rollups });
-  const invoicing = wireInvoicing({ ...shared, creator, loadOpportunity, mirror: payments.mirror, rollups: payments.rollups, customersLinked: (realmId, ids, reason) => history.customersLinked(realmId, ids, reason) });
+  const invoicing = wireInvoicing({ ...shared, creator, gathering, loadOpportunity, mirror: payments.mirror, rollups: payments.rollups, customersLinked: (realmId, ids, reason) => history.customersLinked(realmId, ids, reason) });
   const { invoices, subscriptions } = invoicing;
   if (!config.QBO_WEBHOOK_VERIFIER_TOKEN) logger.warn('QBO_WEBHOOK_VERIFIER_TOKEN is not set: QuickBooks webhooks are refused and payment status relies on the CDC sweep alone');
 
@@ -278,6 +293,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     writeBack,
     billingUpdates,
     opportunityLoader,
+    gathering,
     invoices,
     creator,
     subscriptions,

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config';
 import { createLedgerline } from '../src/container';
-import { customerDef } from '../src/emulators/quickbooks/entities/parties';
-import { itemDef } from '../src/emulators/quickbooks/entities/item';
-import { invoiceDef } from '../src/emulators/quickbooks/entities/sales-txn';
-import { paymentDef } from '../src/emulators/quickbooks/entities/payment';
-import { Schema } from '../src/emulators/salesforce/schema/schema';
+import { customerDef } from '@ledgerline/emulators/quickbooks/entities/parties';
+import { itemDef } from '@ledgerline/emulators/quickbooks/entities/item';
+import { invoiceDef } from '@ledgerline/emulators/quickbooks/entities/sales-txn';
+import { paymentDef } from '@ledgerline/emulators/quickbooks/entities/payment';
+import { Schema } from '@ledgerline/emulators/salesforce/schema/schema';
 import { createLogger } from '../src/logger';
 import { DEFAULT_POLICY_PATH, QBO_FIELDS, SyncPolicy, builtInCatalogs, type FieldCatalogs } from '../src/policy';
 

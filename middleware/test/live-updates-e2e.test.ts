@@ -1,4 +1,4 @@
-import type { PlatformEventMessage } from '../src/emulators/salesforce';
+import type { PlatformEventMessage } from '@ledgerline/emulators/salesforce';
 import { createLogger } from '../src/logger';
 import { BillingUpdatePublisher } from '../src/salesforce/billing-updates';
 import { startStack, waitFor, type Stack } from './support/stack';

@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
 import { OrgCurrencies, RATES_TTL_MS } from '../src/services/payments/org-currencies';
 
 const VERSION = '62.0';

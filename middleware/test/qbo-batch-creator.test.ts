@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLedgerline, type Ledgerline } from '../src/container';
-import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { AppError } from '../src/errors';
 import { createLogger } from '../src/logger';
 import { BatchCreator, batchRequestId } from '../src/quickbooks/batch-creator';
@@ -54,7 +54,7 @@ describe('BatchCreator against the QBO emulator', () => {
   const invoicesNoted = (prefix: string) => (qbo.control.list(DEFAULT_REALM, 'Invoice') as Rec[]).filter((i) => String(i.PrivateNote).startsWith(prefix));
 
   it('sends concurrent creates as one batch request and hands each caller its own invoice', async () => {
-    const creator = new BatchCreator({ windowMs: 30, logger });
+    const creator = new BatchCreator({ logger });
     const company = app.qbo.company(DEFAULT_REALM);
     const made = await Promise.all(Array.from({ length: 12 }, (_v, i) => creator.create<Rec>(company, 'Invoice', { ...invoice(i + 1), PrivateNote: `one-batch ${i + 1}` }, `ll-inv-test-a${i}-0`)));
     const counters = qbo.control.counters();
@@ -68,7 +68,7 @@ describe('BatchCreator against the QBO emulator', () => {
   });
 
   it('never puts more than 30 items in a batch', async () => {
-    const creator = new BatchCreator({ windowMs: 30, logger });
+    const creator = new BatchCreator({ logger });
     const company = app.qbo.company(DEFAULT_REALM);
     const made = await Promise.all(Array.from({ length: 61 }, (_v, i) => creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: `sixty-one ${i}` }, `ll-inv-test-b${i}-0`)));
     expect(new Set(made.map((m) => m.Id)).size).toBe(61);
@@ -80,7 +80,7 @@ describe('BatchCreator against the QBO emulator', () => {
   });
 
   it('rejects only the item QBO refused, naming it, and creates the others', async () => {
-    const creator = new BatchCreator({ windowMs: 30, logger });
+    const creator = new BatchCreator({ logger });
     const company = app.qbo.company(DEFAULT_REALM);
     const outcomes = await Promise.allSettled([
       creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: 'mixed ok 1' }, 'll-inv-test-c1-0'),
@@ -97,7 +97,7 @@ describe('BatchCreator against the QBO emulator', () => {
   });
 
   it('resends a batch whose answer was lost with the same requestid: QBO replays it, nothing is created twice', async () => {
-    const creator = new BatchCreator({ windowMs: 30, resendDelayMs: 10, logger });
+    const creator = new BatchCreator({ resendDelayMs: 10, logger });
     const company = app.qbo.company(DEFAULT_REALM);
     qbo.control.injectFault({ kind: 'lost-response', mode: '500', operation: 'batch', times: 1 });
     const made = await Promise.all(Array.from({ length: 5 }, (_v, i) => creator.create<Rec>(company, 'Invoice', { ...invoice(i + 1), PrivateNote: `lost ${i}` }, `ll-inv-test-d${i}-0`)));
@@ -110,7 +110,7 @@ describe('BatchCreator against the QBO emulator', () => {
   });
 
   it('sends a throttled batch again after a back-off (not as a lost answer): each caller gets its own invoice, none twice', async () => {
-    const creator = new BatchCreator({ windowMs: 30, resendDelayMs: 10, logger });
+    const creator = new BatchCreator({ resendDelayMs: 10, logger });
     const company = app.qbo.company(DEFAULT_REALM);
     qbo.control.injectFault({ kind: 'throttle', operation: 'batch', times: 1 });
     const made = await Promise.all(Array.from({ length: 4 }, (_v, i) => creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: `backed-off ${i}` }, `ll-inv-test-e${i}-0`)));
@@ -122,7 +122,7 @@ describe('BatchCreator against the QBO emulator', () => {
   });
 
   it('when QuickBooks keeps answering 429 past the retry window, every caller gets a retryable error and nothing is created', async () => {
-    const creator = new BatchCreator({ windowMs: 30, resendDelayMs: 10, logger });
+    const creator = new BatchCreator({ resendDelayMs: 10, logger });
     const impatient = new QboApi({ ...app.qbo.options, throttleRetryMs: 0 }, new TokenManager(app.store.connections, app.oauth, logger), logger);
     const company = impatient.company(DEFAULT_REALM);
     qbo.control.injectFault({ kind: 'throttle', operation: 'batch', times: 1 });
@@ -152,7 +152,7 @@ describe('BatchCreator against the QBO emulator', () => {
   });
 
   it('sends a create that is alone in its window as a plain create with its own requestid', async () => {
-    const creator = new BatchCreator({ windowMs: 5, logger });
+    const creator = new BatchCreator({ logger });
     const company = app.qbo.company(DEFAULT_REALM);
     const first = await creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: 'alone' }, 'll-inv-test-f-0');
     const again = await creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: 'alone' }, 'll-inv-test-f-0');

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OAuthClient from 'intuit-oauth';
-import { startQboEmulator, verifyWebhookSignature, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, verifyWebhookSignature, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { failure, faultCode, nodeQuickBooks } from './fixtures/quickbooks/clients';
 
 const VERIFIER = 'test-verifier-token';

@@ -2,10 +2,10 @@
  * Conformance: for each recorded QBO sample, the emulator's answer to the equivalent request has the
  * same shape (keys, JSON types, envelope). See middleware/test/fixtures/quickbooks (copied samples).
  */
-import { startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
-import { compareShape } from '../src/emulators/quickbooks/shape';
-import { buildNotification } from '../src/emulators/quickbooks/webhook-payloads';
-import { signWebhookPayload, verifyWebhookSignature } from '../src/emulators/quickbooks/webhook-signature';
+import { startQboEmulator, type QboEmulator } from '@ledgerline/emulators/quickbooks';
+import { compareShape } from '@ledgerline/emulators/quickbooks/shape';
+import { buildNotification } from '@ledgerline/emulators/quickbooks/webhook-payloads';
+import { signWebhookPayload, verifyWebhookSignature } from '@ledgerline/emulators/quickbooks/webhook-signature';
 import { call, fixture, fixtureText, xmlToJson } from './fixtures/quickbooks/helpers';
 
 const ADDR = { Line1: '4581 Finch St.', City: 'Bayshore', CountrySubDivisionCode: 'CA', PostalCode: '94326', Lat: 'INVALID', Long: 'INVALID' };

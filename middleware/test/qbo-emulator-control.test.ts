@@ -1,5 +1,5 @@
 /** The HTTP control API under /__control, as the demo and external harnesses use it. */
-import { startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { call } from './fixtures/quickbooks/helpers';
 
 let qbo: QboEmulator;

@@ -1,6 +1,6 @@
 /** Throttling and every injectable fault, observed through the real node-quickbooks / intuit-oauth clients. */
 import OAuthClient from 'intuit-oauth';
-import { startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { failure, faultCode, nodeQuickBooks, type NodeQuickBooks } from './fixtures/quickbooks/clients';
 
 let qbo: QboEmulator;

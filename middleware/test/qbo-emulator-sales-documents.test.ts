@@ -2,9 +2,9 @@
  * Credit memos, sales receipts and refund receipts through the real node-quickbooks client against the
  * emulator: create, read, query (by date and by customer, paged with STARTPOSITION/MAXRESULTS, and counted),
  * CDC, and the faults QBO answers (a refund receipt without the account it is paid from; a deleted record).
- * What is known of the real shapes is in src/emulators/quickbooks/reference/FACTS.md.
+ * What is known of the real shapes is in middleware/emulators/quickbooks/reference/FACTS.md.
  */
-import { startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { failure, faultCode, nodeQuickBooks, type NodeQuickBooks } from './fixtures/quickbooks/clients';
 
 type Rec = Record<string, any>;

@@ -1,4 +1,4 @@
-import type { PermissionSetDef } from '../src/emulators/salesforce';
+import type { PermissionSetDef } from '@ledgerline/emulators/salesforce';
 import { settledJobs, startStack, waitFor, type Stack } from './support/stack';
 import { billingSettled, closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 

@@ -1,6 +1,6 @@
 import { Connection } from 'jsforce';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
-import { generateRsaKeyPair, signJwtAssertion } from '../src/emulators/salesforce/test-kit';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
+import { generateRsaKeyPair, signJwtAssertion } from '@ledgerline/emulators/salesforce/test-kit';
 
 const VERSION = '62.0';
 const CLIENT_ID = 'test-consumer-key';

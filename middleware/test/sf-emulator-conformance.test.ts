@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
-import { compareShape, type ShapeOptions } from '../src/emulators/salesforce/shape';
-import { generateRsaKeyPair, signJwtAssertion } from '../src/emulators/salesforce/test-kit';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
+import { compareShape, type ShapeOptions } from '@ledgerline/emulators/salesforce/shape';
+import { generateRsaKeyPair, signJwtAssertion } from '@ledgerline/emulators/salesforce/test-kit';
 
 /** The emulator's wire responses have the shape of the real samples (copied from the reference shelf). */
 

@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
 
 const VERSION = '62.0';
 

@@ -1,6 +1,6 @@
 import { Connection } from 'jsforce';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
-import { seedDeal } from '../src/emulators/salesforce/test-kit';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
+import { seedDeal } from '@ledgerline/emulators/salesforce/test-kit';
 
 const VERSION = '62.0';
 

@@ -2,8 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'jsforce';
-import { DEFAULT_METADATA_DIR, startSalesforceEmulator, type PermissionSetDef, type SalesforceEmulator } from '../src/emulators/salesforce';
-import { seedDeal } from '../src/emulators/salesforce/test-kit';
+import { DEFAULT_METADATA_DIR, startSalesforceEmulator, type PermissionSetDef, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
+import { seedDeal } from '@ledgerline/emulators/salesforce/test-kit';
 
 const VERSION = '62.0';
 type SaveResult = { id?: string; success: boolean; errors: Array<{ statusCode: string; message: string; fields: string[] }> };

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection } from 'jsforce';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
-import { seedDeal } from '../src/emulators/salesforce/test-kit';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
+import { seedDeal } from '@ledgerline/emulators/salesforce/test-kit';
 
 const VERSION = '62.0';
 const API_KEY = 'callout-test-key';

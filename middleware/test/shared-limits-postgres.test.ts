@@ -1,5 +1,5 @@
-import { DEFAULT_REALM, startQboEmulator, type QboEmulator } from '../src/emulators/quickbooks';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
+import { DEFAULT_REALM, startQboEmulator, type QboEmulator } from '@ledgerline/emulators/quickbooks';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
 import { createTestDatabase, POSTGRES_TEST_URL_VARIABLE, type TestDatabase } from '../src/store/test-databases';
 import { CLUSTER_SF_APP, connectRealm, runDeals, startCluster, type Cluster } from './support/cluster';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLedgerline, type Ledgerline } from '../src/container';
-import { startQboEmulator, DEFAULT_CLIENT, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
+import { startQboEmulator, DEFAULT_CLIENT, DEFAULT_REALM, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { createLogger } from '../src/logger';
 import { QboApi } from '../src/quickbooks/api';
 import { IntuitOAuth } from '../src/quickbooks/oauth';

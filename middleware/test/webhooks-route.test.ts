@@ -23,6 +23,9 @@ describe('POST /webhooks/quickbooks', () => {
   let server: Server;
   let url: string;
   let queued: InboxEvent[];
+  /** Each call of the queue recorder, and what it waits on before it returns (resolved unless a test holds it). */
+  let enqueueCalls: InboxEvent[][];
+  let enqueueGate: Promise<void>;
   let realms: string[];
   let intake: WebhookIntake;
 
@@ -31,7 +34,14 @@ describe('POST /webhooks/quickbooks', () => {
     queued = [];
     realms = [REALM, '1185883450', '310687'];
     const logger = createLogger({ level: 'silent' });
-    intake = new WebhookIntake({ inbox: store.inbox, connectedRealms: async () => realms, enqueue: async (events) => void queued.push(...events), logger });
+    enqueueCalls = [];
+    enqueueGate = Promise.resolve();
+    const enqueue = async (events: InboxEvent[]) => {
+      enqueueCalls.push(events);
+      await enqueueGate;
+      queued.push(...events);
+    };
+    intake = new WebhookIntake({ inbox: store.inbox, connectedRealms: async () => realms, enqueue, logger });
     const app = createApp({ logger, routers: [webhookRoutes(intake, { verifierToken: 'token' in options ? options.token : TOKEN, bodyLimit: options.bodyLimit ?? '64kb', logger })] });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -115,6 +125,20 @@ describe('POST /webhooks/quickbooks', () => {
       expect(queued.map((e) => `${e.entity}:${e.entityId}:${e.operation}`)).toEqual(['Payment:41:Create', 'CreditMemo:12:Update', 'Invoice:130:Void', 'Payment:42:Create']);
       const fixture = await post(cloudFixture, intuitSignature(cloudFixture, TOKEN));
       expect(await fixture.json()).toEqual({ received: 1, stored: 1, duplicates: 0 });
+    });
+
+    it('answers before queueing, and queues the notifications that came in meanwhile together, in order', async () => {
+      let release!: () => void;
+      enqueueGate = new Promise<void>((resolve) => (release = resolve));
+      const payment = (id: string) => legacy([{ name: 'Payment', id, operation: 'Create', lastUpdated: '2026-11-26T10:00:00Z' }]);
+      // The queue holds its first call: the webhook is answered all the same (stored is enough) …
+      for (const id of ['1', '2', '3', '4']) expect((await post(payment(id), intuitSignature(payment(id), TOKEN))).status).toBe(200);
+      expect(queued).toHaveLength(0);
+      release();
+      await intake.idle();
+      // … and the three stored while it waited go in one call (one transaction), not one call each.
+      expect(enqueueCalls.map((call) => call.map((e) => e.entityId))).toEqual([['1'], ['2', '3', '4']]);
+      expect(queued.map((e) => e.entityId)).toEqual(['1', '2', '3', '4']);
     });
 
     it('acknowledges events for companies that are not connected without storing or queueing them', async () => {

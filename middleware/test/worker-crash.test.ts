@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '../src/emulators/quickbooks';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../src/emulators/salesforce';
+import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '@ledgerline/emulators/quickbooks';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
 import { connectThroughOAuth, emulatorSettings, waitFor } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from './support/deals';
 

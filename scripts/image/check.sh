@@ -141,7 +141,7 @@ cleanup() {
 trap cleanup EXIT
 # Production dependencies only, and none of the development-only code.
 leftovers=()
-for dev in node_modules/typescript node_modules/jest node_modules/tsx node_modules/@swc middleware/dist/emulators middleware/dist/demo middleware/src; do
+for dev in node_modules/typescript node_modules/jest node_modules/tsx node_modules/@swc node_modules/@ledgerline/emulators middleware/emulators middleware/dist/emulators middleware/dist/demo middleware/src; do
   [ ! -e "$mnt/app/$dev" ] || leftovers+=("/app/$dev")
 done
 if [ ${#leftovers[@]} -gt 0 ]; then

@@ -1,5 +1,5 @@
-import type { QboEmulator } from '../emulators/quickbooks';
-import type { SalesforceEmulator } from '../emulators/salesforce';
+import type { QboEmulator } from '@ledgerline/emulators/quickbooks';
+import type { SalesforceEmulator } from '@ledgerline/emulators/salesforce';
 import { waitFor } from './stack';
 
 /** Realistic Salesforce data in the emulator: products whose codes match the QBO emulator's item SKUs. */

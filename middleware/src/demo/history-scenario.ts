@@ -3,8 +3,8 @@
  * whose invoices name a deal), and what the mirror should hold afterwards, computed from the emulator's data
  * alone: used by the history import tests and the benchmark.
  */
-import type { QboEmulator } from '../emulators/quickbooks';
-import type { SalesforceEmulator } from '../emulators/salesforce';
+import type { QboEmulator } from '@ledgerline/emulators/quickbooks';
+import type { SalesforceEmulator } from '@ledgerline/emulators/salesforce';
 import { DOCUMENT_TYPES, type SalesDocumentEntity } from '../salesforce/fields';
 import { privateNoteFor } from '../sync/invoice-draft';
 

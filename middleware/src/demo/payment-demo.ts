@@ -3,8 +3,8 @@
  * part, then the rest, in the QBO emulator; each step waits until the Salesforce emulator shows it and
  * reports how long that took. Only for the emulators (it acts as the QuickBooks user).
  */
-import type { QboEmulatorControl } from '../emulators/quickbooks';
-import type { EmulatorControl } from '../emulators/salesforce';
+import type { QboEmulatorControl } from '@ledgerline/emulators/quickbooks';
+import type { EmulatorControl } from '@ledgerline/emulators/salesforce';
 
 export interface PaymentDemoStack {
   qbo: { control: QboEmulatorControl };

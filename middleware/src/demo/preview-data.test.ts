@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection } from 'jsforce';
-import { startSalesforceEmulator } from '../emulators/salesforce';
+import { startSalesforceEmulator } from '@ledgerline/emulators/salesforce';
 import { MAX_EVENT_STREAMS, mountPreview, previewDataRouter } from './preview-data';
 
 describe('mountPreview', () => {

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import type { EmulatorControl } from '../emulators/salesforce';
+import type { EmulatorControl } from '@ledgerline/emulators/salesforce';
 import { invoiceStatus } from '../sync/payment-status';
 
 type Rec = Record<string, unknown>;

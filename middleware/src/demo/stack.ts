@@ -4,8 +4,8 @@ import express, { type RequestHandler } from 'express';
 import type { Server } from 'node:http';
 import { loadConfig } from '../config';
 import { createLedgerline, type Ledgerline } from '../container';
-import { startQboEmulator, type QboEmulator, type EmulatorOptionsInput, DEFAULT_REALM, DEFAULT_CLIENT } from '../emulators/quickbooks';
-import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '../emulators/salesforce';
+import { startQboEmulator, type QboEmulator, type EmulatorOptionsInput, DEFAULT_REALM, DEFAULT_CLIENT } from '@ledgerline/emulators/quickbooks';
+import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '@ledgerline/emulators/salesforce';
 import { createLogger, type Logger } from '../logger';
 
 /**

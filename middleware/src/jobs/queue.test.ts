@@ -72,6 +72,27 @@ describe.each(testDialects())('job queue on %s', (dialect) => {
     expect(live.job.id).not.toBe(first.job.id);
   });
 
+  it('enqueueMany: each job as enqueue would (dedupe included), in order, all or none', async () => {
+    const done = await queue.enqueue({ type: 't', payload: 0, idempotencyKey: 'evt:1' });
+    const [claimed] = await queue.claim('w1', ['t'], LEASE, 1);
+    await queue.complete(done.job.id, null, claimed?.lease);
+    const results = await queue.enqueueMany([
+      { type: 't', payload: 1, idempotencyKey: 'evt:1', dedupe: 'forever' },
+      { type: 't', payload: 2, idempotencyKey: 'evt:2', dedupe: 'forever' },
+      { type: 't', payload: 3, idempotencyKey: 'evt:2', dedupe: 'forever' },
+      { type: 'u', payload: 4 },
+    ]);
+    expect(results.map((r) => r.created)).toEqual([false, true, false, true]);
+    expect(results[0]!.job).toMatchObject({ id: done.job.id, state: 'completed' });
+    expect(results[2]!.job.id).toBe(results[1]!.job.id);
+    expect(results[3]!.job).toMatchObject({ type: 'u', state: 'queued', payload: 4 });
+    expect((await queue.counts()).queued).toBe(2);
+
+    await expect(queue.enqueueMany([{ type: 't', payload: 5, idempotencyKey: 'evt:5' }, { type: 't', payload: 6, maxAttempts: 0 }])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await queue.list({ state: 'queued' })).map((j) => j.payload).sort()).toEqual([2, 4]);
+    expect(await queue.enqueueMany([])).toEqual([]);
+  });
+
   it('claims only due jobs of the asked types, highest priority first, up to the limit', async () => {
     const low = await queue.enqueue({ type: 'a', payload: 'low' });
     const high = await queue.enqueue({ type: 'a', payload: 'high', priority: 10 });

@@ -280,6 +280,11 @@ export class QboCompany {
     return requestId ? this.withToken<T>(what, (token) => this.postBatch<T>(token, items, requestId, what), 'batch') : this.withToken<T>(what, (token) => this.invoke<T>(token, 'batch', [items], what), 'batch');
   }
 
+  /** How long a batch request sent now would wait for the company's batch budget (ms; 0: free now). */
+  batchSlotInMs(): number {
+    return this.gate.batchSlotInMs?.(this.realmId) ?? 0;
+  }
+
   private call<T>(method: string, args: unknown[], what: string): Promise<T> {
     return this.withToken<T>(what, (token) => this.invoke<T>(token, method, args, what));
   }

@@ -1,23 +1,42 @@
 /**
- * Gathers the creates that concurrent jobs make for one company into QBO batch requests: Intuit allows
- * 500 requests but also 40 batch requests of 30 items per minute, so a burst of Closed Won deals is
- * invoiced up to 30 at a time instead of one request each.
+ * Gathers the creates and customer look-ups that concurrent jobs make for one company into QBO batch
+ * requests: Intuit allows 500 requests but only 40 batch requests of 30 items per minute, so a burst of
+ * Closed Won deals is invoiced up to 30 at a time, and the look-ups of its new customers ride along as
+ * `Query` items (`… where DisplayName in (…)`), many Accounts per item.
  *
- * Each caller still gets its own record or its own error (a batch answers every item on its own). A
- * create that is alone when the window closes goes out as a plain create with its own `requestid`. A
- * batch carries a `requestid` derived from its items' request ids and is sent once more if its answer
- * is lost (5xx, timeout, dropped connection), so QBO replays it rather than creating twice; beyond that
- * the caller's retry looks QBO up before creating again (see InvoiceSync).
+ * When a batch goes: at once when it is full (30 items); otherwise when the company's next batch slot is
+ * free, i.e. one batch interval (a minute / QBO_BATCHES_PER_MINUTE) after the previous batch and when the
+ * gate would admit a batch now. Until then it keeps gathering. A create or look-up that is alone when its
+ * slot comes goes out as a plain request (a create with its own `requestid`), so a lone deal with nothing
+ * to wait for is not held back.
+ *
+ * Each caller still gets its own record, rows or error (a batch answers every item on its own). A batch
+ * carries a `requestid` derived from its items' request ids and is sent once more if its answer is lost
+ * (5xx, timeout, dropped connection), so QBO replays it rather than creating twice; beyond that the
+ * caller's retry looks QBO up before creating again (see InvoiceSync, CustomerResolver). A batch with
+ * look-ups gets a requestid of its own send only: a later look-up must see QuickBooks as it is then, never
+ * a replayed answer.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { BATCH_MAX_ITEMS, type QboCompany, type QboEntity } from './api';
+import { BATCH_MAX_ITEMS, BATCH_REQUESTS_PER_MINUTE, type QboCompany, type QboEntity } from './api';
 import { classifyQboError } from './errors';
+
+/** Fields a gathered look-up can ask for, and where a row keeps the value. */
+export type FindField = 'DisplayName' | 'PrimaryEmailAddr';
+const FIELD_VALUE: Record<FindField, (row: Record<string, unknown>) => unknown> = {
+  DisplayName: (row) => row.DisplayName,
+  PrimaryEmailAddr: (row) => (row.PrimaryEmailAddr as { Address?: unknown } | undefined)?.Address,
+};
+/** Values in one `in (…)` look-up item. */
+export const FIND_VALUES_PER_QUERY = 30;
 
 export interface Creator {
   create<T>(company: QboCompany, entity: QboEntity, body: object, requestId: string): Promise<T>;
-  readonly stats?: { batches: number; batchedItems: number; single: number; resent: number };
+  /** Rows of `entity` whose `field` equals one of `values` (case-insensitive), gathered with other look-ups. */
+  find?<T>(company: QboCompany, entity: QboEntity, field: FindField, values: string[]): Promise<T[]>;
+  readonly stats?: { batches: number; batchedItems: number; single: number; resent: number; lookupItems?: number };
 }
 
 /** Creates one by one (QBO_BATCH_WINDOW_MS=0). */
@@ -26,15 +45,17 @@ export const directCreator: Creator = {
 };
 
 export interface BatchCreatorOptions {
-  /** How long the first create waits for others to join its batch (ms). */
-  windowMs: number;
+  /** The company's batch budget this creator spaces its partial batches by (default BATCH_REQUESTS_PER_MINUTE). */
+  batchesPerMinute?: number;
   maxItems?: number;
   /** Pause before the one resend of a batch whose answer was lost (ms). */
   resendDelayMs?: number;
   logger: Logger;
+  now?: () => number;
 }
 
-interface Waiting {
+interface CreateWaiting {
+  kind: 'create';
   entity: QboEntity;
   body: object;
   requestId: string;
@@ -42,10 +63,42 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+interface FindWaiting {
+  kind: 'find';
+  entity: QboEntity;
+  field: FindField;
+  values: string[];
+  resolve: (rows: unknown[]) => void;
+  reject: (error: unknown) => void;
+}
+
+type Waiting = CreateWaiting | FindWaiting;
+
 interface Gathering {
   company: QboCompany;
   items: Waiting[];
   timer: NodeJS.Timeout | null;
+  /** The previous batch of this company left at (ms), for spacing the next partial one. */
+  lastBatchAt: number;
+  /** When the latest caller joined (ms): during a burst a partial batch waits while callers keep joining. */
+  lastArrivalAt: number;
+  /** When the oldest caller still waiting joined (ms). */
+  firstArrivalAt: number;
+}
+
+/**
+ * During a burst (a batch went within the last two batch intervals), a partial batch whose slot is free
+ * still waits while callers keep joining, until none joined for this long (ms), or its oldest caller has
+ * waited two batch intervals: the budget a skipped slot leaves is not lost (a full batch goes at once).
+ */
+const BURST_QUIET_MS = 200;
+
+/** One item of a batch request and the callers it answers. */
+interface Planned {
+  item: Record<string, unknown>;
+  key: string;
+  creates?: CreateWaiting;
+  finds?: { entity: QboEntity; field: FindField; where: string; query: string; waiting: FindWaiting[] };
 }
 
 interface BatchAnswer {
@@ -58,74 +111,206 @@ export function batchRequestId(items: Array<{ requestId: string }>): string {
   return `llb-${digest.slice(0, 32)}`;
 }
 
+function quoted(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The batch items the waiting callers need, at most `max`, and which callers they take. */
+export function planBatch(waiting: Waiting[], max: number): { planned: Planned[]; taken: Waiting[] } {
+  const planned: Planned[] = [];
+  const taken: Waiting[] = [];
+  const finds = new Map<string, { entity: QboEntity; field: FindField; values: Map<string, string>; waiting: FindWaiting[] }>();
+  const itemsOf = () => planned.length + [...finds.values()].reduce((n, f) => n + Math.ceil(f.values.size / FIND_VALUES_PER_QUERY), 0);
+  for (const w of waiting) {
+    if (w.kind === 'create') {
+      if (itemsOf() + 1 > max) break;
+      planned.push({ item: { operation: 'create', [w.entity]: w.body }, key: w.requestId, creates: w });
+    } else {
+      const key = `${w.entity}|${w.field}`;
+      const group = finds.get(key) ?? { entity: w.entity, field: w.field, values: new Map<string, string>(), waiting: [] };
+      const added = w.values.filter((v) => !group.values.has(v.toLowerCase()));
+      const before = itemsOf() - (finds.has(key) ? Math.ceil(group.values.size / FIND_VALUES_PER_QUERY) : 0);
+      if (before + Math.ceil((group.values.size + added.length) / FIND_VALUES_PER_QUERY) > max) break;
+      for (const v of added) group.values.set(v.toLowerCase(), v);
+      group.waiting.push(w);
+      finds.set(key, group);
+    }
+    taken.push(w);
+  }
+  for (const group of finds.values()) {
+    const values = [...group.values.values()];
+    for (let i = 0; i < values.length; i += FIND_VALUES_PER_QUERY) {
+      const chunk = values.slice(i, i + FIND_VALUES_PER_QUERY);
+      const lower = new Set(chunk.map((v) => v.toLowerCase()));
+      const where = `where ${group.field} in (${chunk.map(quoted).join(', ')})`;
+      const query = `select * from ${group.entity} ${where} maxresults 1000`;
+      const mine = group.waiting.filter((w) => w.values.some((v) => lower.has(v.toLowerCase())));
+      planned.push({ item: { Query: query }, key: `q:${query}`, finds: { entity: group.entity, field: group.field, where, query, waiting: mine } });
+    }
+  }
+  return { planned, taken };
+}
+
 export class BatchCreator implements Creator {
   private readonly gathering = new Map<string, Gathering>();
   private readonly maxItems: number;
-  /** Batch requests sent and items they carried (metrics, benchmarks). */
-  readonly stats = { batches: 0, batchedItems: 0, single: 0, resent: 0 };
+  private readonly intervalMs: number;
+  private readonly now: () => number;
+  /** Batch requests sent and items they carried, plain requests for lone items, look-up items (metrics, benchmarks). */
+  readonly stats = { batches: 0, batchedItems: 0, single: 0, resent: 0, lookupItems: 0 };
 
   constructor(private readonly options: BatchCreatorOptions) {
     this.maxItems = Math.min(options.maxItems ?? BATCH_MAX_ITEMS, BATCH_MAX_ITEMS);
+    this.intervalMs = 60_000 / (options.batchesPerMinute ?? BATCH_REQUESTS_PER_MINUTE);
+    this.now = options.now ?? Date.now;
   }
 
   create<T>(company: QboCompany, entity: QboEntity, body: object, requestId: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let group = this.gathering.get(company.realmId);
-      if (!group) {
-        group = { company, items: [], timer: null };
-        this.gathering.set(company.realmId, group);
-      }
-      group.items.push({ entity, body, requestId, resolve: resolve as (record: unknown) => void, reject });
-      if (group.items.length >= this.maxItems) this.flush(company.realmId);
-      else if (!group.timer) {
-        group.timer = setTimeout(() => this.flush(company.realmId), this.options.windowMs);
-        group.timer.unref();
-      }
-    });
+    return new Promise<T>((resolve, reject) => this.add(company, { kind: 'create', entity, body, requestId, resolve: resolve as (record: unknown) => void, reject }));
   }
 
-  /** Sends what is waiting for a company now. */
-  private flush(realmId: string): void {
-    const group = this.gathering.get(realmId);
-    if (!group) return;
-    this.gathering.delete(realmId);
-    if (group.timer) clearTimeout(group.timer);
-    const items = group.items;
-    if (items.length === 1) {
-      const only = items[0]!;
-      this.stats.single += 1;
-      group.company.create(only.entity, only.body, only.requestId).then(only.resolve, only.reject);
+  find<T>(company: QboCompany, entity: QboEntity, field: FindField, values: string[]): Promise<T[]> {
+    const wanted = values.filter((v) => v.length > 0);
+    if (wanted.length === 0) return Promise.resolve([]);
+    return new Promise<T[]>((resolve, reject) => this.add(company, { kind: 'find', entity, field, values: wanted, resolve: resolve as (rows: unknown[]) => void, reject }));
+  }
+
+  private group(company: QboCompany): Gathering {
+    let group = this.gathering.get(company.realmId);
+    if (!group) {
+      group = { company, items: [], timer: null, lastBatchAt: -Infinity, lastArrivalAt: 0, firstArrivalAt: 0 };
+      this.gathering.set(company.realmId, group);
+    }
+    group.company = company;
+    return group;
+  }
+
+  private add(company: QboCompany, waiting: Waiting): void {
+    const group = this.group(company);
+    const now = this.now();
+    if (group.items.length === 0) group.firstArrivalAt = now;
+    group.lastArrivalAt = now;
+    group.items.push(waiting);
+    if (planBatch(group.items, this.maxItems).taken.length < group.items.length) this.flush(group);
+    else this.schedule(group, 0);
+  }
+
+  /** Looks again after `ms` (0: once the callers of this turn of the event loop have joined). */
+  private schedule(group: Gathering, ms: number): void {
+    if (group.timer || group.items.length === 0) return;
+    const fire = () => {
+      group.timer = null;
+      this.decide(group);
+    };
+    group.timer = ms > 0 ? setTimeout(fire, ms) : (setTimeout(fire, 0) as NodeJS.Timeout);
+    group.timer.unref?.();
+  }
+
+  /** Sends what is gathered when the company's next batch slot is free; otherwise waits for it. */
+  private decide(group: Gathering): void {
+    if (group.items.length === 0) return;
+    const now = this.now();
+    let wait = Math.max(group.lastBatchAt + this.intervalMs - now, group.company.batchSlotInMs());
+    if (wait <= 0 && now - group.lastBatchAt < 2 * this.intervalMs) {
+      const quiet = group.lastArrivalAt + BURST_QUIET_MS - now;
+      const oldest = group.firstArrivalAt + 2 * this.intervalMs - now;
+      if (quiet > 0 && oldest > 0) wait = Math.min(quiet, oldest);
+    }
+    if (wait > 0) this.schedule(group, Math.ceil(wait));
+    else this.flush(group);
+  }
+
+  /** Sends the next batch's worth of what is waiting now (and looks again for the rest). */
+  private flush(group: Gathering): void {
+    if (group.timer) {
+      clearTimeout(group.timer);
+      group.timer = null;
+    }
+    const { planned, taken } = planBatch(group.items, this.maxItems);
+    group.items.splice(0, taken.length);
+    group.firstArrivalAt = this.now();
+    const answers = new FindAnswers(planned);
+    if (planned.length === 1 || !planned.some((p) => p.creates)) {
+      // Look-ups with no create to ride along with go as plain `in (…)` queries: the batch budget is
+      // scarcer than the request budget.
+      for (const p of planned) {
+        this.stats.single += 1;
+        void this.sendAlone(group.company, p, answers);
+      }
+    } else if (planned.length > 1) {
+      group.lastBatchAt = this.now();
+      void this.send(group.company, planned, answers);
+    }
+    if (group.items.length > 0) {
+      if (planBatch(group.items, this.maxItems).taken.length < group.items.length) this.flush(group);
+      else this.schedule(group, Math.ceil(this.intervalMs));
+    }
+  }
+
+  private async sendAlone(company: QboCompany, only: Planned, answers: FindAnswers): Promise<void> {
+    if (only.creates) {
+      const w = only.creates;
+      company.create(w.entity, w.body, w.requestId).then(w.resolve, w.reject);
       return;
     }
-    void this.send(group.company, items);
+    const finds = only.finds!;
+    try {
+      answers.give(finds, await company.query<Record<string, unknown>>(finds.entity, finds.where));
+    } catch (error) {
+      for (const w of finds.waiting) w.reject(error);
+    }
   }
 
-  private async send(company: QboCompany, items: Waiting[]): Promise<void> {
-    const requestId = batchRequestId(items);
-    const request = items.map((item, index) => ({ bId: String(index), operation: 'create', [item.entity]: item.body }));
+  private async send(company: QboCompany, planned: Planned[], answers: FindAnswers): Promise<void> {
+    const hasLookups = planned.some((p) => p.finds);
+    const requestId = batchRequestId(planned.map((p) => ({ requestId: p.key })).concat(hasLookups ? [{ requestId: randomUUID() }] : []));
+    const request = planned.map((p, index) => ({ bId: String(index), ...p.item }));
+    const everyone = (error: unknown) => {
+      for (const p of planned) {
+        if (p.creates) p.creates.reject(error);
+        for (const w of p.finds?.waiting ?? []) w.reject(error);
+      }
+    };
     let answer: BatchAnswer;
     try {
       answer = await this.sendOnce(company, request, requestId);
     } catch (error) {
-      for (const item of items) item.reject(error);
+      everyone(error);
       return;
     }
     this.stats.batches += 1;
-    this.stats.batchedItems += items.length;
+    this.stats.batchedItems += planned.filter((p) => p.creates).length;
+    this.stats.lookupItems += planned.filter((p) => p.finds).length;
     const byId = new Map((answer.BatchItemResponse ?? []).map((r) => [String(r.bId), r]));
-    items.forEach((item, index) => {
-      const what = `create ${item.entity} (batch item ${index + 1} of ${items.length})`;
+    await Promise.all(planned.map(async (p, index) => {
       const response = byId.get(String(index));
-      if (!response) {
-        item.reject(new AppError('QBO_ERROR', `QuickBooks answered the batch without ${what}; the retry looks the record up before creating it.`, { retryable: true, details: { requestId: item.requestId } }));
-      } else if (response.Fault) {
-        item.reject(classifyQboError(response, what));
-      } else if (response[item.entity]) {
-        item.resolve(response[item.entity]);
-      } else {
-        item.reject(new AppError('QBO_ERROR', `QuickBooks answered ${what} without a ${item.entity}.`, { retryable: true, details: { requestId: item.requestId } }));
+      if (p.creates) {
+        const item = p.creates;
+        const what = `create ${item.entity} (batch item ${index + 1} of ${planned.length})`;
+        if (!response) {
+          item.reject(new AppError('QBO_ERROR', `QuickBooks answered the batch without ${what}; the retry looks the record up before creating it.`, { retryable: true, details: { requestId: item.requestId } }));
+        } else if (response.Fault) {
+          item.reject(classifyQboError(response, what));
+        } else if (response[item.entity]) {
+          item.resolve(response[item.entity]);
+        } else {
+          item.reject(new AppError('QBO_ERROR', `QuickBooks answered ${what} without a ${item.entity}.`, { retryable: true, details: { requestId: item.requestId } }));
+        }
+        return;
       }
-    });
+      const finds = p.finds!;
+      const what = `look up ${finds.entity} by ${finds.field} (batch item ${index + 1} of ${planned.length})`;
+      const rows = (response?.QueryResponse as Record<string, unknown> | undefined)?.[finds.entity];
+      if (!response || response.Fault || (rows !== undefined && !Array.isArray(rows))) {
+        const error = response?.Fault ? classifyQboError(response, what) : new AppError('QBO_ERROR', `QuickBooks answered the batch without ${what}; the job is retried.`, { retryable: true });
+        for (const w of finds.waiting) w.reject(error);
+        return;
+      }
+      const list = (rows as Array<Record<string, unknown>> | undefined) ?? [];
+      // A full page may not be all of them: ask again with paging (rare: a look-up names at most 30 values).
+      if (list.length >= 1000) return this.sendAlone(company, p, answers);
+      answers.give(finds, list);
+    }));
   }
 
   /** One send, and one resend with the same requestid when the answer was lost (not when refused). */
@@ -139,6 +324,39 @@ export class BatchCreator implements Creator {
       this.options.logger.warn({ realmId: company.realmId, requestId, items: request.length, code: error.code }, 'quickbooks batch answer lost; sending it again with the same requestid');
       await new Promise((r) => setTimeout(r, this.options.resendDelayMs ?? 500));
       return company.batch<BatchAnswer>(request, requestId);
+    }
+  }
+}
+
+/**
+ * Hands each look-up the rows whose field equals one of its values (QBO compares names case-insensitively),
+ * once every item that carries one of its values has answered.
+ */
+class FindAnswers {
+  private readonly left = new Map<FindWaiting, { parts: number; rows: unknown[] }>();
+
+  constructor(planned: Planned[]) {
+    for (const p of planned) {
+      for (const w of p.finds?.waiting ?? []) {
+        const entry = this.left.get(w) ?? { parts: 0, rows: [] };
+        entry.parts += 1;
+        this.left.set(w, entry);
+      }
+    }
+  }
+
+  give(finds: NonNullable<Planned['finds']>, rows: Array<Record<string, unknown>>): void {
+    const valueOf = FIELD_VALUE[finds.field];
+    for (const w of finds.waiting) {
+      const entry = this.left.get(w);
+      if (!entry) continue;
+      const wanted = new Set(w.values.map((v) => v.toLowerCase()));
+      entry.rows.push(...rows.filter((row) => typeof valueOf(row) === 'string' && wanted.has((valueOf(row) as string).toLowerCase())));
+      entry.parts -= 1;
+      if (entry.parts === 0) {
+        this.left.delete(w);
+        w.resolve(entry.rows);
+      }
     }
   }
 }

@@ -28,6 +28,16 @@ export class RateLimiter {
     return this.active;
   }
 
+  /** How long a task started now would wait for the per-minute budget (ms; 0: it would start at once). */
+  waitMs(): number {
+    const windowStart = this.now() - 60_000;
+    while (this.starts.length > 0 && this.starts[0]! <= windowStart) this.starts.shift();
+    if (this.starts.length + this.waiting.length < this.perMinute) return 0;
+    const ahead = this.starts.length + this.waiting.length - this.perMinute;
+    const at = this.starts[Math.min(ahead, this.starts.length - 1)];
+    return at === undefined ? 0 : Math.max(1, at + 60_000 - this.now());
+  }
+
   private acquire(): Promise<void> {
     return new Promise((resolve) => {
       this.waiting.push(resolve);
@@ -60,6 +70,8 @@ export type RequestKind = 'request' | 'batch';
 /** Admits each QBO request of a company within Intuit's limits: concurrency, requests and batches per minute. */
 export interface RequestGate {
   run<T>(realmId: string, kind: RequestKind, task: () => Promise<T>): Promise<T>;
+  /** How long a batch request of the company would wait for its per-minute budget if sent now (ms; best guess). */
+  batchSlotInMs?(realmId: string): number;
   /** Releases what the gate holds (database connections). */
   close(): Promise<void>;
 }
@@ -91,6 +103,10 @@ export class LocalGate implements RequestGate {
     }
     const inner = requests;
     return batches.run(() => inner.run(task));
+  }
+
+  batchSlotInMs(realmId: string): number {
+    return this.batches.get(realmId)?.waitMs() ?? 0;
   }
 
   async close(): Promise<void> {}

@@ -71,6 +71,8 @@ export class PostgresGate implements RequestGate {
   private readonly lanes = new Map<string, Lane>();
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private leases = 0;
+  /** When each company's batch budget was last seen to free up again (ms, this machine's clock). */
+  private readonly batchesFreeAt = new Map<string, number>();
   private closed = false;
   /** Waits in progress: close() ends them, so nothing waits on a closed gate. */
   private readonly pauses = new Set<() => void>();
@@ -101,6 +103,11 @@ export class PostgresGate implements RequestGate {
       clearInterval(renewal);
       void this.giveBack(realmId, lease).finally(() => this.nudge(realmId));
     }
+  }
+
+  /** What this process last saw of the shared batch budget (a batch sent earlier waits in run() all the same). */
+  batchSlotInMs(realmId: string): number {
+    return Math.max(0, (this.batchesFreeAt.get(realmId) ?? 0) - Date.now());
   }
 
   async close(): Promise<void> {
@@ -228,6 +235,7 @@ export class PostgresGate implements RequestGate {
         // Wait for the batch budget before spending a request point on it.
         const seen = await this.withDatabase('batch budget', () => this.batches.get(realmId));
         if (seen && seen.consumedPoints >= this.batches.points && seen.msBeforeNext > 0) {
+          this.batchesFreeAt.set(realmId, Date.now() + seen.msBeforeNext);
           this.stats.rateWaits += 1;
           await this.sleep(seen.msBeforeNext + Math.random() * 20);
           continue;

@@ -1,4 +1,4 @@
-import { billingChangeOf, eventRecords, packIds } from './billing-updates';
+import { BillingUpdatePublisher, billingChangeOf, eventRecords, packIds } from './billing-updates';
 
 const OPP = '0068d00000001AbAAI';
 const ACC = '0018d00000001AbAAI';
@@ -32,5 +32,36 @@ describe('billing update events: what a write says, and how ids are packed', () 
     expect(split.every((e) => String(e.Opportunity_Ids__c).length <= 56)).toBe(true);
     expect(split.map((e) => e.Account_Ids__c)).toEqual([ACC, null, null, null]);
     expect(packIds([], 56)).toEqual([]);
+  });
+});
+
+describe('billing update events: one event for a burst of write-backs', () => {
+  it('publishes the first change after the window, and the changes that follow together after the least interval', async () => {
+    const published: Array<Array<Record<string, unknown>>> = [];
+    const conn = async () =>
+      ({
+        sobject: () => ({
+          create: async (records: Record<string, unknown> | Array<Record<string, unknown>>) => {
+            const list = Array.isArray(records) ? records : [records];
+            published.push(list);
+            return Array.isArray(records) ? list.map(() => ({ success: true })) : { success: true };
+          },
+        }),
+      }) as never;
+    const logger = { warn: () => undefined } as never;
+    const publisher = new BillingUpdatePublisher(conn, logger, { windowMs: 5, minIntervalMs: 400 });
+    const second = `${OPP.slice(0, 15)}BAA`;
+    const started = Date.now();
+    publisher.note({ opportunityIds: [OPP], accountIds: [], kinds: ['invoice'] });
+    while (published.length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 5));
+    expect(published).toEqual([[{ Opportunity_Ids__c: OPP, Account_Ids__c: null, Change_Kinds__c: 'invoice' }]]);
+    const firstAt = Date.now();
+    publisher.note({ opportunityIds: [second], accountIds: [], kinds: ['invoice'] });
+    await new Promise((r) => setTimeout(r, 50));
+    publisher.note({ opportunityIds: [], accountIds: [ACC], kinds: ['receivables'] });
+    while (published.length === 1 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 5));
+    expect(Date.now() - firstAt).toBeGreaterThanOrEqual(300);
+    expect(published[1]).toEqual([{ Opportunity_Ids__c: second, Account_Ids__c: ACC, Change_Kinds__c: 'invoice,receivables' }]);
+    expect(published).toHaveLength(2);
   });
 });

@@ -25,6 +25,11 @@ export type PublishOutcome = 'published' | 'failed' | 'paused';
 export interface BillingUpdateOptions {
   /** How long ids are collected before one event goes out (ms). */
   windowMs?: number;
+  /**
+   * The least time between two events (ms): during a burst, the ids of many write-back batches go in one event
+   * (one API call) instead of one each. After a quiet spell the first event still goes after `windowMs`.
+   */
+  minIntervalMs?: number;
   /** How long publishing pauses after the org's allocation is used up (ms). */
   pauseMs?: number;
   now?: () => number;
@@ -36,6 +41,7 @@ type SaveResult = { success?: boolean; errors?: Array<{ statusCode?: string; mes
 
 const DEFAULT_WINDOW_MS = 250;
 const DEFAULT_PAUSE_MS = 15 * 60_000;
+const DEFAULT_MIN_INTERVAL_MS = 10_000;
 /** sObject collections take at most 200 records a call. */
 const MAX_EVENTS_PER_CALL = 200;
 
@@ -115,6 +121,8 @@ export class BillingUpdatePublisher {
   private pausedUntil = 0;
   private lastFailureLog = Number.NEGATIVE_INFINITY;
   private readonly windowMs: number;
+  private readonly minIntervalMs: number;
+  private lastPublishAt = Number.NEGATIVE_INFINITY;
   private readonly pauseMs: number;
   private readonly now: () => number;
   /** Events published, failed, and left out while paused (also in /metrics). */
@@ -126,6 +134,7 @@ export class BillingUpdatePublisher {
     private readonly options: BillingUpdateOptions = {},
   ) {
     this.windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
+    this.minIntervalMs = options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS;
     this.pauseMs = options.pauseMs ?? DEFAULT_PAUSE_MS;
     this.now = options.now ?? Date.now;
   }
@@ -137,7 +146,7 @@ export class BillingUpdatePublisher {
     for (const id of change.accountIds) this.accountIds.add(id18(id));
     for (const kind of change.kinds) this.kinds.add(kind);
     if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.windowMs);
+      this.timer = setTimeout(() => void this.flush(), Math.max(this.windowMs, this.lastPublishAt + this.minIntervalMs - Date.now()));
       this.timer.unref?.();
     }
   }
@@ -153,6 +162,7 @@ export class BillingUpdatePublisher {
     this.accountIds = new Set();
     this.kinds = new Set();
     if (change.opportunityIds.length === 0 && change.accountIds.length === 0) return this.inFlight;
+    this.lastPublishAt = Date.now();
     // Batches go out one after the other, so events keep the order of the writes.
     this.inFlight = this.inFlight.then(() => this.publish(change));
     return this.inFlight;

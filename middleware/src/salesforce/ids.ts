@@ -1,6 +1,6 @@
 /**
  * The 18-character Salesforce id's suffix: a character per 5-character chunk of the 15-character id, a bit
- * per upper-case letter. Used by the API's input checks and by the Salesforce emulator.
+ * per upper-case letter. Used by the API's input checks (the Salesforce emulator keeps its own copy).
  */
 const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 

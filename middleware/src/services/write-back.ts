@@ -2,6 +2,7 @@ import type { Connection } from 'jsforce';
 import { AppError } from '../errors';
 import { classifySalesforceError, refusalFix, type SaveResult } from '../salesforce/records';
 import { Batcher } from '../util/batcher';
+import type { Gathering } from '../util/gathering';
 
 type SfRecord = Record<string, unknown>;
 
@@ -14,7 +15,9 @@ interface WriteKey {
 
 /**
  * Salesforce writes from many concurrent jobs, merged into sObject-collection calls of up to 200 records
- * per object (one call for a whole batch of invoices instead of one per record). Never all-or-none:
+ * per object (one call for a whole batch of invoices instead of one per record). With a Gathering, writes wait
+ * until every job taking part is waiting (or 200 records are held), so a burst's writes go 200 a call and a
+ * deal on its own does not wait at all. Never all-or-none:
  * every job learns the fate of its own record, and a locked row fails only that record (retryable).
  */
 export class SalesforceWriteBack {
@@ -30,6 +33,10 @@ export class SalesforceWriteBack {
     private readonly guard?: (sobject: string, record: SfRecord, keyField: string) => void,
     /** Told which records of a call were written (live updates); must not throw. */
     private readonly written?: (sobject: string, records: SfRecord[]) => void,
+    /** Holds writes until no other job could join (see Gathering) instead of for `windowMs`. */
+    private readonly gathering?: Gathering,
+    /** Each object's step in an invoicing job, for the gathering (see Gatherer.stage). */
+    private readonly stageOf: (sobject: string) => number = () => 0,
   ) {}
 
   update(sobject: string, record: SfRecord & { Id: string }): Promise<true> {
@@ -58,7 +65,7 @@ export class SalesforceWriteBack {
     this.pending.set(id, { ...(this.pending.get(id) ?? {}), ...record });
     let batcher = this.batchers.get(group);
     if (!batcher) {
-      batcher = new Batcher<string, true>((ids) => this.flush(target.sobject, target.keyField, ids), { maxBatch: 200, windowMs: this.windowMs });
+      batcher = new Batcher<string, true>((ids) => this.flush(target.sobject, target.keyField, ids), { maxBatch: 200, windowMs: this.windowMs, ...(this.gathering ? { gathering: this.gathering, stage: this.stageOf(target.sobject) } : {}) });
       this.batchers.set(group, batcher);
     }
     return batcher.load(id);

@@ -3,7 +3,7 @@
  * that drive the product's QBO side (tokens, batches) through createLedgerline.
  */
 import { loadConfig, type Config } from '../../src/config';
-import type { QboEmulator } from '../../src/emulators/quickbooks';
+import type { QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { emulatorSettings } from '../../src/demo/stack';
 
 export function qboOnlyConfig(options: { databaseUrl: string; qbo: QboEmulator; encryptionKey: string; apiKeyPrefix: string }): Config {

@@ -1,4 +1,4 @@
-import type { SalesforceEmulator } from '../../src/emulators/salesforce';
+import type { SalesforceEmulator } from '@ledgerline/emulators/salesforce';
 
 /** A mirror row as the history import writes it: `QuickBooks_Invoice__c` of any `Type__c`. */
 export interface SalesDocument {

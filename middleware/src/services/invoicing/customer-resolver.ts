@@ -1,5 +1,6 @@
 import { AppError } from '../../errors';
 import type { QboCompany } from '../../quickbooks/api';
+import type { Creator } from '../../quickbooks/batch-creator';
 import { isQboFaultCode } from '../../quickbooks/errors';
 import { fitTo, QBO_LIMITS } from '../../sync/qbo-limits';
 import { disambiguatedNameFor, displayNameFor, matchCustomer, qboQuoted, type NameRules, type QboCustomerCandidate } from '../../sync/customer-match';
@@ -54,6 +55,8 @@ export class CustomerResolver {
     private readonly links: CustomerLinks,
     private readonly rules: NameRules,
     private readonly lookalikes?: CustomerLookalikes,
+    /** Gathers the look-ups and creates of concurrent resolutions into batch requests (none: plain requests). */
+    private readonly creator?: Creator,
   ) {}
 
   resolve(company: QboCompany, account: SfAccount, email: string | null, currency: string | null): Promise<CustomerResolution> {
@@ -164,10 +167,24 @@ export class CustomerResolver {
     }
   }
 
+  /**
+   * The QBO customers that could be the Account's: by its display name, its disambiguated name and its
+   * e-mail. With a gathering creator these are `in (…)` look-ups shared with the other Accounts resolved
+   * at the same time, sent as `Query` items of a batch request.
+   */
   private async search(company: QboCompany, account: SfAccount, email: string | null) {
-    const queries = [company.query<QboCustomer>('Customer', `where DisplayName = ${qboQuoted(displayNameFor(account.Name, this.rules))}`)];
-    if (email) queries.push(company.query<QboCustomer>('Customer', `where PrimaryEmailAddr = ${qboQuoted(email)}`));
-    const candidates = (await Promise.all(queries)).flat();
+    const name = displayNameFor(account.Name, this.rules);
+    let candidates: QboCustomer[];
+    if (this.creator?.find) {
+      const names = [name, disambiguatedNameFor(account, this.rules)];
+      const lookups = [this.creator.find<QboCustomer>(company, 'Customer', 'DisplayName', names)];
+      if (email) lookups.push(this.creator.find<QboCustomer>(company, 'Customer', 'PrimaryEmailAddr', [email]));
+      candidates = (await Promise.all(lookups)).flat();
+    } else {
+      const queries = [company.query<QboCustomer>('Customer', `where DisplayName = ${qboQuoted(name)}`)];
+      if (email) queries.push(company.query<QboCustomer>('Customer', `where PrimaryEmailAddr = ${qboQuoted(email)}`));
+      candidates = (await Promise.all(queries)).flat();
+    }
     const unique = [...new Map(candidates.map((c) => [c.Id, c])).values()];
     return matchCustomer(account, email, unique, this.rules);
   }
@@ -176,9 +193,18 @@ export class CustomerResolver {
     const body = customerBody(account, displayNameFor(account.Name, this.rules), email, currency);
     let created: QboCustomer;
     try {
-      created = await company.create<QboCustomer>('Customer', body, requestIdFor('cus', account.Id));
+      created = this.creator
+        ? await this.creator.create<QboCustomer>(company, 'Customer', body, requestIdFor('cus', account.Id))
+        : await company.create<QboCustomer>('Customer', body, requestIdFor('cus', account.Id));
     } catch (error) {
       if (!isQboFaultCode(error, '6240')) throw error;
+      // The name may have been taken since the look-up by this Account's own customer (another process
+      // resolving a deal of the same Account; a batch create carries no requestid of its own): look again.
+      const again = await this.search(company, account, email);
+      if (again.kind === 'match') {
+        await this.links.saveCustomer(company.realmId, account.Id, toResolved(again.customer), again.reason);
+        return { customer: toResolved(again.customer), how: again.reason, created: false };
+      }
       const alternate = disambiguatedNameFor(account, this.rules);
       const [existing] = await company.query<QboCustomer>('Customer', `where DisplayName = ${qboQuoted(alternate)}`);
       created = existing ?? (await company.create<QboCustomer>('Customer', { ...body, DisplayName: alternate }, requestIdFor('cud', account.Id)));

@@ -88,8 +88,8 @@ export class InvoiceRecorder {
     // only mark the sync, and the payment roll-ups keep the totals over all of the deal's invoices.
     const first = !info.period || info.period.index === 0;
     // In this order, so that a deal showing Synced always has its invoice record, its Account link and
-    // roll-ups in place: the invoice record and the Account's customer id, then the roll-ups (which read
-    // the invoice records), then the Opportunity itself.
+    // roll-ups in place: the invoice record, then the roll-ups (which read the invoice records) with the
+    // Account's customer id, then the Opportunity itself.
     const rowCurrency = (await this.recordCurrency?.(invoice.CurrencyRef?.value ?? null)) ?? null;
     const delivery = deliveryOf(invoice);
     const records: Array<Promise<true>> = [
@@ -110,16 +110,9 @@ export class InvoiceRecorder {
         Sent_At__c: delivery.sentAt,
       }),
     ];
-    if (entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId) {
-      records.push(this.writeBack.update('Account', { Id: opp.Account.Id, QuickBooks_Customer_Id__c: info.customerId }));
-    }
     await Promise.all(records);
-    if (this.rollups) {
-      // The Account's open balance counts the invoice. A failure here is logged and does not fail the job:
-      // the invoice exists and is recorded; the next payment event or a Retry of the deal rolls up again.
-      await this.rollups.request([opp.Id], opp.AccountId ? [opp.AccountId] : []).catch((error: unknown) => this.logger.warn({ err: error, opportunityId: opp.Id }, 'roll-ups after a new invoice failed; the next payment event or sweep redoes them'));
-    }
-    await this.writeBack.update('Opportunity', {
+    const accountLink = entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId ? { Id: opp.Account.Id, QuickBooks_Customer_Id__c: info.customerId } : null;
+    const synced = {
       Id: opp.Id,
       Billing_Sync_Status__c: 'Synced',
       Billing_Sync_Error__c: null,
@@ -133,7 +126,24 @@ export class InvoiceRecorder {
             Invoice_Due_Date__c: invoice.DueDate ?? null,
           }
         : {}),
-    });
+    };
+    // The Account's customer id and the deal's Synced go with the roll-ups' writes of the same records (the run
+    // writes Accounts before Opportunities): a burst's deals cost one Account and one Opportunity collection call.
+    const rolledUp = this.rollups
+      ? await this.rollups.request([opp.Id], opp.AccountId ? [opp.AccountId] : [], { with: [...(accountLink ? [{ sobject: 'Account' as const, record: accountLink }] : []), { sobject: 'Opportunity', record: synced }] }).then(
+          () => true,
+          (error: unknown) => {
+            // A failed roll-up does not fail the job: the invoice exists and is recorded; the next payment event or
+            // a Retry of the deal rolls up again. The Account's link and the deal's Synced are written on their own.
+            this.logger.warn({ err: error, opportunityId: opp.Id }, 'roll-ups after a new invoice failed; the next payment event or sweep redoes them');
+            return false;
+          },
+        )
+      : false;
+    if (!rolledUp) {
+      if (accountLink) await this.writeBack.update('Account', accountLink);
+      await this.writeBack.update('Opportunity', synced);
+    }
     this.logger.info({ opportunityId: opp.Id, invoiceId: invoice.Id, docNumber: invoice.DocNumber, action: info.action, jobId: info.jobId }, 'invoice recorded in Salesforce');
     if (info.action !== 'refreshed') await this.afterCreated?.(entity.realmId, opp.Id, invoice.Id);
   }

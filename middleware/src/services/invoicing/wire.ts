@@ -14,6 +14,7 @@ import type { Creator } from '../../quickbooks/batch-creator';
 import { soqlIdList } from '../../salesforce/records';
 import type { Store } from '../../store';
 import type { SfOpportunity } from '../../sync/source';
+import type { Gathering } from '../../util/gathering';
 import { CompanyCatalog, CustomerLookalikes, type ItemMappings } from '../accounts';
 import type { BillingEntities } from '../billing-entities';
 import type { PaymentMirror, PaymentRollups } from '../payments';
@@ -45,8 +46,10 @@ export interface InvoicingDeps {
   entities: BillingEntities;
   catalog: CompanyCatalog;
   itemMappings: ItemMappings;
-  /** Creates invoices (batched or direct). */
+  /** Creates invoices and customers, and looks new customers up (batched or direct). */
   creator: Creator;
+  /** When invoicing jobs' Salesforce requests go out: each invoicing job runs inside it. */
+  gathering: Gathering;
   /** The Opportunity with its lines, batched into one query per 200 deals. */
   loadOpportunity: (id: string) => Promise<SfOpportunity | null>;
   mirror: PaymentMirror;
@@ -91,6 +94,7 @@ export function wireInvoicing(deps: InvoicingDeps): Invoicing {
     },
     { maxLength: config.QBO_DISPLAY_NAME_MAX },
     new CustomerLookalikes(config.CATALOG_TTL_SECONDS * 1000, now),
+    creator,
   );
   const recorder = new InvoiceRecorder(
     {
@@ -179,7 +183,10 @@ export function wireInvoicing(deps: InvoicingDeps): Invoicing {
     [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id })),
   };
   /** Runs an invoicing job; its last failure is written to the Opportunity with the fix. */
-  async function billingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
+  function billingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
+    return deps.gathering.job(job.id, () => runBillingJob(job, opportunityId, run));
+  }
+  async function runBillingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {

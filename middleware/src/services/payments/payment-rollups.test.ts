@@ -3,6 +3,7 @@ import { openStore } from '../../store';
 import { singleCurrency, type CurrencyRates } from '../../sync/currency';
 import type { RollupInvoice } from './payment-mirror';
 import { PaymentRollups } from './payment-rollups';
+import { Gathering } from '../../util/gathering';
 import { OVERDUE_CURSOR, refreshNewlyOverdue } from './receivables-overdue';
 import { NO_REALM } from '../../store/sync-cursors';
 
@@ -151,5 +152,35 @@ describe('refreshNewlyOverdue', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('with a gathering, runs once for the deals of one Account and writes the Account (with the fields asked) before its deals', async () => {
+    const OPP2 = '006000000000002AAA';
+    const mirror = [row({ balance: 100 }), row({ key: 'r:2', invoiceId: '2', opportunityId: OPP2, docNumber: '1002', total: 250, balance: 250 })];
+    const writes: Array<[string, Record<string, unknown>]> = [];
+    const gathering = new Gathering({ maxWaitMs: 60_000 });
+    const rollups = new PaymentRollups(
+      { invoicesOf: async () => mirror },
+      {
+        update: async (sobject, record) => {
+          writes.push([sobject, record]);
+          return true as const;
+        },
+      },
+      createLogger({ level: 'silent' }),
+      () => '2026-11-26',
+      usdOrg,
+      gathering,
+    );
+    const synced = (id: string) => ({ sobject: 'Opportunity' as const, record: { Id: id, Billing_Sync_Status__c: 'Synced' } });
+    await Promise.all([
+      gathering.job('j1', () => rollups.request([OPP], [ACC], { with: [{ sobject: 'Account', record: { Id: ACC, QuickBooks_Customer_Id__c: '58' } }, synced(OPP)] })),
+      gathering.job('j2', () => rollups.request([OPP2], [ACC], { with: [synced(OPP2)] })),
+    ]);
+    expect(rollups.runs).toBe(1);
+    expect(writes.map(([sobject, record]) => [sobject, record.Id])).toEqual([['Account', ACC], ['Opportunity', OPP], ['Opportunity', OPP2]]);
+    expect(writes[0]![1]).toMatchObject({ Open_Balance__c: 350, Total_Invoiced__c: 350, QuickBooks_Customer_Id__c: '58' });
+    expect(writes[1]![1]).toMatchObject({ Invoice_Balance__c: 100, Billing_Sync_Status__c: 'Synced' });
+    expect(writes[2]![1]).toMatchObject({ Invoice_Balance__c: 250, Billing_Sync_Status__c: 'Synced' });
   });
 });

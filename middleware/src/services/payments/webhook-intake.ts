@@ -35,6 +35,8 @@ export interface WebhookIntakeDeps {
 export class WebhookIntake {
   private realms: { at: number; ids: Set<string> } | null = null;
   private dispatching: Promise<void> = Promise.resolve();
+  /** Stored events whose dispatch is scheduled but has not started. */
+  private readonly waiting: InboxEvent[] = [];
   private readonly now: () => number;
 
   constructor(private readonly deps: WebhookIntakeDeps) {
@@ -58,10 +60,25 @@ export class WebhookIntake {
     const { stored, duplicates } = known.length > 0 ? await this.deps.inbox.record(known) : { stored: [], duplicates: 0 };
     // Stored is enough to answer Intuit; queueing happens right after, in order. A crash in between
     // leaves the events unprocessed in the inbox, where drain() finds them.
-    this.dispatching = this.dispatching
-      .then(() => this.dispatch(stored))
-      .catch((error: unknown) => this.deps.logger.error({ err: error, events: stored.length }, 'could not queue stored webhook events; the sweeper will'));
+    this.queueAfterAnswer(stored);
     return { format: parsed.format, received: parsed.events.length, stored: stored.length, duplicates, unknownRealm, skipped: parsed.skipped };
+  }
+
+  /**
+   * Events stored while a dispatch is running wait for it and then go together, in the order they were
+   * stored: one enqueue (one transaction) for all the notifications that came in meanwhile, instead of
+   * one per notification, so that a burst of webhooks does not queue behind its own job inserts.
+   */
+  private queueAfterAnswer(stored: InboxEvent[]): void {
+    if (stored.length === 0) return;
+    this.waiting.push(...stored);
+    if (this.waiting.length > stored.length) return; // a dispatch is already scheduled and takes these too
+    this.dispatching = this.dispatching.then(async () => {
+      const events = this.waiting.splice(0);
+      await this.dispatch(events).catch((error: unknown) =>
+        this.deps.logger.error({ err: error, events: events.length }, 'could not queue stored webhook events; the sweeper will'),
+      );
+    });
   }
 
   /** Resolves when every stored event so far has been queued (tests, shutdown). */

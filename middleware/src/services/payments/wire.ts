@@ -7,6 +7,7 @@ import type { Job, JobQueue } from '../../jobs';
 import type { Logger } from '../../logger';
 import type { QboApi } from '../../quickbooks/api';
 import type { Store } from '../../store';
+import type { Gathering } from '../../util/gathering';
 import { FOLLOWED_ENTITIES, QBO_FOLLOW_JOB } from '../accounts';
 import type { BillingEntities } from '../billing-entities';
 import { DocumentMirror } from '../history';
@@ -29,6 +30,8 @@ export interface PaymentsDeps {
   salesforce: () => Promise<Connection>;
   writeBack: SalesforceWriteBack;
   currencies: OrgCurrencies;
+  /** When invoicing jobs' Salesforce requests go out (roll-ups asked for by invoicing jobs join them). */
+  gathering: Gathering;
   entities: BillingEntities;
   connectedRealms: () => Promise<string[]>;
   logger: Logger;
@@ -62,7 +65,7 @@ export function wirePayments(deps: PaymentsDeps): Payments {
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
   const company = (realmId: string) => deps.qbo.company(realmId);
   const mirror = new PaymentMirror(salesforce, writeBack, { currencies });
-  const rollups = new PaymentRollups(mirror, writeBack, logger, today, currencies);
+  const rollups = new PaymentRollups(mirror, writeBack, logger, today, currencies, deps.gathering);
   const refresher = new InvoiceRefresher({ company, links: store.links, mirror, rollups, audit: store.audit, logger });
   const documentMirror = new DocumentMirror(salesforce, writeBack, mirror);
   const documents = new DocumentRefresher({ company, links: store.links, mirror: documentMirror, audit: store.audit, rollups, logger });
@@ -80,9 +83,10 @@ export function wirePayments(deps: PaymentsDeps): Payments {
     connectedRealms,
     enqueue: async (stored) => {
       deps.stored(stored);
-      for (const event of stored) {
-        await queue.enqueue<QboEventJobPayload>({ type: FOLLOWED_ENTITIES.has(event.entity) ? QBO_FOLLOW_JOB : QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' });
-      }
+      // One transaction for the lot: one commit, not one per event, on the web role's database connections.
+      await queue.enqueueMany<QboEventJobPayload>(
+        stored.map((event) => ({ type: FOLLOWED_ENTITIES.has(event.entity) ? QBO_FOLLOW_JOB : QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' })),
+      );
       deps.wake();
     },
     logger,

@@ -1,5 +1,5 @@
 // The field catalogue the SOQL stage checks queries against: the standard objects (the same JSON data file the
-// Salesforce emulator serves, middleware/src/emulators/salesforce/schema/standard-objects.json) plus the custom
+// Salesforce emulator serves, middleware/emulators/salesforce/schema/standard-objects.json) plus the custom
 // objects and fields of the source folder (objects/*/fields/*.field-meta.xml).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../paths.mjs';
 
 export const STANDARD_OBJECTS_FILE = path.join(
   REPO_ROOT,
-  'middleware/src/emulators/salesforce/schema/standard-objects.json'
+  'middleware/emulators/salesforce/schema/standard-objects.json'
 );
 
 const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: true });

@@ -145,6 +145,6 @@ export class ValidationRuleSet {
 function ruleError(rule: ValidationRuleDef, problem: string): Error {
   return new Error(
     `Validation rule ${rule.object}.${rule.name} cannot be evaluated by the Salesforce emulator: ${problem}. ` +
-      'Teach the formula engine (src/emulators/salesforce/formula.ts) what the rule uses, or correct the rule in force-app.',
+      'Teach the formula engine (middleware/emulators/salesforce/formula.ts) what the rule uses, or correct the rule in force-app.',
   );
 }

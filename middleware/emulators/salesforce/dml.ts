@@ -5,7 +5,7 @@ import type { FieldDef, ObjectDef } from './schema/types';
 import type { RecordStore, SfRecord } from './store';
 import { coerceValue, comparableKey, formatDateTime } from './values';
 import { afterWrite, beforeDelete, beforeWrite } from './derived';
-import type { AccessPolicy } from './access';
+import type { DmlContext } from './dml-context';
 import type { ValidationRuleSet } from './validation-rules';
 import { randomUUID } from 'node:crypto';
 
@@ -18,22 +18,6 @@ export interface ValidationInput {
 }
 export type ValidationRule = (input: ValidationInput) => string | { message: string; field?: string } | null | undefined;
 
-/** Per-request state: who writes, and what the "trigger" saw (won deals, for the callout). */
-export interface DmlContext {
-  userId: string;
-  now: Date;
-  /** Opportunities that became Closed Won in this request. */
-  wonOpportunityIds: string[];
-  /** Set Billing_Sync_Status__c = 'Queued' on won deals (the trigger handler's job). */
-  automation: boolean;
-  /** Skip validation hooks and allow system fields (seeding). */
-  seeding?: boolean;
-  /**
-   * An API user's write: field-level security and force-app's validation rules apply, with `$Permission`
-   * from these permission sets. Absent for seeding and control writes.
-   */
-  access?: AccessPolicy;
-}
 
 export interface DmlEngineOptions {
   validationRules?: Record<string, ValidationRule[]>;

@@ -71,7 +71,7 @@ export interface SalesforceEmulator {
   close(): Promise<void>;
 }
 
-export const DEFAULT_METADATA_DIR = resolve(__dirname, '../../../../force-app/main/default');
+export const DEFAULT_METADATA_DIR = resolve(__dirname, '../../../force-app/main/default');
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
 function send(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {

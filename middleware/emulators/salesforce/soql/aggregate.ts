@@ -3,7 +3,7 @@ import type { ObjectDef } from '../schema/types';
 import type { SfRecord } from '../store';
 import { malformed } from './errors';
 import { type FieldPath, type PathEnv, readPath, resolvePath } from './paths';
-import type { QueryOutput, Row } from './execute';
+import type { QueryOutput, Row } from './output';
 
 /** COUNT() and the simple aggregate functions, with optional GROUP BY on plain fields. */
 

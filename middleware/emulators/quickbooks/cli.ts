@@ -1,5 +1,5 @@
 /**
- * Standalone emulator: `npx tsx src/emulators/quickbooks/cli.ts [--port 4010] [--realm 123] ...`.
+ * Standalone emulator: `npm run emulator:qbo -- [--port 4010] [--realm 123] ...` (repository root).
  * Prints the URLs, a ready access token for each realm, and runs until interrupted.
  */
 import { parseArgs } from 'node:util';

@@ -4,7 +4,7 @@ import { toId18 } from './ids';
 import type { ObjectDef } from './schema/types';
 import { enqueued, recordBody } from './sobjects';
 import type { EmulatorState } from './state';
-import type { DmlContext } from './dml';
+import type { DmlContext } from './dml-context';
 
 /** sObject Collections: /composite/sobjects create, update, upsert, delete and retrieve (≤ 200 records). */
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IdFactory, customKeyPrefix, idChecksum, isValidId, toId18 } from './ids';
 
-const fixtures = join(__dirname, '../../../test/fixtures/salesforce');
+const fixtures = join(__dirname, '../../test/fixtures/salesforce');
 
 describe('record ids', () => {
   it('reproduces the case-safe suffix of every 18-character id in the real samples', () => {

@@ -2,12 +2,28 @@
  * Salesforce record ids: 3-character key prefix + 12 characters, plus the 3-character
  * case-safe checksum that turns the 15-character id into the 18-character one.
  */
-import { idChecksum } from '../../salesforce/ids';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$/;
+const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
-export { idChecksum };
+/**
+ * The 18-character id's suffix: one character per 5-character chunk of the 15-character id, one bit per
+ * upper-case letter. The emulator keeps its own copy (it imports nothing from the middleware it tests);
+ * ids.test.ts checks it against every id in the recorded Salesforce samples.
+ */
+export function idChecksum(id15: string): string {
+  let suffix = '';
+  for (let chunk = 0; chunk < 3; chunk++) {
+    let bits = 0;
+    for (let i = 0; i < 5; i++) {
+      const c = id15.charCodeAt(chunk * 5 + i);
+      if (c >= 65 && c <= 90) bits |= 1 << i;
+    }
+    suffix += CHECKSUM_ALPHABET[bits];
+  }
+  return suffix;
+}
 
 /** True for a well-formed 15- or 18-character id (an 18-character id must carry the right checksum). */
 export function isValidId(value: unknown): value is string {

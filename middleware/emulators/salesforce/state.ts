@@ -1,7 +1,7 @@
 import { AccessPolicy, type PermissionSetDef, governedFields, loadCustomPermissionNames, loadPermissionSets } from './access';
-import type { CalloutService } from './callouts';
 import { CursorStore } from './cursors';
-import { type DmlContext, DmlEngine, type ValidationRule } from './dml';
+import type { DmlContext } from './dml-context';
+import { DmlEngine, type ValidationRule } from './dml';
 import { syncCurrencyPicklists } from './derived';
 import { FieldReader } from './field-values';
 import { IdFactory } from './ids';
@@ -11,6 +11,14 @@ import type { QueryEnv } from './soql/execute';
 import { UsageCounters } from './usage';
 import { ValidationRuleSet, readValidationRules } from './validation-rules';
 import { PlatformEventBus } from './events';
+
+/** The outbound callout queue (callouts.ts, CalloutService) as the state sees it. */
+export interface CalloutQueue {
+  /** True when callouts are on (a middleware URL configured and not switched off). */
+  active(): boolean;
+  /** Queues callouts for these Opportunity ids. */
+  enqueue(ids: string[]): void;
+}
 
 /** A permission set of force-app by name, or one defined inline (tests). */
 export type PermissionSetAssignment = string | PermissionSetDef;
@@ -45,7 +53,7 @@ export class EmulatorState {
   readonly orgId: string;
   readonly now: () => Date;
   batchSize: number;
-  callouts: CalloutService | null = null;
+  callouts: CalloutQueue | null = null;
   /** Record indexes of a collection request that must fail with UNABLE_TO_LOCK_ROW (fault injection). */
   pickLocks: (req: { method: string; path: string; version: string }, ids: (string | null)[]) => Set<number> = () => new Set();
   /** User ids by username (the org's users). */

@@ -10,6 +10,7 @@ import type { SfRecord } from '../store';
 import { aggregateRows, isAggregateQuery } from './aggregate';
 import { badChildRelationship, malformed, notQueryable, unsupportedType } from './errors';
 import { type FieldPath, type PathEnv, readPath, resolvePath } from './paths';
+import type { QueryOutput, Row } from './output';
 import { compileWhere } from './where';
 
 export interface QueryEnv extends Omit<PathEnv, 'soql'> {
@@ -18,11 +19,7 @@ export interface QueryEnv extends Omit<PathEnv, 'soql'> {
   version: string;
 }
 
-export type Row = Record<string, unknown>;
-export interface QueryOutput {
-  totalSize: number;
-  rows: Row[];
-}
+export type { QueryOutput, Row } from './output';
 
 /** Parses and runs a SOQL query, returning every row (paging is the caller's job). */
 export function runQuery(env: QueryEnv, soql: string, includeDeleted: boolean): QueryOutput {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { startSalesforceEmulator } from './server';
 
 /**
- * Standalone emulator: `npx tsx src/emulators/salesforce/cli.ts`. Settings from the environment:
+ * Standalone emulator: `npm run emulator:sf` (repository root). Settings from the environment:
  * SF_EMULATOR_PORT (default 0 = free port), SF_EMULATOR_HOST, SF_EMULATOR_CLIENT_ID,
  * SF_EMULATOR_CLIENT_SECRET, SF_EMULATOR_PUBLIC_KEY (PEM text or a file path), SF_EMULATOR_USERNAME,
  * SF_EMULATOR_METADATA_DIR, SF_EMULATOR_CALLOUT_URL, SF_EMULATOR_CALLOUT_API_KEY, SF_EMULATOR_SEED (JSON file),

@@ -1,4 +1,4 @@
-import type { DmlContext, DmlEngine } from './dml';
+import type { DmlContext } from './dml-context';
 import { DmlError } from './errors';
 import type { Schema } from './schema/schema';
 import type { ObjectDef } from './schema/types';
@@ -7,6 +7,13 @@ import type { RecordStore, SfRecord } from './store';
 import { formatDateTime } from './values';
 
 /** What the platform computes on save for the standard objects (the "before/after trigger" part). */
+
+/** The part of the DML engine (dml.ts) these rules use; the engine passes itself. */
+export interface DmlEngine {
+  readonly schema: Schema;
+  readonly store: RecordStore;
+  requireObject(name: string): ObjectDef;
+}
 
 const FORECAST: Record<string, string> = {
   'Closed Won': 'Closed',

@@ -74,7 +74,7 @@ export function controlRouter(control: QboEmulatorControl): Router {
   route('get', '/webhooks/deliveries', () => control.webhooks.deliveries());
   route('post', '/reset', () => control.reset());
   // The URL the emulator prints: it answers with what can be done under it.
-  route('get', '/', () => ({ emulator: 'QuickBooks Online', realms: control.realms(), routes, docs: 'middleware/src/emulators/quickbooks/README.md' }));
+  route('get', '/', () => ({ emulator: 'QuickBooks Online', realms: control.realms(), routes, docs: 'middleware/emulators/quickbooks/README.md' }));
 
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof QboFault) res.status(error.status).json(error.toBody());

@@ -1,4 +1,4 @@
-import type { DmlContext } from './dml';
+import type { DmlContext } from './dml-context';
 import type { EmulatorState } from './state';
 
 /**
