@@ -3,6 +3,7 @@
 import { defineConfig } from 'eslint/config';
 import importPlugin from 'eslint-plugin-import';
 import tseslint from 'typescript-eslint';
+import { directions } from './eslint.directions.mjs';
 
 export default defineConfig(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**'] },
@@ -41,5 +42,7 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@ledgerline/emulators', '@ledgerline/emulators/**'], message: 'Only tests, src/demo, bench and scripts may use the emulators: the production build and image do not contain them.' }] }]
     }
-  }
+  },
+  // Import directions between the layers (eslint.directions.mjs, ARCHITECTURE.md).
+  ...directions
 );

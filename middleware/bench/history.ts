@@ -6,7 +6,7 @@
  * 1,000 rows per query page = 500,000 documents read per minute, which the import cannot exceed (its reads
  * go through the company's rate limiter) and does not come near (the Salesforce writes bound it).
  */
-import { IMPORT_JOB } from '../src/services/history-import';
+import { IMPORT_JOB } from '../src/services/history';
 import { FULL_SIZE, seedHistoryScenario } from '../src/demo/history-scenario';
 import { startStack, waitFor, type Stack } from '../src/demo/stack';
 

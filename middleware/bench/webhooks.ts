@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { intuitSignature } from '../src/quickbooks/webhook-signature';
-import { QBO_EVENT_JOB } from '../src/services/payment-events';
+import { QBO_EVENT_JOB } from '../src/services/payments';
 import { startStack, waitFor } from '../src/demo/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity } from '../src/demo/deals';
 

@@ -1,14 +1,20 @@
 import type { Connection } from 'jsforce';
+import type { Express, Request } from 'express';
 import type { Config } from './config';
 import { AppError, isAppError } from './errors';
 import type { Logger } from './logger';
 import { createApp } from './http/app';
 import { keyMatcher, presentedSecret, requireAdmin } from './http/admin-auth';
 import { requireApiKey } from './http/auth';
-import { oauthRoutes } from './http/oauth-routes';
+import { historyRoutes } from './http/history-routes';
 import { LedgerlineMetrics, metricsRoutes } from './http/metrics';
-import { syncRoutes, type SyncRequests } from './http/sync-routes';
-import { createJobQueue, every, failureEndsJob, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
+import { oauthRoutes } from './http/oauth-routes';
+import { onboardingRoutes } from './http/onboarding-routes';
+import { syncRoutes } from './http/sync-routes';
+import { webhookRoutes } from './http/webhook-routes';
+import { createGovernance, type Governance } from './governance';
+import { createJobQueue, every, startWorkers, type IntervalTask, type JobQueue, type WorkerPool } from './jobs';
+import { SyncPolicy } from './policy';
 import { BatchCreator, directCreator, type Creator } from './quickbooks/batch-creator';
 import { QboApi } from './quickbooks/api';
 import { LocalGate, type RequestGate } from './quickbooks/limiter';
@@ -16,60 +22,29 @@ import { PostgresGate } from './quickbooks/shared-limiter';
 import { IntuitOAuth } from './quickbooks/oauth';
 import { TokenManager } from './quickbooks/tokens';
 import { connectSalesforce } from './salesforce/auth';
+import { BillingUpdatePublisher, billingChangeOf } from './salesforce/billing-updates';
 import { fetchOpportunities } from './salesforce/opportunity-query';
-import { soqlIdList } from './salesforce/records';
+import { CompanyCatalog, ItemMappings } from './services/accounts';
 import { BillingEntities } from './services/billing-entities';
-import { CompanyCatalog } from './services/company-context';
-import { CustomerResolver } from './services/customer-resolver';
-import { CustomerLookalikes } from './services/customer-lookalikes';
-import { OnboardingService } from './services/onboarding-service';
-import { onboardingRoutes } from './http/onboarding-routes';
-import { InvoicePreviewer } from './services/preview';
-import { InvoiceRecorder, unrecordedFailure } from './services/invoice-recorder';
-import { InvoiceSync } from './services/invoice-sync';
-import { INVOICE_SEND_JOB, InvoiceDelivery, type InvoiceSendJobPayload } from './services/invoice-delivery';
-import { SUBSCRIPTION_JOB, SubscriptionInvoices, type StoredSchedule, type SubscriptionJobPayload } from './services/subscription-invoices';
-import { SyncPolicy } from './policy';
-import { ItemMappings } from './services/item-mappings';
-import { createGovernance, type Governance } from './governance';
-import { FOLLOWED_ENTITIES, QBO_FOLLOW_JOB } from './services/customer-follow';
-import { QboConnectService } from './services/qbo-connect';
+import { type HistoryImport, type HistoryJobs, wireHistory } from './services/history';
+import { type InvoiceSync, type SubscriptionInvoices, wireInvoicing } from './services/invoicing';
+import { type OnboardingService, wireOnboarding } from './services/onboarding';
+import { type CdcSweeper, type InvoiceRefresher, OrgCurrencies, type PaymentEventProcessor, type PaymentRollups, type ReceivablesMonths, type WebhookIntake, wirePayments } from './services/payments';
 import { SalesforceWriteBack } from './services/write-back';
-import { BillingUpdatePublisher, billingChangeOf } from './services/billing-updates';
-import { sweepUninvoiced } from './services/sweeper';
-import { webhookRoutes } from './http/webhook-routes';
-import { CdcSweeper } from './services/cdc-sweeper';
-import { PaymentEventProcessor, QBO_EVENT_JOB, type QboEventJobPayload } from './services/payment-events';
-import { OrgCurrencies } from './services/org-currencies';
-import { PaymentMirror } from './services/payment-mirror';
-import { InvoiceRefresher } from './services/payment-refresher';
-import { PaymentRollups } from './services/payment-rollups';
-import { refreshNewlyOverdue } from './services/receivables-overdue';
-import { ReceivablesMonths } from './services/receivables-months';
-import { PAYMENT_ENTITIES, WebhookIntake } from './services/webhook-intake';
-import { DocumentMirror } from './services/document-mirror';
-import { DocumentRefresher } from './services/document-refresher';
-import { HistoryImport } from './services/history-import';
-import { HistoryJobs } from './services/history-jobs';
-import { historyRoutes } from './http/history-routes';
 import { openStore, type Store } from './store';
 import { purgeExpired } from './store/retention';
 import type { SfOpportunity } from './sync/source';
 import { Batcher } from './util/batcher';
 import { GATHERING_STAGES, Gathering } from './util/gathering';
-import type { Express, Request } from 'express';
 
-export const INVOICE_JOB = 'invoice.sync';
+/** The invoicing job a Closed Won deal queues (services/invoicing/wire.ts). */
+export { INVOICE_JOB, type InvoiceJobPayload } from './services/invoicing';
+
 /**
  * The longest an invoicing job's Salesforce request waits for other jobs to join it. Usually the wait ends much
  * sooner, when every invoicing job is waiting; this bounds it when one job is held up elsewhere (a QuickBooks retry).
  */
 const SALESFORCE_GATHER_MAX_MS = 30_000;
-
-export interface InvoiceJobPayload {
-  opportunityId: string;
-  reason: string;
-}
 
 export interface Ledgerline {
   config: Config;
@@ -232,126 +207,6 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const itemMappings = new ItemMappings({ salesforce, audit: store.audit, guard: (sobject, record, keyField) => policy.assertSalesforceWrite(sobject, record, keyField) });
   // Invoice and customer creates, and the look-ups of new customers, gathered into batches that follow the batch budget.
   const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ batchesPerMinute: config.QBO_BATCHES_PER_MINUTE, logger }) : directCreator;
-  const customers = new CustomerResolver(
-    {
-      findCustomer: async (realmId, accountId) => {
-        const link = await store.links.get<{ displayName?: string; currency?: string | null }>('customer', realmId, accountId);
-        return link ? { id: link.qboId, ...(link.extra ?? {}) } : undefined;
-      },
-      saveCustomer: async (realmId, accountId, customer, how) => {
-        await store.links.put({ kind: 'customer', realmId, salesforceId: accountId, qboId: customer.id, extra: { how, displayName: customer.displayName, currency: customer.currency } });
-        await store.audit.append({ actor: 'ledgerline', action: how === 'created' ? 'customer.created' : 'customer.linked', system: how === 'created' ? 'quickbooks' : 'middleware', realmId, salesforceId: accountId, qboId: customer.id, field: 'DisplayName', newValue: customer.displayName, sourceEvent: how });
-        // An existing QuickBooks customer now linked to an Account brings its history (a new one has none).
-        if (how !== 'created') {
-          await history.customersLinked(realmId, [customer.id], 'customer-linked').catch((error: unknown) => logger.error({ err: error, realmId, customerId: customer.id }, 'could not queue the history import of a customer just linked'));
-        }
-      },
-      accountsLinkedTo: async (realmId, customerId) => (await store.links.findByQboId('customer', realmId, customerId)).map((l) => l.salesforceId),
-    },
-    { maxLength: config.QBO_DISPLAY_NAME_MAX },
-    new CustomerLookalikes(config.CATALOG_TTL_SECONDS * 1000, now),
-    creator,
-  );
-  const today = (): string => new Date(now()).toISOString().slice(0, 10);
-  const mirror = new PaymentMirror(salesforce, writeBack, { currencies });
-  const rollups = new PaymentRollups(mirror, writeBack, logger, today, currencies, gathering);
-  const recorder = new InvoiceRecorder(
-    {
-      invoicesOf: async (realmId, opportunityId) => (await store.links.findBySalesforceId('invoice', opportunityId, realmId)).map((l) => l.qboId),
-      invoiceForPeriod: async (realmId, opportunityId, period) => (await store.links.findBySalesforceId<{ period?: string }>('invoice', opportunityId, realmId)).find((l) => l.extra?.period === period)?.qboId,
-      saveInvoice: async (realmId, opportunityId, invoiceId, extra) => {
-        await store.links.put({ kind: 'invoice', realmId, salesforceId: opportunityId, qboId: invoiceId, extra });
-      },
-    },
-    {
-      append: (entries) =>
-        store.audit.append(
-          entries.map((e) => ({
-            actor: 'ledgerline',
-            action: e.action,
-            system: e.system,
-            salesforceId: e.salesforceId ?? null,
-            qboId: e.qboId ?? null,
-            realmId: e.realmId ?? null,
-            field: e.field ?? null,
-            newValue: e.newValue ?? null,
-            jobId: e.jobId ?? null,
-            sourceEvent: e.sourceEvent ?? null,
-          })),
-        ),
-    },
-    writeBack,
-    logger,
-    () => new Date(now()),
-    rollups,
-    (currency) => mirror.recordCurrency(currency),
-    // config/sync-policy.json invoiceDelivery.sendWhenCreated: one send job per new invoice, ever.
-    policy.sendsNewInvoices
-      ? async (realmId, opportunityId, invoiceId) => {
-          await queue.enqueue<InvoiceSendJobPayload>({ type: INVOICE_SEND_JOB, payload: { realmId, opportunityId, invoiceId }, idempotencyKey: `invoice-send:${realmId}:${invoiceId}`, dedupe: 'forever' });
-          pool?.wake();
-        }
-      : undefined,
-  );
-  const subscriptions: SubscriptionInvoices = new SubscriptionInvoices({
-    schedules: {
-      get: (opportunityId) => store.settings.get<StoredSchedule>(`subscription-schedule:${opportunityId}`),
-      save: (schedule) => store.settings.set(`subscription-schedule:${schedule.opportunityId}`, schedule),
-    },
-    jobs: {
-      async enqueue(opportunityId, period) {
-        const runAt = new Date(`${period.date}T00:00:00.000Z`);
-        const { job } = await queue.enqueue<SubscriptionJobPayload>({ type: SUBSCRIPTION_JOB, payload: { opportunityId, date: period.date }, runAt, idempotencyKey: `subscription:${opportunityId}:${period.date}`, dedupe: 'forever' });
-        if (runAt.getTime() <= now()) pool?.wake();
-        return job.id;
-      },
-      async cancel(jobIds) {
-        let cancelled = 0;
-        for (const id of jobIds) if (await queue.cancel(id)) cancelled += 1;
-        return cancelled;
-      },
-    },
-    loadOpportunity,
-    entities,
-    api: qbo,
-    prepare: (company, opp) => invoices.prepare(company, opp),
-    recorder,
-    logger,
-    now: () => new Date(now()),
-    rollup: (opportunityId, accountId) => rollups.request([opportunityId], accountId ? [accountId] : []),
-    renewalOf: async (opportunityId) => {
-      const result = await (await salesforce()).query<{ Renewal_Of__c: string | null }>(`SELECT Renewal_Of__c FROM Opportunity WHERE Id IN (${soqlIdList([opportunityId])})`);
-      return result.records[0]?.Renewal_Of__c ?? null;
-    },
-    showNext: async (opportunityId, next) => {
-      const record = { Id: opportunityId, Next_Invoice_Date__c: next?.date ?? null, Next_Invoice_Amount__c: next?.amount ?? null };
-      // Written only once config/sync-policy.json approves the two fields (middlewareFields.Opportunity).
-      const allowed = policy.salesforceWritable('Opportunity');
-      if (allowed.has('Next_Invoice_Date__c') && allowed.has('Next_Invoice_Amount__c')) await writeBack.update('Opportunity', record);
-    },
-    markScheduled: (opportunityId) => writeBack.update('Opportunity', { Id: opportunityId, Billing_Sync_Status__c: 'Synced', Billing_Sync_Error__c: null, Last_Billing_Sync__c: new Date(now()).toISOString() }).then(() => undefined),
-  });
-  const invoices: InvoiceSync = new InvoiceSync({ loadOpportunity, entities, api: qbo, catalog, customers, recorder, logger, subscriptions, creator, itemMappings });
-  const previewer = new InvoicePreviewer(loadOpportunity, entities, qbo, catalog, customers, itemMappings);
-
-  const delivery = new InvoiceDelivery({ links: store.links, company: (realmId) => qbo.company(realmId), mirror, audit: store.audit, state: store.settings, logger, now: () => new Date(now()) });
-
-  const connectedRealms = async (): Promise<string[]> => (await store.connections.list()).filter((c) => c.status === 'connected').map((c) => c.realmId);
-  const company = (realmId: string) => qbo.company(realmId);
-  const refresher = new InvoiceRefresher({ company, links: store.links, mirror, rollups, audit: store.audit, logger });
-  const documentMirror = new DocumentMirror(salesforce, writeBack, mirror);
-  const documents = new DocumentRefresher({ company, links: store.links, mirror: documentMirror, audit: store.audit, rollups, logger });
-  const importer = new HistoryImport({ company, links: store.links, mirror: documentMirror, cursors: store.cursors, settings: store.settings, audit: store.audit, rollups, logger, now });
-  const history: HistoryJobs = new HistoryJobs({ queue, importer, connectedRealms, months: config.IMPORT_MONTHS, reconcileHours: config.RECONCILE_INTERVAL_HOURS, wake: () => pool?.wake(), logger, now });
-  const paymentEvents = new PaymentEventProcessor({
-    inbox: store.inbox,
-    company,
-    links: store.links,
-    refresher,
-    isConnected: async (realmId) => (await connectedRealms()).includes(realmId),
-    logger,
-    documents,
-  });
   const metrics = new LedgerlineMetrics({
     jobCounts: () => queue.counts(),
     oldestQueuedAgeMs: () => queue.oldestQueuedAge(),
@@ -366,117 +221,27 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     now,
   });
   qbo.observer = { call: (realmId) => metrics.qboRequest(realmId), throttled: (realmId) => metrics.qboThrottle(realmId) };
-  const intake = new WebhookIntake({
-    inbox: store.inbox,
-    connectedRealms,
-    enqueue: async (events) => {
-      metrics.webhookStored(events);
-      // One transaction for the lot: one commit, not one per event, on the web role's database connections.
-      await queue.enqueueMany<QboEventJobPayload>(
-        events.map((event) => ({ type: FOLLOWED_ENTITIES.has(event.entity) ? QBO_FOLLOW_JOB : QBO_EVENT_JOB, payload: { inboxId: event.id }, idempotencyKey: `qbo-event:${event.id}`, dedupe: 'forever' })),
-      );
-      pool?.wake();
-    },
-    logger,
-    now,
-    entities: new Set([...PAYMENT_ENTITIES, ...FOLLOWED_ENTITIES]),
-  });
-  // Items changed in QuickBooks follow onto their products (governance, wired below; called only when sweeping).
-  const items = (realmId: string, itemId: string, source: string) => governance.follow.item(realmId, itemId, source);
-  const cdc = new CdcSweeper({ connectedRealms, cursors: store.cursors, company, links: store.links, refresher, events: paymentEvents, mirror, logger, now, items, documents });
-  const receivablesMonths = new ReceivablesMonths({ salesforce, writeBack, entities: () => entities.all(), defaultCurrency: async () => (await currencies.rates()).corporate, cursors: store.cursors, today });
-  const sweepPayments = async (): Promise<void> => {
-    await intake.drain(30_000);
-    await refreshNewlyOverdue({ cursors: store.cursors, mirror, rollups, today }).catch((error: unknown) => logger.error({ err: error }, 'overdue receivables refresh failed'));
-    await receivablesMonths.refreshDaily().catch((error: unknown) => logger.error({ err: error }, 'DSO by month refresh failed'));
-    await cdc.sweepAll();
-  };
-  if (!config.QBO_WEBHOOK_VERIFIER_TOKEN) logger.warn('QBO_WEBHOOK_VERIFIER_TOKEN is not set: QuickBooks webhooks are refused and payment status relies on the CDC sweep alone');
 
-  const handlers = {
-    ...history.handlers(),
-    [QBO_EVENT_JOB]: (job: Job<QboEventJobPayload>) => paymentEvents.process(job.payload.inboxId),
-    [INVOICE_JOB]: (job: Job<InvoiceJobPayload>) => billingJob(job, job.payload.opportunityId, () => invoices.sync(job.payload.opportunityId, { attempt: job.attempts, jobId: job.id })),
-    [INVOICE_SEND_JOB]: (job: Job<InvoiceSendJobPayload>) => delivery.sendNew(job.payload, job.id),
-    [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id })),
-  };
-  /** Runs an invoicing job; its last failure is written to the Opportunity with the fix. */
-  function billingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
-    return gathering.job(job.id, () => runBillingJob(job, opportunityId, run));
-  }
-  async function runBillingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const appError = isAppError(error) ? error : null;
-      // As the queue decides (a 429 on the last attempt is given back and retried): the deal shows Error only
-      // when the job really ends, never while its retry is still to come.
-      if (failureEndsJob(error, job.attempts, job.maxAttempts)) {
-        const text = appError ? appError.readable : `Unexpected error: ${(error as Error).message}`;
-        const unrecorded = await recorder.recordFailure(opportunityId, text).then(
-          () => null,
-          (writeError: unknown) => {
-            logger.error({ err: writeError, opportunityId, jobId: job.id }, 'could not write the sync error to Salesforce');
-            return unrecordedFailure(opportunityId, text, writeError);
-          },
-        );
-        if (unrecorded) throw unrecorded;
-      }
-      throw error;
-    }
-  }
-
+  // Each capability wires itself from the shared adapters (services/<capability>/wire.ts).
   let pool: WorkerPool | null = null;
   const sweepers: IntervalTask[] = [];
-  const requests: SyncRequests = {
-    async request(ids, reason) {
-      const accepted = [];
-      for (const opportunityId of ids) {
-        const { job } = await queue.enqueue<InvoiceJobPayload>({ type: INVOICE_JOB, payload: { opportunityId, reason }, idempotencyKey: `opportunity:${opportunityId}` });
-        accepted.push({ opportunityId, jobId: job.id, state: job.state });
-      }
-      pool?.wake();
-      return accepted;
-    },
-    preview: (id) => previewer.preview(id),
-    async invoicePdf(id, invoiceId) {
-      const link = (await store.links.findBySalesforceId('invoice', id)).find((l) => l.qboId === invoiceId);
-      if (!link) {
-        throw new AppError('NOT_FOUND', `QuickBooks invoice ${invoiceId} is not an invoice of Opportunity ${id} as far as Ledgerline knows.`, {
-          fix: 'Open the PDF from an invoice card on the Opportunity; if the invoice was made in QuickBooks by hand, open it there.',
-        });
-      }
-      return qbo.company(link.realmId).invoicePdf(invoiceId);
-    },
-    sendInvoice: (request) => delivery.send(request),
-    async billing(id) {
-      const links = await store.links.findBySalesforceId('invoice', id);
-      const jobs = await queue.list({ key: `opportunity:${id}`, limit: 5 });
-      return {
-        opportunityId: id,
-        invoices: links.map((l) => ({ realmId: l.realmId, invoiceId: l.qboId, ...(l.extra ?? {}) })),
-        jobs: jobs.map((j) => ({ id: j.id, state: j.state, attempts: j.attempts, lastError: j.lastError, updatedAt: j.updatedAt })),
-      };
-    },
-  };
+  const wake = (): void => pool?.wake();
+  const connectedRealms = async (): Promise<string[]> => (await store.connections.list()).filter((c) => c.status === 'connected').map((c) => c.realmId);
+  const shared = { config, store, queue, qbo, salesforce, policy, writeBack, entities, catalog, itemMappings, connectedRealms, logger, now, wake };
+  // Items changed in QuickBooks follow onto their products (accounts, wired in governance; called only when sweeping).
+  const items = (realmId: string, itemId: string, source: string) => governance.follow.item(realmId, itemId, source);
+  const payments = wirePayments({ ...shared, currencies, gathering, stored: (events) => metrics.webhookStored(events), items });
+  const { importer, history, handlers: historyHandlers } = wireHistory({ ...shared, documentMirror: payments.documentMirror, rollups: payments.rollups });
+  const invoicing = wireInvoicing({ ...shared, creator, gathering, loadOpportunity, mirror: payments.mirror, rollups: payments.rollups, customersLinked: (realmId, ids, reason) => history.customersLinked(realmId, ids, reason) });
+  const { invoices, subscriptions } = invoicing;
+  if (!config.QBO_WEBHOOK_VERIFIER_TOKEN) logger.warn('QBO_WEBHOOK_VERIFIER_TOKEN is not set: QuickBooks webhooks are refused and payment status relies on the CDC sweep alone');
 
-  const connect = new QboConnectService(
-    oauth,
-    store,
-    async (realmId, accessToken) => {
-      const info = await qbo.companyInfoWithToken<{ CompanyInfo?: { CompanyName?: string }; CompanyName?: string }>(realmId, accessToken);
-      return info.CompanyName ?? info.CompanyInfo?.CompanyName ?? null;
-    },
-    logger,
-    now,
-  );
-  connect.onFirstConnect = (realmId) => history.requestImport({ realmId, reason: 'connect' });
   const adminKeys = config.LEDGERLINE_ADMIN_KEYS;
   const anyKey = keyMatcher([...config.LEDGERLINE_API_KEYS, ...adminKeys]);
   const adminKey = keyMatcher(adminKeys);
-  const governance = createGovernance({ config, store, queue, qbo, salesforce, policy, logger, now, writeBack, catalog, entities, itemMappings, wake: () => pool?.wake(), adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS), history: (realmId) => history.status(realmId) });
-  Object.assign(handlers, governance.handlers);
-  const onboarding = new OnboardingService({ salesforce, company: (realmId) => qbo.company(realmId), entities, store, logger, policy, itemMappings, customersLinked: (realmId, ids) => history.customersLinked(realmId, ids, 'onboarding') });
+  const governance = createGovernance({ ...shared, adminAuth: requireAdmin(adminKeys), apiAuth: requireApiKey(config.LEDGERLINE_API_KEYS), history: (realmId) => history.status(realmId) });
+  const { connect, onboarding } = wireOnboarding({ ...shared, oauth, history });
+  const handlers = { ...historyHandlers, ...payments.handlers, ...invoicing.handlers, ...governance.handlers };
   const ready = async (): Promise<{ ok: boolean; checks: Record<string, unknown> }> => {
     const checks: Record<string, unknown> = {};
     let ok = true;
@@ -508,7 +273,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       const secret = presentedSecret(req);
       return secret !== undefined && anyKey(secret);
     },
-    routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys }), ...governance.routers, historyRoutes(history, requireAdmin(adminKeys)), onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE, config.SEND_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
+    routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys }), ...governance.routers, historyRoutes(history, requireAdmin(adminKeys)), onboardingRoutes(onboarding, requireAdmin(adminKeys)), webhookRoutes(payments.intake, { verifierToken: config.QBO_WEBHOOK_VERIFIER_TOKEN, bodyLimit: config.WEBHOOK_BODY_LIMIT, logger }), syncRoutes(invoicing.requests, requireApiKey(config.LEDGERLINE_API_KEYS), config.BODY_LIMIT, config.PREVIEW_PER_MINUTE, config.SEND_PER_MINUTE), oauthRoutes(connect, requireAdmin(adminKeys))],
     ready,
   });
   const opsApp = createApp({ logger, ready, isAdmin, routers: [metricsRoutes(metrics, { metricsToken: config.METRICS_TOKEN, adminKeys })] });
@@ -532,9 +297,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     invoices,
     creator,
     subscriptions,
-    payments: { intake, events: paymentEvents, refresher, rollups, cdc, sweepNow: sweepPayments },
+    payments: { intake: payments.intake, events: payments.events, refresher: payments.refresher, rollups: payments.rollups, cdc: payments.cdc, sweepNow: payments.sweepNow },
     onboarding,
-    receivablesMonths,
+    receivablesMonths: payments.receivablesMonths,
     history,
     importer,
     start() {
@@ -553,7 +318,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
       if (config.SWEEP_INTERVAL_SECONDS > 0) {
         sweepers.push(
           every(config.SWEEP_INTERVAL_SECONDS * 1000, async () => {
-            const found = await sweepUninvoiced(await salesforce(), requests, config.SWEEP_LOOKBACK_DAYS);
+            const found = await invoicing.sweepUninvoiced(config.SWEEP_LOOKBACK_DAYS);
             if (found > 0) logger.info({ found }, 'sweeper re-queued won opportunities without an invoice');
           }, { logger, name: 'uninvoiced-sweeper' }),
         );
@@ -568,7 +333,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
         );
       }
       if (config.CDC_INTERVAL_SECONDS > 0) {
-        sweepers.push(every(config.CDC_INTERVAL_SECONDS * 1000, sweepPayments, { logger, name: 'qbo-cdc-sweeper' }));
+        sweepers.push(every(config.CDC_INTERVAL_SECONDS * 1000, payments.sweepNow, { logger, name: 'qbo-cdc-sweeper' }));
       }
       if (config.RECONCILE_INTERVAL_HOURS > 0) {
         // The reconciliations themselves are durable delayed jobs; this only keeps one queued per company.
@@ -577,7 +342,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     },
     async stop(graceMs = 10_000) {
       for (const sweeper of sweepers) await sweeper.stop();
-      await intake.idle();
+      await payments.intake.idle();
       if (pool) await pool.stop({ graceMs });
       await billingUpdates.flush();
       await gate.close();

@@ -1,4 +1,4 @@
-import { IMPORT_JOB, RECONCILE_JOB } from '../src/services/history-import';
+import { IMPORT_JOB, RECONCILE_JOB } from '../src/services/history/history-import';
 import { asPlain, expectedFigures, FULL_SIZE, mirroredFigures, seedHistoryScenario, type HistoryScenario, type HistorySize } from '../src/demo/history-scenario';
 import { startStack, waitFor, type Stack } from './support/stack';
 

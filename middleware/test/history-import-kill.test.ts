@@ -5,7 +5,7 @@ import path from 'node:path';
 import { asPlain, expectedFigures, FULL_SIZE, mirroredFigures, seedHistoryScenario, type HistoryScenario, type HistorySize } from '../src/demo/history-scenario';
 import { startQboEmulator, DEFAULT_REALM, type QboEmulator } from '@ledgerline/emulators/quickbooks';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
-import type { ImportProgress } from '../src/services/history-import';
+import type { ImportProgress } from '../src/services/history/history-import';
 import { openStore } from '../src/store';
 import { connectThroughOAuth, emulatorSettings, waitFor } from './support/stack';
 

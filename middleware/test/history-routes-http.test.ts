@@ -3,7 +3,7 @@
  * the Salesforce API key is not an admin key, cross-site and non-JSON POSTs are refused, and bad input is
  * refused before a job is queued.
  */
-import { IMPORT_JOB, RECONCILE_JOB } from '../src/services/history-import';
+import { IMPORT_JOB, RECONCILE_JOB } from '../src/services/history/history-import';
 import { startStack, type Stack } from './support/stack';
 
 describe('history import and reconciliation routes under attack', () => {

@@ -1,6 +1,6 @@
 import type { PlatformEventMessage } from '@ledgerline/emulators/salesforce';
 import { createLogger } from '../src/logger';
-import { BillingUpdatePublisher } from '../src/services/billing-updates';
+import { BillingUpdatePublisher } from '../src/salesforce/billing-updates';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';
 

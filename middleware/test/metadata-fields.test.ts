@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { fieldCatalog, type FieldSpec } from '../src/salesforce/fields';
+import { fieldCatalog, type FieldSpec } from '../src/salesforce/field-owners';
 
 const OBJECTS_DIR = path.resolve(__dirname, '../../force-app/main/default/objects');
 

@@ -1,6 +1,6 @@
 import { Connection } from 'jsforce';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@ledgerline/emulators/salesforce';
-import { OrgCurrencies, RATES_TTL_MS } from '../src/services/org-currencies';
+import { OrgCurrencies, RATES_TTL_MS } from '../src/services/payments/org-currencies';
 
 const VERSION = '62.0';
 

@@ -1,4 +1,4 @@
-import { CDC_CURSOR } from '../src/services/cdc-sweeper';
+import { CDC_CURSOR } from '../src/services/payments/cdc-sweeper';
 import { startStack, type Stack } from './support/stack';
 import { seedCatalog, type Catalog } from './support/deals';
 import { invoicedDeal, opp } from './support/invoiced-deal';

@@ -6,7 +6,7 @@ import { createLogger } from '../src/logger';
 import { BatchCreator, type Creator } from '../src/quickbooks/batch-creator';
 import { tokensFromIntuit } from '../src/quickbooks/tokens';
 import type { QboCompany, QboEntity } from '../src/quickbooks/api';
-import { CustomerResolver, type CustomerLinks, type LinkedCustomer } from '../src/services/customer-resolver';
+import { CustomerResolver, type CustomerLinks, type LinkedCustomer } from '../src/services/invoicing/customer-resolver';
 import type { SfAccount } from '../src/sync/source';
 import { createTestDatabase, type TestDatabase } from '../src/store/test-databases';
 import { qboOnlyConfig } from './support/qbo-only-config';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { requireApiKey } from '../src/http/auth';
 import { createLogger } from '../src/logger';
 import { intuitSignature } from '../src/quickbooks/webhook-signature';
-import { QBO_EVENT_JOB } from '../src/services/payment-events';
+import { QBO_EVENT_JOB } from '../src/services/payments/payment-events';
 import { INVOICE_JOB } from '../src/container';
 import { soqlIdList } from '../src/salesforce/records';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, type Catalog } from './support/deals';

@@ -65,7 +65,7 @@ describe('custom fields named in middleware code', () => {
 
   it('scans the files that really talk to Salesforce', () => {
     const scanned = sourceFiles(SRC).map((f) => path.relative(SRC, f));
-    expect(scanned).toEqual(expect.arrayContaining(['salesforce/opportunity-query.ts', 'services/invoice-recorder.ts', 'services/sweeper.ts']));
+    expect(scanned).toEqual(expect.arrayContaining(['salesforce/opportunity-query.ts', 'services/invoicing/invoice-recorder.ts', 'services/invoicing/sweeper.ts']));
     expect(defined.has('Billing_Sync_Status__c')).toBe(true);
   });
 });

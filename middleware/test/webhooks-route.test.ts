@@ -6,7 +6,7 @@ import { createApp } from '../src/http/app';
 import { webhookRoutes } from '../src/http/webhook-routes';
 import { createLogger } from '../src/logger';
 import { intuitSignature } from '../src/quickbooks/webhook-signature';
-import { WebhookIntake } from '../src/services/webhook-intake';
+import { WebhookIntake } from '../src/services/payments/webhook-intake';
 import { openStore, type Store } from '../src/store';
 import type { InboxEvent } from '../src/store/webhook-inbox';
 

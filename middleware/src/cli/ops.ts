@@ -8,12 +8,12 @@ import { loadSettingsFor, type SettingGroup } from '../config-groups';
 import { createLedgerline, INVOICE_JOB, type InvoiceJobPayload, type Ledgerline } from '../container';
 import { isAppError } from '../errors';
 import { createLogger } from '../logger';
-import { backfill } from '../services/backfill';
-import { catalogText } from '../services/catalog-gaps';
+import { backfill } from '../services/invoicing';
+import { catalogText } from '../services/accounts';
 import { reconciliationText } from '../sync/reconciliation';
 import { renderBar, type ProgressOutput } from './progress-bar';
-import { runSummary, type RunSummary } from '../services/health';
-import type { ImportProgress } from '../services/history-import';
+import { runSummary, type RunSummary } from '../services/operations';
+import type { ImportProgress } from '../services/history';
 
 export const OPS_USAGE = `Operations:
   health                      QuickBooks companies and tokens, Salesforce, queue, webhooks, API budget

@@ -1,4 +1,4 @@
-import type { MatchingPhase, MatchingProgress } from '../services/onboarding';
+import type { MatchingPhase, MatchingProgress } from '../services/onboarding/onboarding';
 import { createProgressBar, progressFraction, renderProgress } from './progress-bar';
 
 const p = (phase: MatchingPhase, done: number, total: number | null, finished = false): MatchingProgress => ({ phase, done, total, finished });

@@ -1,5 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import type { AccountSyncRequests } from '../services/accounts';
 import { jsonBody, parse, salesforceId } from './validation';
 
 export const accountSyncRequestSchema = z
@@ -14,10 +15,6 @@ export const accountSyncResponseSchema = z.object({
   rejected: z.array(z.object({ accountId: z.string(), error: z.string() })),
 });
 
-export interface AccountSyncRequests {
-  /** Persists one job per Account (one live job per Account) before the 202 is sent. */
-  request(accountIds: string[], reason: string): Promise<Array<{ accountId: string; jobId: string; state: string }>>;
-}
 
 /** `POST /api/v1/sync/accounts`: the Account trigger's notice that Salesforce-owned customer fields changed. */
 export function accountRoutes(service: AccountSyncRequests, auth: RequestHandler, bodyLimit: string): Router {

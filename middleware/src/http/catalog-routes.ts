@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import type { CatalogGaps } from '../services/catalog-gaps';
+import type { CatalogGaps } from '../services/accounts';
 
 /**
  * `GET /api/v1/catalog` (admin): QuickBooks items with no product and billable products with no item. The

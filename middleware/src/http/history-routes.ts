@@ -1,6 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { HistoryJobs } from '../services/history-jobs';
+import type { HistoryJobs } from '../services/history';
 import { jsonBody, parse } from './validation';
 
 const realmId = z.string().regex(/^\d{1,30}$/, 'must be a QuickBooks company id (digits)');

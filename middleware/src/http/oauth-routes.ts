@@ -2,21 +2,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import type { QboConnectFlow } from '../services/onboarding';
 import { CONNECT_PAGE_CSP, CONNECT_SCRIPT, connectPage } from './connect-page';
 import { parse } from './validation';
 
-export interface ConnectRequest {
-  billingEntity: string;
-  /** The admin asked to rename the entity of a company that is already connected under another name. */
-  rename: boolean;
-}
-
-export interface QboConnectFlow {
-  /** Starts the consent flow for a billing entity; returns Intuit's authorize URL and the state in it. */
-  start(request: ConnectRequest): Promise<{ authorizeUrl: string; state: string }>;
-  /** Finishes it from Intuit's redirect; returns what was connected. */
-  finish(callbackUrl: string, state: string): Promise<{ realmId: string; billingEntity: string; companyName: string | null }>;
-}
 
 const entity = z
   .string()

@@ -1,8 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { MatchingRun } from '../services/onboarding';
-import { matchingReport } from '../services/onboarding';
-import type { ApplyFigures, LinkSource, SideFigures } from '../services/onboarding-apply';
+import { type ApplyFigures, type LinkSource, matchingReport, type MatchingRun, type SideFigures } from '../services/onboarding';
 import { jsonBody, parse } from './validation';
 
 export interface OnboardingApi {

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { AppError } from '../errors';
-import type { ReconciliationReport } from '../services/reconciliation';
+import type { ReconciliationReport } from '../services/operations';
 
 /**
  * `GET /api/v1/reconciliation[?realm=<id>]` (admin): won deals without an invoice, invoices without a deal,

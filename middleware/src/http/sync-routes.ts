@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import { rateLimit } from './rate-limit';
 import { z } from 'zod';
-import type { SendRequest, SendResult } from '../services/invoice-delivery';
+import type { SyncAccepted, SyncRequests } from '../services/invoicing';
 import { EMAIL_PATTERN } from '../sync/delivery';
 import { jsonBody, parse, salesforceId } from './validation';
 
@@ -13,21 +13,6 @@ export const syncRequestSchema = z
   })
   .strict();
 
-export interface SyncAccepted {
-  accepted: Array<{ opportunityId: string; jobId: string; state: string }>;
-  rejected: Array<{ opportunityId: string; error: string }>;
-}
-
-export interface SyncRequests {
-  /** Persists one job per valid id (one live job per Opportunity) before the 202 is sent. */
-  request(opportunityIds: string[], reason: string): Promise<SyncAccepted['accepted']>;
-  preview(opportunityId: string): Promise<unknown>;
-  billing(opportunityId: string): Promise<unknown>;
-  /** The PDF of one of the Opportunity's invoices, as QuickBooks prints it. */
-  invoicePdf(opportunityId: string, invoiceId: string): Promise<Buffer>;
-  /** QuickBooks e-mails one of the Opportunity's invoices; audited with the Salesforce user who asked. */
-  sendInvoice(request: SendRequest): Promise<SendResult>;
-}
 
 export const invoicePdfParams = z.object({ id: salesforceId, invoiceId: z.string().regex(/^\d{1,20}$/, 'a QuickBooks invoice id is 1 to 20 digits') }).strict();
 

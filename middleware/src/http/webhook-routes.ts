@@ -2,7 +2,7 @@ import express, { Router, type RequestHandler } from 'express';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { verifyIntuitSignature } from '../quickbooks/webhook-signature';
-import type { IntakeResult } from '../services/webhook-intake';
+import type { IntakeResult } from '../services/payments';
 
 export interface WebhookIntakePort {
   accept(body: unknown): Promise<IntakeResult>;

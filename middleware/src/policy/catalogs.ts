@@ -3,7 +3,7 @@
  * force-app or a QuickBooks connection. Tests check these lists against force-app metadata and against the
  * recorded QuickBooks samples, so the product cannot drift from either.
  */
-import { fieldCatalog } from '../salesforce/fields';
+import { fieldCatalog } from '../salesforce/field-owners';
 
 const ADDRESS = ['Line1', 'Line2', 'Line3', 'Line4', 'Line5', 'City', 'CountrySubDivisionCode', 'PostalCode', 'Country'];
 const addr = (prefix: string): string[] => ADDRESS.map((part) => `${prefix}.${part}`);

@@ -1,4 +1,5 @@
-import { fieldCatalog, invoiceKey, OPPORTUNITY_FIELDS, paymentKey, SOBJECTS, writableByMiddleware } from './fields';
+import { fieldCatalog, writableByMiddleware } from './field-owners';
+import { invoiceKey, OPPORTUNITY_FIELDS, paymentKey, SOBJECTS } from './fields';
 
 describe('salesforce field catalog', () => {
   const catalog = fieldCatalog();

@@ -3,7 +3,7 @@ import type { SfLineItem } from './source';
 
 /**
  * The billing schedule of a subscription deal: which invoice is due on which date, with which amounts.
- * Pure; no I/O. `services/subscription-invoices.ts` persists it and creates each invoice on its date.
+ * Pure; no I/O. `services/invoicing/subscription-invoices.ts` persists it and creates each invoice on its date.
  *
  * Price rule: a recurring line's `TotalPrice` (net of its discount) is the contract value for the whole
  * term (`Term_Months__c`). It is split evenly across the line's periods in whole cents; the cents that do

@@ -1,7 +1,7 @@
 /**
  * Currency conversion as Salesforce does it for roll-up summaries in a multi-currency org: every amount is
  * converted into the parent record's currency through the corporate currency, with the org's rates. Pure
- * functions; the rates are read by services/org-currencies.ts. Amounts are in cents (see money.ts), and a
+ * functions; the rates are read by services/payments/org-currencies.ts. Amounts are in cents (see money.ts), and a
  * converted amount keeps its fraction of a cent: the caller rounds once, after adding.
  */
 

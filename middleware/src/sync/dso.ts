@@ -1,6 +1,6 @@
 /**
  * Days sales outstanding by calendar month, per QuickBooks company and currency. Pure functions over the
- * invoice mirror and its payment rows; services/receivables-months.ts reads them and writes one
+ * invoice mirror and its payment rows; services/payments/receivables-months.ts reads them and writes one
  * `Receivables_Month__c` row per company, currency and month. Definitions:
  *
  * - Invoiced(M)     = Σ Total of live invoices (not voided; Type Invoice or blank) with Txn_Date__c in month M.

@@ -1,7 +1,7 @@
 /**
  * An Account's receivables figures from its mirrored sales documents (`QuickBooks_Invoice__c` rows of every
- * `Type__c`). Pure functions; the rows are read by services/payment-mirror.ts and the figures written by
- * services/payment-rollups.ts. Voided documents count for nothing. Definitions (the Account fields' meaning):
+ * `Type__c`). Pure functions; the rows are read by services/payments/payment-mirror.ts and the figures written by
+ * services/payments/payment-rollups.ts. Voided documents count for nothing. Definitions (the Account fields' meaning):
  *
  * - Total_Invoiced__c  = Σ Total of invoices (Type Invoice, or blank: rows written before Type__c existed).
  * - Total_Credited__c  = Σ Total of credit memos.

@@ -1,6 +1,6 @@
 /**
  * The month-end reconciliation between deals and invoices, as pure functions over what Salesforce holds
- * (won Opportunities, the invoice mirror) and the customer links. services/reconciliation.ts reads the
+ * (won Opportunities, the invoice mirror) and the customer links. services/operations/reconciliation.ts reads the
  * inputs; the CLI (`npm run cli -- reconcile`) and the ops page show the result. Four lists:
  *
  * - won deals without an invoice: Closed Won, not Excluded, and no live invoice row (not voided, Type Invoice
