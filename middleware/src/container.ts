@@ -8,7 +8,7 @@ import { requireApiKey } from './http/auth';
 import { oauthRoutes } from './http/oauth-routes';
 import { LedgerlineMetrics, metricsRoutes } from './http/metrics';
 import { syncRoutes, type SyncRequests } from './http/sync-routes';
-import { createJobQueue, every, failureEndsJob, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
+import { createJobQueue, claimedBefore, every, failureEndsJob, startWorkers, type IntervalTask, type Job, type JobQueue, type WorkerPool } from './jobs';
 import { BatchCreator, directCreator, type Creator } from './quickbooks/batch-creator';
 import { QboApi } from './quickbooks/api';
 import { LocalGate, type RequestGate } from './quickbooks/limiter';
@@ -396,9 +396,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const handlers = {
     ...history.handlers(),
     [QBO_EVENT_JOB]: (job: Job<QboEventJobPayload>) => paymentEvents.process(job.payload.inboxId),
-    [INVOICE_JOB]: (job: Job<InvoiceJobPayload>) => billingJob(job, job.payload.opportunityId, () => invoices.sync(job.payload.opportunityId, { attempt: job.attempts, jobId: job.id })),
+    [INVOICE_JOB]: (job: Job<InvoiceJobPayload>) => billingJob(job, job.payload.opportunityId, () => invoices.sync(job.payload.opportunityId, { attempt: job.attempts, jobId: job.id, claimedBefore: claimedBefore(job) })),
     [INVOICE_SEND_JOB]: (job: Job<InvoiceSendJobPayload>) => delivery.sendNew(job.payload, job.id),
-    [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id })),
+    [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id, claimedBefore: claimedBefore(job) })),
   };
   /** Runs an invoicing job; its last failure is written to the Opportunity with the fix. */
   function billingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {
