@@ -162,6 +162,19 @@ describe('BatchCreator against the QBO emulator', () => {
     expect(creator.stats.single).toBe(2);
   });
 
+  it('does not hold a lone create or a look-up alone for a batch slot (they go as plain requests)', async () => {
+    const creator = new BatchCreator({ logger });
+    // Other instances have used the company's batch budget: the next batch slot is a minute away.
+    const real = app.qbo.company(DEFAULT_REALM);
+    const company = new Proxy(real, { get: (target, key) => (key === 'batchSlotInMs' ? () => 60_000 : Reflect.get(target, key)) });
+    const deadline = () => new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000).unref());
+    const made = creator.create<Rec>(company, 'Invoice', { ...invoice(1), PrivateNote: 'lone while slots are used' }, 'll-inv-test-slot-0').then(() => 'sent');
+    await expect(Promise.race([made, deadline()])).resolves.toBe('sent');
+    const found = creator.find<Rec>(company, 'Customer', 'DisplayName', ['Batch Buyer Ltd']).then((rows) => `found ${rows.length}`);
+    await expect(Promise.race([found, deadline()])).resolves.toBe('found 1');
+    expect(qbo.control.counters().byOperation['*.batch'] ?? 0).toBe(0);
+  });
+
   it('derives the batch requestid from its items, within the 36 characters QBO takes on a batch', () => {
     const a = batchRequestId([{ requestId: 'll-inv-1-0' }, { requestId: 'll-inv-2-0' }]);
     expect(a).toBe(batchRequestId([{ requestId: 'll-inv-1-0' }, { requestId: 'll-inv-2-0' }]));

@@ -161,6 +161,22 @@ describe('customers in bulk and full batches against the QBO emulator', () => {
     expect((qbo.control.list(DEFAULT_REALM, 'Customer') as Rec[]).filter((c) => String(c.DisplayName).startsWith('Bulk D'))).toHaveLength(2);
   });
 
+  it('two new Accounts of one name created in one batch get a customer each: the refused one takes the disambiguated name', async () => {
+    const links = new MemoryLinks();
+    const linked: CustomerLinks = {
+      findCustomer: (realmId, accountId) => links.findCustomer(realmId, accountId),
+      saveCustomer: (realmId, accountId, customer, how) => links.saveCustomer(realmId, accountId, customer, how),
+      accountsLinkedTo: async (realmId, customerId) => [...links.links].filter(([key, c]) => key.startsWith(`${realmId}:`) && c.id === customerId).map(([key]) => key.slice(realmId.length + 1)),
+    };
+    const resolver = new CustomerResolver(linked, { maxLength: 500 }, undefined, new BatchCreator({ logger }));
+    const [a, b] = [account('T', 1), { ...account('U', 1), Name: account('T', 1).Name }];
+    const [ra, rb] = await Promise.all([resolver.resolve(company, a, null, null), resolver.resolve(company, b, null, null)]);
+    expect(ra.customer.id).not.toBe(rb.customer.id);
+    expect([ra.created, rb.created]).toEqual([true, true]);
+    expect(customersNamed(a.Name)).toHaveLength(1);
+    expect((qbo.control.list(DEFAULT_REALM, 'Customer') as Rec[]).filter((c) => String(c.DisplayName).startsWith(a.Name))).toHaveLength(2);
+  });
+
   it('keeps gathering a partial batch until the next batch slot instead of sending each late create alone', async () => {
     const creator = new BatchCreator({ batchesPerMinute: 36, logger });
     const customer = String((qbo.control.create(DEFAULT_REALM, 'Customer', { DisplayName: 'Full Batch Buyer' }) as Rec).Id);

@@ -126,12 +126,17 @@ export async function extendLease(db: SqlExecutor, id: string, lease: string, lo
   return rowCount > 0;
 }
 
-/** Hands a running job back without counting the attempt (graceful shutdown). */
+/** What a released job carries in last_error: the next claim can tell an earlier one ran (see claimedBefore). */
+export const RELEASED_CODE = 'RELEASED';
+const RELEASED_MESSAGE = 'Handed back unfinished by a worker shutting down (the attempt is not counted); the next run looks for what this one may have created.';
+
+/** Hands a running job back without counting the attempt (graceful shutdown), marked as released. */
 export async function releaseJob(db: SqlExecutor, id: string, lease: string, now: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `update jobs set state = 'queued', attempts = attempts - 1, locked_by = null, locked_until = null, run_at = $3, updated_at = $3
+    `update jobs set state = 'queued', attempts = attempts - 1, locked_by = null, locked_until = null, run_at = $3, updated_at = $3,
+       last_error = $4, last_error_code = $5
      where id = $1 and ${LEASE_GUARD}`,
-    [id, lease, now],
+    [id, lease, now, RELEASED_MESSAGE, RELEASED_CODE],
   );
   return rowCount > 0;
 }

@@ -295,6 +295,15 @@ function isThrottled(error: unknown): boolean {
 }
 
 /**
+ * True when an earlier claim of this job may have run part of it: a counted attempt, or one that left a
+ * mark (a failure, an expired lease, a release on shutdown, which gives its attempt back). A handler whose
+ * create cannot be de-duplicated by QBO looks for what that claim made before creating again.
+ */
+export function claimedBefore(job: Pick<Job, 'attempts' | 'lastError'>): boolean {
+  return job.attempts > 1 || job.lastError !== null;
+}
+
+/**
  * Whether `fail()` ends the job on this error (failed or dead) rather than queuing it again: a permanent
  * error, or a retryable one on the last allowed attempt unless it is a throttle (which never ends a job).
  * Handlers that show a final failure on a record ask this, so they never show one for a job that goes on.

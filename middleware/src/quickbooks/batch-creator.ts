@@ -210,7 +210,10 @@ export class BatchCreator implements Creator {
   private decide(group: Gathering): void {
     if (group.items.length === 0) return;
     const now = this.now();
-    let wait = Math.max(group.lastBatchAt + this.intervalMs - now, group.company.batchSlotInMs());
+    // Look-ups alone or a lone create go as plain requests: they need no slot of the company's batch budget.
+    const { planned } = planBatch(group.items, this.maxItems);
+    const asBatch = planned.length > 1 && planned.some((p) => p.creates);
+    let wait = Math.max(group.lastBatchAt + this.intervalMs - now, asBatch ? group.company.batchSlotInMs() : 0);
     if (wait <= 0 && now - group.lastBatchAt < 2 * this.intervalMs) {
       const quiet = group.lastArrivalAt + BURST_QUIET_MS - now;
       const oldest = group.firstArrivalAt + 2 * this.intervalMs - now;

@@ -49,6 +49,11 @@ export class SalesforceWriteBack {
     return this.guarded(sobject, record, externalIdField) ?? this.enqueue({ sobject, keyField: externalIdField, key }, record);
   }
 
+  /** Sends the held updates of `sobject` now, with whatever other jobs hold for it, instead of gathering more. */
+  send(sobject: string): void {
+    this.batchers.get(`${sobject}|Id`)?.flush();
+  }
+
   private guarded(sobject: string, record: SfRecord, keyField: string): Promise<true> | undefined {
     try {
       this.guard?.(sobject, record, keyField);

@@ -76,6 +76,35 @@ describe('Gathering', () => {
     await busy;
   });
 
+  it('keeps the maximum wait of a held later-step request while a steady stream of new jobs is sent step by step', async () => {
+    const maxWaitMs = 200;
+    const gathering = new Gathering({ maxWaitMs });
+    const answer = async (keys: string[]) => new Map(keys.map((k) => [k, k.length] as [string, number]));
+    const reads = new Batcher<string, number>(answer, { maxBatch: 200, windowMs: 1, gathering, stage: 0 });
+    const writes = new Batcher<string, number>(answer, { maxBatch: 200, windowMs: 1, gathering, stage: 4 });
+    let arrivals = 0;
+    let sentAfterArrivals: number | undefined;
+    const held = gathering.job('old', async () => {
+      await writes.load('old');
+      sentAfterArrivals = arrivals;
+    });
+    // A new deal every 20 ms for at least 6 maximum waits: each is sent at once (earliest step), the held write must
+    // not wait for the stream to end.
+    const stream: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 60 && sentAfterArrivals === undefined; i++) {
+      arrivals += 1;
+      stream.push(gathering.job(`new${i}`, async () => {
+        await reads.load(`new${i}`);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await Promise.all(stream);
+    await held;
+    expect(sentAfterArrivals).toBeLessThan(60);
+    expect(gathering.flushes.maxWait).toBeGreaterThanOrEqual(1);
+  });
+
   it('sends a full batch at once and gives each job its own result or refusal', async () => {
     const gathering = new Gathering({ maxWaitMs: 60_000 });
     const { calls, batcher } = recorder(gathering, 3);

@@ -128,10 +128,9 @@ export class Gathering {
    * in the same calls. The maximum wait sends everything.
    */
   private flushAll(why: 'allWaiting' | 'maxWait'): void {
-    if (this.maxTimer) {
-      clearTimeout(this.maxTimer);
-      this.maxTimer = null;
-    }
+    // The maximum wait runs from the oldest held request: a send of the earliest step alone must not restart it, or
+    // a later step's request would wait as long as new jobs keep coming. It ends when it fires or nothing is held.
+    if (why === 'maxWait') this.maxTimer = null;
     const holding = [...this.gatherers].filter((g) => g.size > 0);
     if (holding.length === 0) return;
     this.flushes[why] += 1;
@@ -139,5 +138,9 @@ export class Gathering {
     for (const g of holding) if (why === 'maxWait' || (g.stage ?? 0) === earliest) g.flush();
     // Requests still held wait for the next check (the jobs just sent come back with new requests) or the maximum wait.
     if (this.held() > 0) this.poke();
+    else if (this.maxTimer) {
+      clearTimeout(this.maxTimer);
+      this.maxTimer = null;
+    }
   }
 }

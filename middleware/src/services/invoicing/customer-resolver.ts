@@ -200,8 +200,10 @@ export class CustomerResolver {
       if (!isQboFaultCode(error, '6240')) throw error;
       // The name may have been taken since the look-up by this Account's own customer (another process
       // resolving a deal of the same Account; a batch create carries no requestid of its own): look again.
+      // A customer already linked to another Account is that Account's (two Accounts of one name created
+      // together): this one goes on to its disambiguated name.
       const again = await this.search(company, account, email);
-      if (again.kind === 'match') {
+      if (again.kind === 'match' && !(await this.heldByAnother(company.realmId, account.Id, again.customer.Id))) {
         await this.links.saveCustomer(company.realmId, account.Id, toResolved(again.customer), again.reason);
         return { customer: toResolved(again.customer), how: again.reason, created: false };
       }

@@ -81,7 +81,11 @@ export function problemsError(opportunityId: string, problems: Problem[]): AppEr
 export class InvoiceSync {
   constructor(private readonly deps: InvoiceSyncDeps) {}
 
-  async sync(opportunityId: string, options: { attempt: number; jobId?: string }): Promise<SyncOutcome | ScheduleOutcome> {
+  /**
+   * `claimedBefore`: an earlier claim of the job may have created the invoice (see jobs' claimedBefore: a
+   * released job runs again as attempt 1, and a batch create carries no per-invoice requestid).
+   */
+  async sync(opportunityId: string, options: { attempt: number; jobId?: string; claimedBefore?: boolean }): Promise<SyncOutcome | ScheduleOutcome> {
     const opp = await this.deps.loadOpportunity(opportunityId);
     if (!opp) {
       throw new AppError('NOT_FOUND', `Opportunity ${opportunityId} was not found in Salesforce (deleted, or not visible to the integration user).`, {
@@ -107,7 +111,7 @@ export class InvoiceSync {
     const draft = buildInvoiceDraft(seen, context, customer, items);
     if (!draft.ok) throw problemsError(opp.Id, draft.problems);
 
-    if (options.attempt > 1) {
+    if (options.attempt > 1 || options.claimedBefore === true) {
       const earlier = await this.findCreatedEarlier(company, opp, customer.id);
       if (earlier) {
         this.deps.logger.warn({ opportunityId: opp.Id, invoiceId: earlier.Id, jobId: options.jobId }, 'adopting the invoice an earlier attempt created');

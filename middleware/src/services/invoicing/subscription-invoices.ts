@@ -149,7 +149,7 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
   }
 
   /** The job of one period: creates its invoice exactly once. */
-  async invoicePeriod(payload: SubscriptionJobPayload, options: { attempt: number; jobId?: string }): Promise<PeriodOutcome> {
+  async invoicePeriod(payload: SubscriptionJobPayload, options: { attempt: number; jobId?: string; claimedBefore?: boolean }): Promise<PeriodOutcome> {
     const { opportunityId, date } = payload;
     const stored = await this.deps.schedules.get(opportunityId);
     const period = stored?.periods.find((p) => p.date === date);
@@ -182,7 +182,7 @@ export class SubscriptionInvoices implements SubscriptionPlanner {
 
     let invoice: QboInvoice | undefined;
     let action: 'created' | 'adopted' = 'created';
-    if (options.attempt > 1) {
+    if (options.attempt > 1 || options.claimedBefore === true) {
       invoice = await findPeriodInvoice(company, customer.id, opp.Id, date);
       if (invoice) action = 'adopted';
     }

@@ -6,7 +6,7 @@
 import type { Connection } from 'jsforce';
 import type { Config } from '../../config';
 import { AppError, isAppError } from '../../errors';
-import { failureEndsJob, type Job, type JobQueue } from '../../jobs';
+import { claimedBefore, failureEndsJob, type Job, type JobQueue } from '../../jobs';
 import type { Logger } from '../../logger';
 import type { SyncPolicy } from '../../policy';
 import type { QboApi } from '../../quickbooks/api';
@@ -178,9 +178,9 @@ export function wireInvoicing(deps: InvoicingDeps): Invoicing {
   const delivery = new InvoiceDelivery({ links: store.links, company: (realmId) => qbo.company(realmId), mirror, audit: store.audit, state: store.settings, logger, now: () => new Date(now()) });
 
   const handlers = {
-    [INVOICE_JOB]: (job: Job<InvoiceJobPayload>) => billingJob(job, job.payload.opportunityId, () => invoices.sync(job.payload.opportunityId, { attempt: job.attempts, jobId: job.id })),
+    [INVOICE_JOB]: (job: Job<InvoiceJobPayload>) => billingJob(job, job.payload.opportunityId, () => invoices.sync(job.payload.opportunityId, { attempt: job.attempts, jobId: job.id, claimedBefore: claimedBefore(job) })),
     [INVOICE_SEND_JOB]: (job: Job<InvoiceSendJobPayload>) => delivery.sendNew(job.payload, job.id),
-    [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id })),
+    [SUBSCRIPTION_JOB]: (job: Job<SubscriptionJobPayload>) => billingJob(job, job.payload.opportunityId, () => subscriptions.invoicePeriod(job.payload, { attempt: job.attempts, jobId: job.id, claimedBefore: claimedBefore(job) })),
   };
   /** Runs an invoicing job; its last failure is written to the Opportunity with the fix. */
   function billingJob<T>(job: Job<unknown>, opportunityId: string, run: () => Promise<T>): Promise<T> {

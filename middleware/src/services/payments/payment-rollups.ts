@@ -29,6 +29,8 @@ interface Waiter {
    * the run's writes are held for the other jobs like the job's own.
    */
   release?: () => void;
+  /** The records this caller asked for, as `sobject|Id`: it learns their fate only, not other callers'. */
+  records: string[];
 }
 
 export class PaymentRollups implements Gatherer {
@@ -43,7 +45,8 @@ export class PaymentRollups implements Gatherer {
 
   constructor(
     private readonly mirror: Pick<PaymentMirror, 'invoicesOf'>,
-    private readonly writeBack: Pick<SalesforceWriteBack, 'update'>,
+    /** `send`, when there: a run's writes go out at once, not held for other jobs (see `run`). */
+    private readonly writeBack: Pick<SalesforceWriteBack, 'update'> & Partial<Pick<SalesforceWriteBack, 'send'>>,
     private readonly logger: Logger,
     private readonly today: () => string,
     private readonly currencies: Pick<OrgCurrencies, 'rates' | 'isMultiCurrency'>,
@@ -72,18 +75,23 @@ export class PaymentRollups implements Gatherer {
   /**
    * Resolves when a run that started after this call has written these records. `with` adds fields to the
    * roll-up write of an Account or Opportunity among them (one write instead of two); a run writes its Accounts
-   * before its Opportunities. When the run fails, the caller cannot tell whether its fields were written.
+   * before its Opportunities, and an Opportunity's added fields (the deal's Synced) are left out when an Account
+   * asked for with it was refused. Rejects with the error of one of the caller's own records when any failed (or
+   * when the whole run failed); the caller cannot then tell whether its fields were written.
    */
   request(opportunityIds: Iterable<string>, accountIds: Iterable<string>, options: { with?: Array<{ sobject: 'Account' | 'Opportunity'; record: Record<string, unknown> & { Id: string } }> } = {}): Promise<void> {
-    for (const id of opportunityIds) this.nextOpps.add(id);
-    for (const id of accountIds) this.nextAccounts.add(id);
+    const opps = [...opportunityIds];
+    const accounts = [...accountIds];
+    for (const id of opps) this.nextOpps.add(id);
+    for (const id of accounts) this.nextAccounts.add(id);
     for (const { sobject, record } of options.with ?? []) {
       const key = `${sobject}|${record.Id}`;
       this.nextFields.set(key, { ...(this.nextFields.get(key) ?? {}), ...record });
       (sobject === 'Account' ? this.nextAccounts : this.nextOpps).add(record.Id);
     }
     if (this.nextOpps.size === 0 && this.nextAccounts.size === 0) return Promise.resolve();
-    const waiter: Partial<Waiter> = {};
+    const records = [...opps.map((id) => `Opportunity|${id}`), ...accounts.map((id) => `Account|${id}`), ...(options.with ?? []).map(({ sobject, record }) => `${sobject}|${record.Id}`)];
+    const waiter: Partial<Waiter> & Pick<Waiter, 'records'> = { records };
     const done = new Promise<void>((resolve, reject) => this.waiters.push(Object.assign(waiter, { resolve, reject })));
     if (this.gathering) waiter.release = this.gathering.hold();
     if (!this.gathering && !this.running) this.startNext();
@@ -99,8 +107,14 @@ export class PaymentRollups implements Gatherer {
     this.nextAccounts = new Set();
     this.nextFields = new Map();
     this.waiters = [];
-    this.running = this.run(opps, accounts, fields).then(
-      () => waiters.forEach((w) => (w.release?.(), w.resolve())),
+    this.running = this.run(opps, accounts, fields, waiters).then(
+      (failures) =>
+        waiters.forEach((w) => {
+          w.release?.();
+          const own = w.records.find((key) => failures.has(key));
+          if (own === undefined) w.resolve();
+          else w.reject(failures.get(own));
+        }),
       (error: unknown) => waiters.forEach((w) => (w.release?.(), w.reject(error))),
     ).finally(() => {
       this.running = null;
@@ -108,26 +122,38 @@ export class PaymentRollups implements Gatherer {
     });
   }
 
-  private async run(opportunityIds: string[], accountIds: string[], fields: Map<string, Record<string, unknown>> = new Map()): Promise<void> {
+  /**
+   * Writes the roll-ups and returns the records refused, as `sobject|Id` → error (throws when the run itself
+   * failed: the mirror or the rates could not be read). The run's writes are sent at once, not held for other
+   * jobs: a total read now must not land after a newer one another instance wrote meanwhile.
+   */
+  private async run(opportunityIds: string[], accountIds: string[], fields: Map<string, Record<string, unknown>> = new Map(), waiters: Waiter[] = []): Promise<Map<string, unknown>> {
     this.runs += 1;
     const today = this.today();
     const org = accountIds.length > 0 ? await this.currencies.rates() : null;
     const multiCurrency = accountIds.length > 0 && (await this.currencies.isMultiCurrency());
     // Accounts first, then Opportunities: a deal that shows Synced (written with its roll-up) has its Account's.
-    const accountWrites: Array<Promise<true>> = [];
+    const accountWrites: Array<[string, Promise<true>]> = [];
     const opportunityRows: Array<[string, MirrorInvoice[]]> = [];
     for (let i = 0; i < Math.max(opportunityIds.length, accountIds.length); i += CHUNK) {
       const opps = opportunityIds.slice(i, i + CHUNK);
       const accounts = accountIds.slice(i, i + CHUNK);
       const invoices = await this.mirror.invoicesOf(opps, accounts);
       for (const id of opps) opportunityRows.push([id, invoices.filter((inv) => sameId(inv.opportunityId, id) && documentKind(inv.type) === 'invoice')]);
-      for (const id of accounts) accountWrites.push(this.writeAccount(id, invoices.filter((inv) => sameId(inv.accountId, id)), today, org!, multiCurrency, fields.get(`Account|${id}`)));
+      for (const id of accounts) accountWrites.push([id, this.writeAccount(id, invoices.filter((inv) => sameId(inv.accountId, id)), today, org!, multiCurrency, fields.get(`Account|${id}`))]);
     }
-    const accountsDone = await Promise.allSettled(accountWrites);
-    const oppsDone = await Promise.allSettled(opportunityRows.map(([id, invoices]) => this.writeOpportunity(id, invoices, fields.get(`Opportunity|${id}`))));
-    const failed = [...accountsDone, ...oppsDone].find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    this.logger.debug({ opportunities: opportunityIds.length, accounts: accountIds.length }, 'payment roll-ups written');
+    this.writeBack.send?.(SOBJECTS.account);
+    const failures = new Map<string, unknown>();
+    const accountsDone = await Promise.allSettled(accountWrites.map(([, write]) => write));
+    accountsDone.forEach((r, i) => r.status === 'rejected' && failures.set(`Account|${accountWrites[i]![0]}`, r.reason));
+    // A deal is not marked Synced (its added fields) when an Account asked for with it was refused.
+    const withoutExtras = new Set(waiters.filter((w) => w.records.some((key) => failures.has(key))).flatMap((w) => w.records));
+    const oppWrites = opportunityRows.map(([id, invoices]) => this.writeOpportunity(id, invoices, withoutExtras.has(`Opportunity|${id}`) ? undefined : fields.get(`Opportunity|${id}`)));
+    this.writeBack.send?.(SOBJECTS.opportunity);
+    (await Promise.allSettled(oppWrites)).forEach((r, i) => r.status === 'rejected' && failures.set(`Opportunity|${opportunityRows[i]![0]}`, r.reason));
+    if (failures.size > 0) this.logger.warn({ refused: [...failures.keys()] }, 'Salesforce refused some roll-up writes; only their callers fail');
+    else this.logger.debug({ opportunities: opportunityIds.length, accounts: accountIds.length }, 'payment roll-ups written');
+    return failures;
   }
 
   private writeAccount(id: string, invoices: RollupInvoice[], today: string, org: CurrencyRates, multiCurrency: boolean, extra?: Record<string, unknown>): Promise<true> {
