@@ -37,7 +37,7 @@ export async function benchBacklog(options: { jobs?: number; seconds?: number; s
   const emulators = await startEmulatorsProcess({ deals: jobs, accounts: 500 });
   const database = await createTestDatabase(options.store ?? 'sqlite');
   try {
-    const input: BacklogMiddlewareInput = { databaseUrl: database.url, seconds, workerConcurrency: options.workerConcurrency ?? 16, qboUrl: emulators.qboUrl, qboOauthUrl: emulators.qboOauthUrl, realmId: emulators.realmId, qboClient: emulators.qboClient, sfUrl: emulators.sfUrl, sfApp: emulators.sfApp, opportunityIds: emulators.opportunityIds };
+    const input: BacklogMiddlewareInput = { databaseUrl: database.url, seconds, workerConcurrency: options.workerConcurrency ?? 200 /* WORKER_CONCURRENCY's default (src/config.ts) */, qboUrl: emulators.qboUrl, qboOauthUrl: emulators.qboOauthUrl, realmId: emulators.realmId, qboClient: emulators.qboClient, sfUrl: emulators.sfUrl, sfApp: emulators.sfApp, opportunityIds: emulators.opportunityIds };
     // The compiled middleware finds its packages where the sources do.
     const nodePath = [path.join(MIDDLEWARE, 'node_modules'), path.join(MIDDLEWARE, '..', 'node_modules')].join(path.delimiter);
     // With the Node flags production uses (Procfile, Dockerfile, npm start); BENCH_MIDDLEWARE_NODE_FLAGS overrides them ('' for none).
@@ -57,7 +57,7 @@ export async function benchBacklog(options: { jobs?: number; seconds?: number; s
   }
 }
 
-// Arguments: [store] [seconds] [worker concurrency] (defaults sqlite, 45, 16).
+// Arguments: [store] [seconds] [worker concurrency] (defaults sqlite, 45, and the product's WORKER_CONCURRENCY default).
 if (require.main === module) {
   benchBacklog({ store: (process.argv[2] ?? 'sqlite') as Dialect, ...(process.argv[3] ? { seconds: Number(process.argv[3]) } : {}), ...(process.argv[4] ? { workerConcurrency: Number(process.argv[4]) } : {}) })
     .then((r) => report(r))
