@@ -64,4 +64,33 @@ describe('billing update events: one event for a burst of write-backs', () => {
     expect(published[1]).toEqual([{ Opportunity_Ids__c: second, Account_Ids__c: ACC, Change_Kinds__c: 'invoice,receivables' }]);
     expect(published).toHaveLength(2);
   });
+  it('sends a payment after the window even right after another event (the least interval spaces out invoices only)', async () => {
+    const published: Array<Array<Record<string, unknown>>> = [];
+    const conn = async () =>
+      ({
+        sobject: () => ({
+          create: async (records: Record<string, unknown> | Array<Record<string, unknown>>) => {
+            const list = Array.isArray(records) ? records : [records];
+            published.push(list);
+            return Array.isArray(records) ? list.map(() => ({ success: true })) : { success: true };
+          },
+        }),
+      }) as never;
+    const publisher = new BillingUpdatePublisher(conn, { warn: () => undefined } as never, { windowMs: 5, minIntervalMs: 60_000 });
+    const started = Date.now();
+    publisher.note({ opportunityIds: [OPP], accountIds: [], kinds: ['invoice'] });
+    while (published.length === 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 5));
+    const firstAt = Date.now();
+    // A payment on the deal: its invoice mirror row is written first (an invoice change), then the deal's balance.
+    publisher.note({ opportunityIds: [OPP], accountIds: [], kinds: ['invoice'] });
+    publisher.note({ opportunityIds: [OPP], accountIds: [ACC], kinds: ['payment'] });
+    while (published.length === 1 && Date.now() - firstAt < 20_000) await new Promise((r) => setTimeout(r, 5));
+    expect(Date.now() - firstAt).toBeLessThan(20_000);
+    expect(published[1]).toEqual([{ Opportunity_Ids__c: OPP, Account_Ids__c: ACC, Change_Kinds__c: 'invoice,payment' }]);
+    // An invoice change right after still waits for the least interval.
+    publisher.note({ opportunityIds: [OPP], accountIds: [], kinds: ['invoice'] });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(published).toHaveLength(2);
+    await publisher.flush();
+  });
 });

@@ -123,6 +123,7 @@ export class BillingUpdatePublisher {
   private readonly windowMs: number;
   private readonly minIntervalMs: number;
   private lastPublishAt = Number.NEGATIVE_INFINITY;
+  private timerDueAt = 0;
   private readonly pauseMs: number;
   private readonly now: () => number;
   /** Events published, failed, and left out while paused (also in /metrics). */
@@ -145,10 +146,14 @@ export class BillingUpdatePublisher {
     for (const id of change.opportunityIds) this.opportunityIds.add(id18(id));
     for (const id of change.accountIds) this.accountIds.add(id18(id));
     for (const kind of change.kinds) this.kinds.add(kind);
-    if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), Math.max(this.windowMs, this.lastPublishAt + this.minIntervalMs - Date.now()));
-      this.timer.unref?.();
-    }
+    // A payment is what a person watches the open page for: it goes out after the window, whatever the least
+    // interval between events (which spaces out a burst of invoices, the Salesforce calls a burst would cost).
+    const delay = change.kinds.includes('payment') ? this.windowMs : Math.max(this.windowMs, this.lastPublishAt + this.minIntervalMs - Date.now());
+    if (this.timer && this.timerDueAt <= Date.now() + delay) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDueAt = Date.now() + delay;
+    this.timer = setTimeout(() => void this.flush(), delay);
+    this.timer.unref?.();
   }
 
   /** Publishes what has been collected now (the window's end, and shutdown). */
