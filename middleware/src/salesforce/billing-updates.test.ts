@@ -36,7 +36,8 @@ describe('billing update events: what a write says, and how ids are packed', () 
 });
 
 describe('billing update events: one event for a burst of write-backs', () => {
-  it('publishes the first change after the window, and the changes that follow together after the least interval', async () => {
+  /** A Salesforce connection whose event inserts all succeed, keeping what each call published. */
+  const recordingConnection = () => {
     const published: Array<Array<Record<string, unknown>>> = [];
     const conn = async () =>
       ({
@@ -48,6 +49,11 @@ describe('billing update events: one event for a burst of write-backs', () => {
           },
         }),
       }) as never;
+    return { published, conn };
+  };
+
+  it('publishes the first change after the window, and the changes that follow together after the least interval', async () => {
+    const { published, conn } = recordingConnection();
     const logger = { warn: () => undefined } as never;
     const publisher = new BillingUpdatePublisher(conn, logger, { windowMs: 5, minIntervalMs: 400 });
     const second = `${OPP.slice(0, 15)}BAA`;
@@ -65,17 +71,7 @@ describe('billing update events: one event for a burst of write-backs', () => {
     expect(published).toHaveLength(2);
   });
   it('sends a payment after the window even right after another event (the least interval spaces out invoices only)', async () => {
-    const published: Array<Array<Record<string, unknown>>> = [];
-    const conn = async () =>
-      ({
-        sobject: () => ({
-          create: async (records: Record<string, unknown> | Array<Record<string, unknown>>) => {
-            const list = Array.isArray(records) ? records : [records];
-            published.push(list);
-            return Array.isArray(records) ? list.map(() => ({ success: true })) : { success: true };
-          },
-        }),
-      }) as never;
+    const { published, conn } = recordingConnection();
     const publisher = new BillingUpdatePublisher(conn, { warn: () => undefined } as never, { windowMs: 5, minIntervalMs: 60_000 });
     const started = Date.now();
     publisher.note({ opportunityIds: [OPP], accountIds: [], kinds: ['invoice'] });
