@@ -14,8 +14,10 @@ import { qboOnlyConfig } from './support/qbo-only-config';
 /**
  * Customers in bulk and full batches, through the product's QboApi (real HTTP, real tokens) against the QBO
  * emulator with Intuit's limits: the look-ups of Accounts resolved together go as `Query` items of one
- * batch request, their customers as batch creates; a lost batch answer is followed by a look-up, never a
- * second customer; and a partial batch keeps gathering until the company's next batch slot.
+ * batch request; their customers are created at once, each as a plain create with its requestid (a customer
+ * create never waits for a batch slot, and rides only in a batch of invoices leaving at that moment); a lost
+ * answer is followed by a look-up, never a second customer; and a partial batch of invoices keeps gathering
+ * until the company's next batch slot.
  */
 type Rec = Record<string, any>;
 const logger = createLogger({ level: 'silent' });
@@ -58,7 +60,7 @@ describe('customers in bulk and full batches against the QBO emulator', () => {
   const account = (tag: string, n: number): SfAccount => ({ Id: `001BULK${tag}${String(n).padStart(8, '0')}`, Name: `Bulk ${tag} Customer ${n} Ltd` }) as SfAccount;
   const customersNamed = (name: string) => (qbo.control.list(DEFAULT_REALM, 'Customer') as Rec[]).filter((c) => c.DisplayName === name);
 
-  it('looks up the Accounts resolved together with batch queries and creates their customers with batch creates', async () => {
+  it('looks up the Accounts resolved together with batch queries and creates their customers at once as plain creates', async () => {
     const creator = new BatchCreator({ logger });
     const links = new MemoryLinks();
     const resolver = new CustomerResolver(links, { maxLength: 500 }, undefined, creator);
@@ -70,12 +72,14 @@ describe('customers in bulk and full batches against the QBO emulator', () => {
     const resolved = await Promise.all(accounts.map((a, i) => resolver.resolve(company, a, `ap${i + 1}@bulk-a.example`, null)));
     expect(new Set((await Promise.all(invoices)).map((i) => i.Id)).size).toBe(5);
     const counters = qbo.control.counters();
-    // One batch of 5 invoices and the look-ups (names and e-mails, two Query items), one batch of 12 customer creates.
-    expect(counters.byOperation['*.batch']).toBe(2);
+    // One batch of 5 invoices and the look-ups (names and e-mails, two Query items); then no batch of
+    // invoices is leaving, so the 12 customers are created at once, each a plain create with its requestid.
+    expect(counters.byOperation['*.batch']).toBe(1);
     expect(counters.byOperation['Customer.query'] ?? 0).toBe(0);
-    expect(counters.byOperation['Customer.create'] ?? 0).toBe(0);
-    expect(counters.total).toBe(2);
-    expect(creator.stats).toMatchObject({ batches: 2, batchedItems: 17, lookupItems: 2, single: 0 });
+    expect(counters.byOperation['Customer.create']).toBe(12);
+    expect(counters.total).toBe(13);
+    expect(creator.stats).toMatchObject({ batches: 1, batchedItems: 5, lookupItems: 2, single: 12 });
+    expect(qbo.control.counters().replayed).toBe(0);
     expect(resolved.every((r) => r.created && r.how === 'created')).toBe(true);
     expect(new Set(resolved.map((r) => r.customer.id)).size).toBe(12);
     for (const a of accounts) expect(customersNamed(a.Name)).toHaveLength(1);
@@ -92,8 +96,8 @@ describe('customers in bulk and full batches against the QBO emulator', () => {
     const resolver = new CustomerResolver(new MemoryLinks(), { maxLength: 500 }, undefined, creator);
     const accounts = Array.from({ length: 12 }, (_v, i) => account('E', i + 1));
     await Promise.all(accounts.map((a, i) => resolver.resolve(company, a, `ap${i + 1}@bulk-e.example`, null)));
-    // 12 Accounts: one query by name, one by e-mail, then one batch of 12 creates.
-    expect(qbo.control.counters().byOperation).toEqual({ 'Customer.query': 2, '*.batch': 1 });
+    // 12 Accounts: one query by name, one by e-mail, then 12 plain creates (no batch of invoices to ride in).
+    expect(qbo.control.counters().byOperation).toEqual({ 'Customer.query': 2, 'Customer.create': 12 });
     for (const a of accounts) expect(customersNamed(a.Name)).toHaveLength(1);
   });
 
@@ -110,15 +114,15 @@ describe('customers in bulk and full batches against the QBO emulator', () => {
     expect(qbo.control.counters().byOperation).toEqual({ 'Customer.query': 2, 'Customer.create': 1 });
   });
 
-  it('after a lost batch answer the retry looks the customers up before creating: no duplicate customer', async () => {
+  it('after lost create answers the retry looks the customers up before creating: no duplicate customer', async () => {
     const batching = new BatchCreator({ resendDelayMs: 10, logger });
     let armed = false;
-    // Loses the answer of the batch of creates (and of its resend with the same requestid), not of the look-ups.
+    // Loses the answers of the three customer creates (each a plain create), not of the look-ups.
     const creator: Creator = {
       create: <T>(c: QboCompany, entity: QboEntity, body: object, requestId: string) => {
         if (!armed) {
           armed = true;
-          qbo.control.injectFault({ kind: 'lost-response', mode: '500', operation: 'batch', times: 2 });
+          qbo.control.injectFault({ kind: 'lost-response', mode: '500', entity: 'Customer', operation: 'create', times: 3 });
         }
         return batching.create<T>(c, entity, body, requestId);
       },
@@ -138,7 +142,38 @@ describe('customers in bulk and full batches against the QBO emulator', () => {
       expect(customersNamed(a.Name)).toHaveLength(1);
       expect(retried[i]!.customer.id).toBe(String(customersNamed(a.Name)[0]!.Id));
     }
-    expect(batching.stats.resent).toBe(1);
+    expect(batching.stats).toMatchObject({ batches: 0, resent: 0 });
+  });
+
+  it('lets customer creates ride in a batch of invoices leaving now; after its lost answer the retry looks them up: no duplicate', async () => {
+    const batching = new BatchCreator({ resendDelayMs: 10, logger });
+    const buyer = String((qbo.control.create(DEFAULT_REALM, 'Customer', { DisplayName: 'Bulk R Known Buyer' }) as Rec).Id);
+    const links = new MemoryLinks();
+    const resolver = new CustomerResolver(links, { maxLength: 500 }, undefined, batching);
+    const accounts = [1, 2].map((n) => account('R', n));
+    // The look-ups go first (plain queries), then the customers' creates come with invoices of known
+    // customers: one batch, invoices first, the customers in the room left over. Its answer (and that of its
+    // resend with the same requestid) is lost.
+    const invoiceBody = { CustomerRef: { value: buyer }, Line: [{ DetailType: 'SalesItemLineDetail', Amount: 10, SalesItemLineDetail: { ItemRef: { value: itemId }, Qty: 1, UnitPrice: 10 } }] };
+    const riding: Creator = {
+      create: <T>(c: QboCompany, entity: QboEntity, body: object, requestId: string) => {
+        if (entity === 'Customer' && requestId.endsWith('R00000001-0')) {
+          qbo.control.injectFault({ kind: 'lost-response', mode: '500', operation: 'batch', times: 2 });
+          void Promise.allSettled([1, 2, 3].map((n) => batching.create(c, 'Invoice', invoiceBody, `ll-inv-bulk-r-${n}`)));
+        }
+        return batching.create<T>(c, entity, body, requestId);
+      },
+      find: (c, entity, field, values) => batching.find(c, entity, field, values),
+    };
+    const first = await Promise.allSettled(accounts.map((a) => new CustomerResolver(links, { maxLength: 500 }, undefined, riding).resolve(company, a, null, null)));
+    expect(first.every((o) => o.status === 'rejected' && (o.reason as AppError).retryable)).toBe(true);
+    expect(qbo.control.counters().byOperation['*.batch']).toBe(2);
+    expect(qbo.control.counters().byOperation['Customer.create'] ?? 0).toBe(0);
+    expect(batching.stats).toMatchObject({ batches: 0, resent: 1 });
+    for (const a of accounts) expect(customersNamed(a.Name)).toHaveLength(1);
+    const retried = await Promise.all(accounts.map((a) => resolver.resolve(company, a, null, null)));
+    expect(retried.every((r) => !r.created && r.how === 'name')).toBe(true);
+    for (const a of accounts) expect(customersNamed(a.Name)).toHaveLength(1);
   });
 
   it('a create refused as a duplicate name (another process created the customer meanwhile) is linked, not created under a second name', async () => {
@@ -161,7 +196,7 @@ describe('customers in bulk and full batches against the QBO emulator', () => {
     expect((qbo.control.list(DEFAULT_REALM, 'Customer') as Rec[]).filter((c) => String(c.DisplayName).startsWith('Bulk D'))).toHaveLength(2);
   });
 
-  it('two new Accounts of one name created in one batch get a customer each: the refused one takes the disambiguated name', async () => {
+  it('two new Accounts of one name created together get a customer each: the refused one takes the disambiguated name', async () => {
     const links = new MemoryLinks();
     const linked: CustomerLinks = {
       findCustomer: (realmId, accountId) => links.findCustomer(realmId, accountId),

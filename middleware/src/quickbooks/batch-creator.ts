@@ -1,14 +1,20 @@
 /**
- * Gathers the creates and customer look-ups that concurrent jobs make for one company into QBO batch
- * requests: Intuit allows 500 requests but only 40 batch requests of 30 items per minute, so a burst of
- * Closed Won deals is invoiced up to 30 at a time, and the look-ups of its new customers ride along as
+ * Gathers the invoice creates and customer look-ups that concurrent jobs make for one company into QBO
+ * batch requests: Intuit allows 500 requests but only 40 batch requests of 30 items per minute, so a burst
+ * of Closed Won deals is invoiced up to 30 at a time, and the look-ups of its new customers ride along as
  * `Query` items (`… where DisplayName in (…)`), many Accounts per item.
  *
  * When a batch goes: at once when it is full (30 items); otherwise when the company's next batch slot is
  * free, i.e. one batch interval (a minute / QBO_BATCHES_PER_MINUTE) after the previous batch and when the
  * gate would admit a batch now. Until then it keeps gathering. A create or look-up that is alone when its
  * slot comes goes out as a plain request (a create with its own `requestid`), so a lone deal with nothing
- * to wait for is not held back.
+ * to wait for is not held back; look-ups with no create to ride along with go as plain `in (…)` queries.
+ *
+ * A customer create never waits for a batch slot: it is on the critical path of every invoice of its
+ * Account, and in a burst the batch budget is the scarce one while the request budget has room. So a
+ * Customer create joins a batch only when a batch of invoice creates (and look-ups) with room to spare
+ * after them is leaving in the same turn; otherwise it goes at once as a plain create with its own
+ * `requestid`. Customer creates never make a batch go, nor fill one: they only take the room left over.
  *
  * Each caller still gets its own record, rows or error (a batch answers every item on its own). A batch
  * carries a `requestid` derived from its items' request ids and is sent once more if its answer is lost
@@ -16,27 +22,35 @@
  * caller's retry looks QBO up before creating again (see InvoiceSync, CustomerResolver). A batch with
  * look-ups gets a requestid of its own send only: a later look-up must see QuickBooks as it is then, never
  * a replayed answer.
+ *
+ * On shutdown (`hurry`, then `drain`) what is gathered goes at once, ignoring the spacing but still through
+ * the gate, later arrivals too, and `drain` waits for every answer before the worker releases its jobs:
+ * a job must not go back to the queue while its create is in flight.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { BATCH_MAX_ITEMS, BATCH_REQUESTS_PER_MINUTE, type QboCompany, type QboEntity } from './api';
+import { FindAnswers, planBatch, type CreateWaiting, type FindField, type Planned, type Waiting } from './batch-plan';
 import { classifyQboError } from './errors';
 
-/** Fields a gathered look-up can ask for, and where a row keeps the value. */
-export type FindField = 'DisplayName' | 'PrimaryEmailAddr';
-const FIELD_VALUE: Record<FindField, (row: Record<string, unknown>) => unknown> = {
-  DisplayName: (row) => row.DisplayName,
-  PrimaryEmailAddr: (row) => (row.PrimaryEmailAddr as { Address?: unknown } | undefined)?.Address,
-};
-/** Values in one `in (…)` look-up item. */
-export const FIND_VALUES_PER_QUERY = 30;
+export { FIND_VALUES_PER_QUERY, planBatch, type FindField } from './batch-plan';
+
+/** Creates of these entities never wait for a batch slot (see above). */
+const NEVER_WAITS: ReadonlySet<QboEntity> = new Set<QboEntity>(['Customer']);
 
 export interface Creator {
   create<T>(company: QboCompany, entity: QboEntity, body: object, requestId: string): Promise<T>;
   /** Rows of `entity` whose `field` equals one of `values` (case-insensitive), gathered with other look-ups. */
   find?<T>(company: QboCompany, entity: QboEntity, field: FindField, values: string[]): Promise<T[]>;
   readonly stats?: { batches: number; batchedItems: number; single: number; resent: number; lookupItems?: number };
+  /** Shutdown, first step: send what is held now, and every later arrival at once (still through the gate). */
+  hurry?(): void;
+  /**
+   * Shutdown, last step: sends what is held and resolves once every request sent is answered (true) or after
+   * `withinMs` (false); from then on creates and look-ups are refused with a retryable error.
+   */
+  drain?(withinMs: number): Promise<boolean>;
 }
 
 /** Creates one by one (QBO_BATCH_WINDOW_MS=0). */
@@ -54,30 +68,15 @@ export interface BatchCreatorOptions {
   now?: () => number;
 }
 
-interface CreateWaiting {
-  kind: 'create';
-  entity: QboEntity;
-  body: object;
-  requestId: string;
-  resolve: (record: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-interface FindWaiting {
-  kind: 'find';
-  entity: QboEntity;
-  field: FindField;
-  values: string[];
-  resolve: (rows: unknown[]) => void;
-  reject: (error: unknown) => void;
-}
-
-type Waiting = CreateWaiting | FindWaiting;
-
 interface Gathering {
   company: QboCompany;
+  /** Invoice (and other) creates and look-ups, waiting for a batch. */
   items: Waiting[];
+  /** Customer creates waiting for this turn's decision only: they ride a batch that leaves now, or go alone. */
+  urgent: CreateWaiting[];
   timer: NodeJS.Timeout | null;
+  /** The decision of this turn, for a customer create that arrived while the group waits for its slot. */
+  soon: NodeJS.Timeout | null;
   /** The previous batch of this company left at (ms), for spacing the next partial one. */
   lastBatchAt: number;
   /** When the latest caller joined (ms): during a burst a partial batch waits while callers keep joining. */
@@ -93,14 +92,6 @@ interface Gathering {
  */
 const BURST_QUIET_MS = 200;
 
-/** One item of a batch request and the callers it answers. */
-interface Planned {
-  item: Record<string, unknown>;
-  key: string;
-  creates?: CreateWaiting;
-  finds?: { entity: QboEntity; field: FindField; where: string; query: string; waiting: FindWaiting[] };
-}
-
 interface BatchAnswer {
   BatchItemResponse?: Array<Record<string, unknown> & { bId?: string; Fault?: unknown }>;
 }
@@ -111,51 +102,16 @@ export function batchRequestId(items: Array<{ requestId: string }>): string {
   return `llb-${digest.slice(0, 32)}`;
 }
 
-function quoted(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** The batch items the waiting callers need, at most `max`, and which callers they take. */
-export function planBatch(waiting: Waiting[], max: number): { planned: Planned[]; taken: Waiting[] } {
-  const planned: Planned[] = [];
-  const taken: Waiting[] = [];
-  const finds = new Map<string, { entity: QboEntity; field: FindField; values: Map<string, string>; waiting: FindWaiting[] }>();
-  const itemsOf = () => planned.length + [...finds.values()].reduce((n, f) => n + Math.ceil(f.values.size / FIND_VALUES_PER_QUERY), 0);
-  for (const w of waiting) {
-    if (w.kind === 'create') {
-      if (itemsOf() + 1 > max) break;
-      planned.push({ item: { operation: 'create', [w.entity]: w.body }, key: w.requestId, creates: w });
-    } else {
-      const key = `${w.entity}|${w.field}`;
-      const group = finds.get(key) ?? { entity: w.entity, field: w.field, values: new Map<string, string>(), waiting: [] };
-      const added = w.values.filter((v) => !group.values.has(v.toLowerCase()));
-      const before = itemsOf() - (finds.has(key) ? Math.ceil(group.values.size / FIND_VALUES_PER_QUERY) : 0);
-      if (before + Math.ceil((group.values.size + added.length) / FIND_VALUES_PER_QUERY) > max) break;
-      for (const v of added) group.values.set(v.toLowerCase(), v);
-      group.waiting.push(w);
-      finds.set(key, group);
-    }
-    taken.push(w);
-  }
-  for (const group of finds.values()) {
-    const values = [...group.values.values()];
-    for (let i = 0; i < values.length; i += FIND_VALUES_PER_QUERY) {
-      const chunk = values.slice(i, i + FIND_VALUES_PER_QUERY);
-      const lower = new Set(chunk.map((v) => v.toLowerCase()));
-      const where = `where ${group.field} in (${chunk.map(quoted).join(', ')})`;
-      const query = `select * from ${group.entity} ${where} maxresults 1000`;
-      const mine = group.waiting.filter((w) => w.values.some((v) => lower.has(v.toLowerCase())));
-      planned.push({ item: { Query: query }, key: `q:${query}`, finds: { entity: group.entity, field: group.field, where, query, waiting: mine } });
-    }
-  }
-  return { planned, taken };
-}
-
 export class BatchCreator implements Creator {
   private readonly gathering = new Map<string, Gathering>();
   private readonly maxItems: number;
   private readonly intervalMs: number;
   private readonly now: () => number;
+  /** Requests sent and not yet answered (batches and plain ones), for drain(). */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Shutting down: nothing is held back any more (hurry), or nothing is taken any more (drain done). */
+  private hurrying = false;
+  private closed = false;
   /** Batch requests sent and items they carried, plain requests for lone items, look-up items (metrics, benchmarks). */
   readonly stats = { batches: 0, batchedItems: 0, single: 0, resent: 0, lookupItems: 0 };
 
@@ -175,10 +131,33 @@ export class BatchCreator implements Creator {
     return new Promise<T[]>((resolve, reject) => this.add(company, { kind: 'find', entity, field, values: wanted, resolve: resolve as (rows: unknown[]) => void, reject }));
   }
 
+  hurry(): void {
+    this.hurrying = true;
+    for (const group of this.gathering.values()) this.decide(group);
+  }
+
+  async drain(withinMs: number): Promise<boolean> {
+    this.hurry();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)));
+    // An answer can start another request (a look-up's next page): wait until nothing is in flight.
+    const settled = (async () => {
+      while (this.inFlight.size > 0 || [...this.gathering.values()].some((g) => g.items.length + g.urgent.length > 0)) {
+        for (const group of this.gathering.values()) this.decide(group);
+        await Promise.all([...this.inFlight]);
+      }
+      return true as const;
+    })();
+    const done = await Promise.race([settled, late]);
+    clearTimeout(timer);
+    this.closed = true;
+    return done;
+  }
+
   private group(company: QboCompany): Gathering {
     let group = this.gathering.get(company.realmId);
     if (!group) {
-      group = { company, items: [], timer: null, lastBatchAt: -Infinity, lastArrivalAt: 0, firstArrivalAt: 0 };
+      group = { company, items: [], urgent: [], timer: null, soon: null, lastBatchAt: -Infinity, lastArrivalAt: 0, firstArrivalAt: 0 };
       this.gathering.set(company.realmId, group);
     }
     group.company = company;
@@ -186,7 +165,23 @@ export class BatchCreator implements Creator {
   }
 
   private add(company: QboCompany, waiting: Waiting): void {
+    if (this.closed) {
+      waiting.reject(new AppError('QBO_ERROR', 'Ledgerline is shutting down: nothing more is sent to QuickBooks; the job is retried.', { retryable: true }));
+      return;
+    }
     const group = this.group(company);
+    if (waiting.kind === 'create' && NEVER_WAITS.has(waiting.entity)) {
+      // Decided in this turn, once its other callers have joined: a batch leaving now, or alone.
+      group.urgent.push(waiting);
+      if (!group.soon) {
+        group.soon = setTimeout(() => {
+          group.soon = null;
+          this.decide(group);
+        }, 0);
+        group.soon.unref?.();
+      }
+      return;
+    }
     const now = this.now();
     if (group.items.length === 0) group.firstArrivalAt = now;
     group.lastArrivalAt = now;
@@ -206,9 +201,15 @@ export class BatchCreator implements Creator {
     group.timer.unref?.();
   }
 
-  /** Sends what is gathered when the company's next batch slot is free; otherwise waits for it. */
+  /**
+   * Sends what is gathered when the company's next batch slot is free; otherwise waits for it, and sends
+   * the customer creates that came meanwhile alone at once.
+   */
   private decide(group: Gathering): void {
-    if (group.items.length === 0) return;
+    if (group.items.length === 0) {
+      this.sendUrgentAlone(group);
+      return;
+    }
     const now = this.now();
     // Look-ups alone or a lone create go as plain requests: they need no slot of the company's batch budget.
     const { planned } = planBatch(group.items, this.maxItems);
@@ -219,8 +220,13 @@ export class BatchCreator implements Creator {
       const oldest = group.firstArrivalAt + 2 * this.intervalMs - now;
       if (quiet > 0 && oldest > 0) wait = Math.min(quiet, oldest);
     }
-    if (wait > 0) this.schedule(group, Math.ceil(wait));
-    else this.flush(group);
+    if (this.hurrying) wait = 0;
+    if (wait > 0) {
+      this.sendUrgentAlone(group);
+      this.schedule(group, Math.ceil(wait));
+    } else {
+      this.flush(group);
+    }
   }
 
   /** Sends the next batch's worth of what is waiting now (and looks again for the rest). */
@@ -229,31 +235,51 @@ export class BatchCreator implements Creator {
       clearTimeout(group.timer);
       group.timer = null;
     }
-    const { planned, taken } = planBatch(group.items, this.maxItems);
+    const first = planBatch(group.items, this.maxItems).planned;
+    const batching = first.length > 1 && first.some((p) => p.creates);
+    // Customer creates ride only in a batch of invoice creates that the gate lets leave now, in the room left over.
+    const ride = batching && group.urgent.length > 0 && group.company.batchSlotInMs() <= 0;
+    const { planned, taken, riding } = planBatch(group.items, this.maxItems, ride ? group.urgent : []);
     group.items.splice(0, taken.length);
+    group.urgent.splice(0, riding.length);
     group.firstArrivalAt = this.now();
     const answers = new FindAnswers(planned);
-    if (planned.length === 1 || !planned.some((p) => p.creates)) {
+    if (!batching) {
       // Look-ups with no create to ride along with go as plain `in (…)` queries: the batch budget is
       // scarcer than the request budget.
       for (const p of planned) {
         this.stats.single += 1;
-        void this.sendAlone(group.company, p, answers);
+        this.track(this.sendAlone(group.company, p, answers));
       }
-    } else if (planned.length > 1) {
+    } else {
       group.lastBatchAt = this.now();
-      void this.send(group.company, planned, answers);
+      this.track(this.send(group.company, planned, answers));
     }
+    this.sendUrgentAlone(group);
     if (group.items.length > 0) {
-      if (planBatch(group.items, this.maxItems).taken.length < group.items.length) this.flush(group);
+      if (this.hurrying || planBatch(group.items, this.maxItems).taken.length < group.items.length) this.flush(group);
       else this.schedule(group, Math.ceil(this.intervalMs));
     }
+  }
+
+  /** Customer creates that no leaving batch took: each goes now as a plain create with its own requestid. */
+  private sendUrgentAlone(group: Gathering): void {
+    for (const w of group.urgent.splice(0)) {
+      this.stats.single += 1;
+      this.track(this.sendAlone(group.company, { item: {}, key: w.requestId, creates: w }, new FindAnswers([])));
+    }
+  }
+
+  private track(sending: Promise<void>): void {
+    const settled = sending.catch(() => undefined);
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
   }
 
   private async sendAlone(company: QboCompany, only: Planned, answers: FindAnswers): Promise<void> {
     if (only.creates) {
       const w = only.creates;
-      company.create(w.entity, w.body, w.requestId).then(w.resolve, w.reject);
+      await company.create(w.entity, w.body, w.requestId).then(w.resolve, w.reject);
       return;
     }
     const finds = only.finds!;
@@ -327,39 +353,6 @@ export class BatchCreator implements Creator {
       this.options.logger.warn({ realmId: company.realmId, requestId, items: request.length, code: error.code }, 'quickbooks batch answer lost; sending it again with the same requestid');
       await new Promise((r) => setTimeout(r, this.options.resendDelayMs ?? 500));
       return company.batch<BatchAnswer>(request, requestId);
-    }
-  }
-}
-
-/**
- * Hands each look-up the rows whose field equals one of its values (QBO compares names case-insensitively),
- * once every item that carries one of its values has answered.
- */
-class FindAnswers {
-  private readonly left = new Map<FindWaiting, { parts: number; rows: unknown[] }>();
-
-  constructor(planned: Planned[]) {
-    for (const p of planned) {
-      for (const w of p.finds?.waiting ?? []) {
-        const entry = this.left.get(w) ?? { parts: 0, rows: [] };
-        entry.parts += 1;
-        this.left.set(w, entry);
-      }
-    }
-  }
-
-  give(finds: NonNullable<Planned['finds']>, rows: Array<Record<string, unknown>>): void {
-    const valueOf = FIELD_VALUE[finds.field];
-    for (const w of finds.waiting) {
-      const entry = this.left.get(w);
-      if (!entry) continue;
-      const wanted = new Set(w.values.map((v) => v.toLowerCase()));
-      entry.rows.push(...rows.filter((row) => typeof valueOf(row) === 'string' && wanted.has((valueOf(row) as string).toLowerCase())));
-      entry.parts -= 1;
-      if (entry.parts === 0) {
-        this.left.delete(w);
-        w.resolve(entry.rows);
-      }
     }
   }
 }
