@@ -314,6 +314,8 @@ export async function createLedgerline(config: Config, options: ContainerOptions
         concurrency: config.WORKER_CONCURRENCY,
         pollIntervalMs: config.WORKER_POLL_MS,
         leaseMs: config.JOB_LEASE_MS,
+        // On stop, creates gathered for a batch go at once and are answered before any job is released.
+        drainer: creator.hurry && creator.drain ? { hurry: () => creator.hurry!(), drain: (withinMs) => creator.drain!(withinMs) } : undefined,
       });
       if (config.SWEEP_INTERVAL_SECONDS > 0) {
         sweepers.push(

@@ -7,7 +7,7 @@ export function createJobQueue(store: Pick<Store, 'db' | 'now'>, options: JobQue
 }
 
 export { JobQueue, claimedBefore, failureEndsJob, type JobQueueOptions } from './queue';
-export { startWorkers, type JobContext, type JobHandler, type JobHandlers, type WorkerOptions, type WorkerPool, type StopReport } from './worker';
+export { startWorkers, type Drainer, type JobContext, type JobHandler, type JobHandlers, type WorkerOptions, type WorkerPool, type StopReport } from './worker';
 export { every, type IntervalTask, type EveryOptions } from './every';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export * from './types';

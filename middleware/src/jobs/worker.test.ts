@@ -2,6 +2,8 @@ import { AppError } from '../errors';
 import { createLogger } from '../logger';
 import { openStore, type Store } from '../store';
 import { createTestDatabase, testDialects, type TestDatabase } from '../store/test-databases';
+import type { QboCompany } from '../quickbooks/api';
+import { BatchCreator } from '../quickbooks/batch-creator';
 import { createJobQueue, startWorkers, type JobQueue, type JobHandlers, type WorkerPool } from './index';
 
 type LogLine = Record<string, unknown> & { msg: string };
@@ -132,6 +134,60 @@ describe.each(testDialects())('workers on %s', (dialect) => {
     expect(await queue.get(stuck.job.id)).toMatchObject({ state: 'queued', attempts: 0, lockedBy: null });
     expect(String(abortedWith)).toMatch(/shutting down/);
     expect((await queue.claim('next', ['stuck'], 1000, 1))[0]?.attempts).toBe(1);
+  });
+
+  it('stop() sends the creates its jobs handed over at once and waits for their answers before releasing any job', async () => {
+    const { logger } = captureLogger();
+    // Creates gathered for a batch whose slot is a minute away (the gate says so).
+    const creator = new BatchCreator({ batchesPerMinute: 1, logger });
+    const sent: string[][] = [];
+    const stateAtAnswer: Array<string | undefined> = [];
+    let answer: (() => void) | undefined;
+    const company = {
+      realmId: 'realm-drain',
+      batchSlotInMs: () => 60_000,
+      batch: (items: Array<Record<string, unknown>>, requestId: string) =>
+        new Promise((resolve) => {
+          sent.push([requestId, ...items.map((i) => String(i.bId))]);
+          answer = () => resolve({ BatchItemResponse: items.map((i) => ({ bId: i.bId, Invoice: { Id: `inv-${String(i.bId)}` } })) });
+        }),
+    } as unknown as QboCompany;
+    let handed = 0;
+    pool = startWorkers({
+      queue,
+      logger,
+      pollIntervalMs: 20,
+      concurrency: 2,
+      drainer: creator,
+      handlers: {
+        invoice: async (job: { id: string }) => {
+          const made = creator.create<{ Id: string }>(company, 'Invoice', { PrivateNote: job.id }, `ll-inv-${job.id}-0`);
+          handed += 1;
+          return (await made).Id;
+        },
+      },
+    });
+    const jobs = await Promise.all([1, 2].map(() => queue.enqueue({ type: 'invoice', payload: null })));
+    pool.wake();
+    await until(() => handed === 2);
+    expect(sent).toEqual([]);
+    let stopped = false;
+    const stopping = pool.stop({ graceMs: 0, drainMs: 10_000 }).then((report) => {
+      stopped = true;
+      return report;
+    });
+    pool = undefined;
+    // Sent at once, as one batch, without waiting for the slot; stop() waits for its answer.
+    await until(() => sent.length === 1);
+    expect(sent[0]!.slice(1)).toEqual(['0', '1']);
+    for (const { job } of jobs) stateAtAnswer.push((await queue.get(job.id))?.state);
+    expect(stopped).toBe(false);
+    answer!();
+    const report = await stopping;
+    // Neither job went back to the queue while its create was in flight.
+    expect(stateAtAnswer).toEqual(['running', 'running']);
+    for (const { job } of jobs) expect(report.released.includes(job.id) || (await queue.get(job.id))?.state === 'completed').toBe(true);
+    expect(sent).toHaveLength(1);
   });
 
   it('renews the lease while a handler runs, and aborts the handler when the lease is lost', async () => {

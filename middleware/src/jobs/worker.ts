@@ -38,6 +38,16 @@ export interface WorkerOptions {
   reapIntervalMs?: number;
   /** Defaults to `<host>:<pid>:<random>`. */
   workerId?: string;
+  /** Work the handlers hand over to be sent later (gathered creates): settled by stop() before jobs are released. */
+  drainer?: Drainer;
+}
+
+/** Something that holds work of running jobs back (e.g. creates gathered into batch requests). */
+export interface Drainer {
+  /** stop() has begun: send what is held now, and hold nothing back from now on. */
+  hurry(): void;
+  /** Resolves once everything sent is answered (true) or after `withinMs` (false); later work is refused. */
+  drain(withinMs: number): Promise<boolean>;
 }
 
 export interface StopReport {
@@ -52,10 +62,12 @@ export interface WorkerPool {
   /** Claim now instead of at the next poll (call after enqueue for low latency). */
   wake(): void;
   /**
-   * Stops claiming, waits up to `graceMs` (default 10 s) for running jobs, then releases the rest to the
-   * queue without counting the attempt and aborts their signals.
+   * Stops claiming and hurries the drainer (what it holds goes now), waits up to `graceMs` (default 10 s)
+   * for running jobs, waits up to `drainMs` (default 10 s) for the drainer's requests to be answered, then
+   * releases the rest to the queue without counting the attempt and aborts their signals: a job does not
+   * go back to the queue while a create it handed over is still unanswered (unless drainMs runs out).
    */
-  stop(options?: { graceMs?: number }): Promise<StopReport>;
+  stop(options?: { graceMs?: number; drainMs?: number }): Promise<StopReport>;
 }
 
 interface Running {
@@ -182,15 +194,18 @@ export function startWorkers(options: WorkerOptions): WorkerPool {
       return running.size;
     },
     wake,
-    async stop({ graceMs = 10_000 } = {}) {
+    async stop({ graceMs = 10_000, drainMs = 10_000 } = {}) {
       stopping = true;
       wake();
       await loop;
+      options.drainer?.hurry();
       await reaper?.stop();
       const all = Promise.all([...running.values()].map((entry) => entry.done));
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
+      const drained = await options.drainer?.drain(drainMs);
+      if (drained === false) poolLogger.warn({ drainMs, running: running.size }, 'requests handed over by running jobs were still unanswered at the drain deadline; releasing the jobs anyway');
       const released: string[] = [];
       for (const entry of [...running.values()]) {
         entry.released = true;
