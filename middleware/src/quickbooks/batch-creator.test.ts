@@ -1,7 +1,5 @@
 import { AppError } from '../errors';
 import { createLogger } from '../logger';
-import { Batcher } from '../util/batcher';
-import { Gathering } from '../util/gathering';
 import type { QboCompany } from './api';
 import { BatchCreator } from './batch-creator';
 
@@ -111,25 +109,6 @@ describe('BatchCreator: a customer create never waits for a batch slot', () => {
     expect(sent.map((s) => [s.kind, s.items.length])).toEqual([['batch', 30], ['create', 1]]);
     expect(await creator.drain(10_000)).toBe(true);
     expect(new Set((await Promise.all(invoices)).map((i) => i.Id)).size).toBe(31);
-  });
-});
-
-describe('BatchCreator and the Salesforce gathering', () => {
-  it('counts a job whose create waits for its batch as waiting, so the other jobs\u2019 Salesforce requests go without it', async () => {
-    const gathering = new Gathering({ maxWaitMs: 60_000 });
-    const reads = new Batcher<string, number>(async (keys) => new Map(keys.map((k) => [k, k.length] as [string, number])), { maxBatch: 200, windowMs: 1, gathering });
-    const { company, sent } = recordingCompany({ slotInMs: () => 60_000 });
-    const creator = new BatchCreator({ logger, gathering });
-    // Job 1's two invoices wait for a batch slot a minute away; job 2 reads from Salesforce meanwhile.
-    const job1 = gathering.job('j1', () => Promise.all([1, 2].map((n) => creator.create<Rec>(company, 'Invoice', invoice(n), `ll-inv-h${n}-0`))));
-    const job2 = gathering.job('j2', () => reads.load('abcd'));
-    await expect(within(job2)).resolves.toBe(4);
-    expect(gathering.flushes.maxWait).toBe(0);
-    expect(sent).toEqual([]);
-    // Once its batch has left, job 1 is at QuickBooks, no longer waiting on a held request.
-    expect(await creator.drain(10_000)).toBe(true);
-    expect(await job1).toHaveLength(2);
-    expect(gathering.state).toEqual({ running: 0, waiting: 0 });
   });
 });
 

@@ -66,11 +66,6 @@ export interface BatchCreatorOptions {
   resendDelayMs?: number;
   logger: Logger;
   now?: () => number;
-  /**
-   * The Salesforce gathering (util/gathering.ts): a job whose create or look-up waits here for its batch
-   * counts as waiting on a held request, so the other jobs' Salesforce reads and writes do not wait for it.
-   */
-  gathering?: { hold(): () => void };
 }
 
 interface Gathering {
@@ -91,14 +86,11 @@ interface Gathering {
 }
 
 /**
- * During a burst (a batch went within the last BURST_INTERVALS batch intervals), a partial batch whose slot
- * is free still waits while callers keep joining, until none joined for this long (ms), or its oldest
- * caller has waited BURST_INTERVALS batch intervals: the budget a skipped slot leaves is not lost (a full
- * batch goes at once). Four (about 6.7 s at 36 a minute) lets the remainder of one wave of jobs wait for the
- * next wave instead of spending a slot of its own: a burst of 1,000 deals fits in 36 batches, not 38-39.
+ * During a burst (a batch went within the last two batch intervals), a partial batch whose slot is free
+ * still waits while callers keep joining, until none joined for this long (ms), or its oldest caller has
+ * waited two batch intervals: the budget a skipped slot leaves is not lost (a full batch goes at once).
  */
 const BURST_QUIET_MS = 200;
-const BURST_INTERVALS = 4;
 
 interface BatchAnswer {
   BatchItemResponse?: Array<Record<string, unknown> & { bId?: string; Fault?: unknown }>;
@@ -194,7 +186,6 @@ export class BatchCreator implements Creator {
     if (group.items.length === 0) group.firstArrivalAt = now;
     group.lastArrivalAt = now;
     group.items.push(waiting);
-    if (this.options.gathering) waiting.release = this.options.gathering.hold();
     if (planBatch(group.items, this.maxItems).taken.length < group.items.length) this.flush(group);
     else this.schedule(group, 0);
   }
@@ -224,9 +215,9 @@ export class BatchCreator implements Creator {
     const { planned } = planBatch(group.items, this.maxItems);
     const asBatch = planned.length > 1 && planned.some((p) => p.creates);
     let wait = Math.max(group.lastBatchAt + this.intervalMs - now, asBatch ? group.company.batchSlotInMs() : 0);
-    if (wait <= 0 && now - group.lastBatchAt < BURST_INTERVALS * this.intervalMs) {
+    if (wait <= 0 && now - group.lastBatchAt < 2 * this.intervalMs) {
       const quiet = group.lastArrivalAt + BURST_QUIET_MS - now;
-      const oldest = group.firstArrivalAt + BURST_INTERVALS * this.intervalMs - now;
+      const oldest = group.firstArrivalAt + 2 * this.intervalMs - now;
       if (quiet > 0 && oldest > 0) wait = Math.min(quiet, oldest);
     }
     if (this.hurrying) wait = 0;
@@ -250,7 +241,6 @@ export class BatchCreator implements Creator {
     const ride = batching && group.urgent.length > 0 && group.company.batchSlotInMs() <= 0;
     const { planned, taken, riding } = planBatch(group.items, this.maxItems, ride ? group.urgent : []);
     group.items.splice(0, taken.length);
-    for (const w of taken) w.release?.();
     group.urgent.splice(0, riding.length);
     group.firstArrivalAt = this.now();
     const answers = new FindAnswers(planned);

@@ -20,8 +20,6 @@ export interface CreateWaiting {
   requestId: string;
   resolve: (record: unknown) => void;
   reject: (error: unknown) => void;
-  /** Ends its hold on the Salesforce gathering once it leaves in a request. */
-  release?: () => void;
 }
 
 export interface FindWaiting {
@@ -31,8 +29,6 @@ export interface FindWaiting {
   values: string[];
   resolve: (rows: unknown[]) => void;
   reject: (error: unknown) => void;
-  /** Ends its hold on the Salesforce gathering once it leaves in a request. */
-  release?: () => void;
 }
 
 export type Waiting = CreateWaiting | FindWaiting;
