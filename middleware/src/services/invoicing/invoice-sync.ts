@@ -101,9 +101,11 @@ export class InvoiceSync {
     if (planner && isSubscription(lineItemsOf(opp)) && (!linked || (await planner.has(opp.Id)))) {
       return planner.plan(opp, entity, options);
     }
+    // What the roll-ups need beside the invoice is read while QuickBooks works (customer, invoice), not after.
+    const prefetched = this.deps.recorder.prefetch(opp);
     if (linked) {
       const invoice = await company.read<QboInvoice>('Invoice', linked);
-      await this.deps.recorder.record(opp, entity, invoice, { action: 'refreshed', jobId: options.jobId });
+      await this.deps.recorder.record(opp, entity, invoice, { action: 'refreshed', jobId: options.jobId, prefetched });
       return outcome(opp.Id, entity.realmId, invoice, 'refreshed');
     }
 
@@ -115,14 +117,14 @@ export class InvoiceSync {
       const earlier = await this.findCreatedEarlier(company, opp, customer.id);
       if (earlier) {
         this.deps.logger.warn({ opportunityId: opp.Id, invoiceId: earlier.Id, jobId: options.jobId }, 'adopting the invoice an earlier attempt created');
-        await this.deps.recorder.record(opp, entity, earlier, { action: 'adopted', jobId: options.jobId, customerId: customer.id });
+        await this.deps.recorder.record(opp, entity, earlier, { action: 'adopted', jobId: options.jobId, customerId: customer.id, prefetched });
         return outcome(opp.Id, entity.realmId, earlier, 'adopted');
       }
     }
     const created = await (this.deps.creator ?? directCreator).create<QboInvoice>(company, 'Invoice', draft.invoice, requestIdFor('inv', opp.Id)).catch(async (error: unknown) => {
       throw await this.explainInactive(company, opp, { items, customer, termId: draft.invoice.SalesTermRef?.value }, error);
     });
-    await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: customer.id, summary: draft.summary });
+    await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: customer.id, summary: draft.summary, prefetched });
     return outcome(opp.Id, entity.realmId, created, 'created');
   }
 
