@@ -13,8 +13,11 @@ export interface CombinedWrite {
   record: SfRecord;
 }
 
-/** Subrequests per /composite call (Salesforce's limit), each an sObject collection of up to 200 records. */
-const COMPOSITE_SUBREQUESTS = 25;
+/**
+ * sObject-collection subrequests per /composite call: Salesforce allows 25 subrequests, of which at most 5 may be
+ * queries or sObject collections; each collection holds up to 200 records.
+ */
+const COMPOSITE_SUBREQUESTS = 5;
 const COLLECTION_SIZE = 200;
 /** The REST API version the /composite subrequest URLs name when the connection does not say. */
 const DEFAULT_API_VERSION = '59.0';
@@ -71,8 +74,9 @@ export class SalesforceWriteBack {
    * Writes records of several objects in one `/composite` call (allOrNone false): one sObject-collection
    * subrequest per object and key field (≤ 200 records each), in the order their first record comes, so Salesforce
    * applies e.g. invoice records, then Accounts, then Opportunities. Every record learns its own fate (true or its
-   * error, as a collection call's); the sync policy's guard refuses a record before anything is sent. More than 25
-   * subrequests go in further calls, in order. Not gathered: the caller (the roll-ups' run) has gathered already.
+   * error, as a collection call's); the sync policy's guard refuses a record before anything is sent. More than 5
+   * collections go in further calls, in order. `collateSubrequests` is off, so Salesforce keeps that order (from API
+   * 49.0 it may otherwise regroup subrequests). Not gathered: the caller (the roll-ups' run) has gathered already.
    */
   async together(writes: CombinedWrite[]): Promise<Array<true | Error>> {
     const out: Array<true | Error> = new Array<true | Error>(writes.length);
@@ -107,7 +111,7 @@ export class SalesforceWriteBack {
       this.calls += 1;
       let answer: { compositeResponse?: Array<{ body: unknown; httpStatusCode: number }> };
       try {
-        answer = await conn.requestPost(`/services/data/v${version}/composite`, { allOrNone: false, compositeRequest });
+        answer = await conn.requestPost(`/services/data/v${version}/composite`, { allOrNone: false, collateSubrequests: false, compositeRequest });
       } catch (error) {
         const count = batch.reduce((t, b) => t + b.length, 0);
         throw classifySalesforceError(error, `combined write of ${count} records`);

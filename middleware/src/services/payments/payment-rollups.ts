@@ -1,8 +1,10 @@
 /**
  * Opportunity and Account roll-ups, recomputed from the Salesforce invoice mirror after invoices change.
  * Runs are serial and coalesced: requests that arrive while a run is in progress are merged into the next
- * run, which starts after the current one ends. So a roll-up always reads mirror rows written before it
- * was asked for, and an older run can never overwrite a newer one (within this process).
+ * run, which starts after the current one ends. So a roll-up always sees mirror rows written before it
+ * was asked for, and an older run can never overwrite a newer one (within this process). A new invoice's
+ * record is written by the run itself, with the roll-ups, in one combined call; its rows may come from a read
+ * made ahead (while QuickBooks created the invoice), used only while nothing it covers changed since (`prefetch`).
  * Account figures (receivables.ts: totals invoiced, paid and credited, open and overdue balance, last payment
  * date, average days to pay) come from the mirror rows of every document type and are in the Account's
  * currency; a document that cannot be converted is left out with a warning that says how to fix it. A deal's
