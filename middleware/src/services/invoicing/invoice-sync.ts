@@ -101,9 +101,9 @@ export class InvoiceSync {
     if (planner && isSubscription(lineItemsOf(opp)) && (!linked || (await planner.has(opp.Id)))) {
       return planner.plan(opp, entity, options);
     }
-    // What the roll-ups need beside the invoice is read while QuickBooks works (customer, invoice), not after.
-    const prefetched = this.deps.recorder.prefetch(opp);
     if (linked) {
+      // What the roll-ups need beside the invoice is read while QuickBooks answers, not after.
+      const prefetched = this.deps.recorder.prefetch(opp);
       const invoice = await company.read<QboInvoice>('Invoice', linked);
       await this.deps.recorder.record(opp, entity, invoice, { action: 'refreshed', jobId: options.jobId, prefetched });
       return outcome(opp.Id, entity.realmId, invoice, 'refreshed');
@@ -112,6 +112,9 @@ export class InvoiceSync {
     const { context, customer, items, opp: seen } = await this.prepare(company, opp);
     const draft = buildInvoiceDraft(seen, context, customer, items);
     if (!draft.ok) throw problemsError(opp.Id, draft.problems);
+    // What the roll-ups need beside the invoice is read while QuickBooks creates it, not after (a deal that cannot be
+    // invoiced costs no read).
+    const prefetched = this.deps.recorder.prefetch(opp);
 
     if (options.attempt > 1 || options.claimedBefore === true) {
       const earlier = await this.findCreatedEarlier(company, opp, customer.id);
