@@ -22,6 +22,8 @@ describe('bench goals (issue #19)', () => {
     expect(row(rows, 'customer-creates-batched')).toMatchObject({ figure: 200, holds: 'no' });
     expect(row(rows, 'memory')).toMatchObject({ figure: 149, holds: 'yes', previous: '230' });
     expect(row(rows, 'single-deal').holds).toBe('not measured');
+    expect(row(rows, 'single-deal-known').holds).toBe('not measured');
+    expect(row(rows, 'single-deal-new').holds).toBe('not measured');
     expect(row(rows, 'storm-seconds').holds).toBe('not measured');
     // The known-customers run counts only when the bench says its customers were known.
     expect(row(evaluateGoals({ 'invoices-known': { qboCallsPerInvoice: 0.01 } }), 'qbo-calls-known').holds).toBe('not measured');
@@ -35,6 +37,14 @@ describe('bench goals (issue #19)', () => {
     expect(holds({ kind: 'min', target: 1080 }, 1080)).toBe('yes');
     const single = GOALS.find((g) => g.id === 'single-deal')!;
     expect(holds(single, 1001)).toBe('no');
+  });
+
+  test('a deal on its own is judged for all deals, known customers and new customers apart, each against 1,000 ms', () => {
+    const rows = evaluateGoals({ 'invoice-single': { p95Ms: 1730, known: { p95Ms: 915 }, new: { p95Ms: 1803 } } });
+    expect(row(rows, 'single-deal')).toMatchObject({ figure: 1730, holds: 'no' });
+    expect(row(rows, 'single-deal-known')).toMatchObject({ figure: 915, holds: 'yes' });
+    expect(row(rows, 'single-deal-new')).toMatchObject({ figure: 1803, holds: 'no' });
+    for (const id of ['single-deal', 'single-deal-known', 'single-deal-new']) expect(GOALS.find((g) => g.id === id)).toMatchObject({ bench: 'invoice-single', kind: 'max', target: 1000 });
   });
 
   test('the table names every goal with its verdict, and this run’s figures become the next previous ones', () => {

@@ -151,6 +151,27 @@ describe('Salesforce emulator: writes through jsforce', () => {
     expect(emu.control.records('Account')).toHaveLength(0);
   });
 
+  it('runs sObject Collections inside /composite, each record with its own result, and allows at most 5 of them', async () => {
+    const acme = (await conn.sobject('Account').create({ Name: 'Collected Co' })) as Result;
+    const other = (await conn.sobject('Account').create({ Name: 'Other Co' })) as Result;
+    type Composite = { compositeResponse: { httpStatusCode: number; referenceId: string; body: unknown }[] };
+    const post = (compositeRequest: unknown[]) =>
+      conn.request<Composite>({ method: 'POST', url: '/composite', body: JSON.stringify({ allOrNone: false, collateSubrequests: false, compositeRequest }), headers: { 'content-type': 'application/json' } });
+    const answer = await post([
+      { method: 'PATCH', url: '/services/data/v62.0/composite/sobjects', referenceId: 'accounts', body: { allOrNone: false, records: [{ attributes: { type: 'Account' }, Id: acme.id, BillingCity: 'Lyon' }, { attributes: { type: 'Account' }, Id: other.id, Payment_Terms__c: 'Net 99' }] } },
+      { method: 'PATCH', url: '/services/data/v62.0/composite/sobjects/Account/QuickBooks_Customer_Id__c', referenceId: 'named', body: { allOrNone: false, records: [{ attributes: { type: 'Account' }, QuickBooks_Customer_Id__c: '77', Name: 'Upserted Co' }] } },
+    ]);
+    expect(answer.compositeResponse.map((r) => [r.referenceId, r.httpStatusCode])).toEqual([['accounts', 200], ['named', 200]]);
+    const [updated, refused] = answer.compositeResponse[0]!.body as Result[];
+    expect(updated).toEqual({ id: acme.id, success: true, errors: [] });
+    expect(refused).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST' }] });
+    expect(answer.compositeResponse[1]!.body).toEqual([{ id: expect.any(String), success: true, errors: [], created: true }]);
+    expect(emu.control.record('Account', acme.id as string)).toMatchObject({ BillingCity: 'Lyon' });
+
+    const six = Array.from({ length: 6 }, (_v, i) => ({ method: 'PATCH', url: '/services/data/v62.0/composite/sobjects', referenceId: `c${i}`, body: { allOrNone: false, records: [{ attributes: { type: 'Account' }, Id: acme.id, BillingCity: `City ${i}` }] } }));
+    await expect(post(six)).rejects.toMatchObject({ errorCode: 'INVALID_INPUT' });
+  });
+
   it('counts API calls in Sforce-Limit-Info and /limits', async () => {
     await conn.query('SELECT Id FROM Account');
     await conn.query('SELECT Id FROM Account');

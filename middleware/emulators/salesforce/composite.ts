@@ -2,10 +2,13 @@ import { type ApiRequest, type ApiResponse, type ApiRouter, objectBody } from '.
 import { SfApiError } from './errors';
 import type { EmulatorState } from './state';
 
-/** POST /composite: up to 25 subrequests, @{ref.path} references, optional allOrNone. */
+/**
+ * POST /composite: up to 25 subrequests, of which at most 5 are queries or sObject Collections; @{ref.path}
+ * references, optional allOrNone. Subrequests run in the order sent (as with `collateSubrequests: false`).
+ */
 
 const MAX_SUBREQUESTS = 25;
-const MAX_QUERIES = 5;
+const MAX_QUERIES_AND_COLLECTIONS = 5;
 
 interface SubRequest {
   method?: string;
@@ -59,8 +62,10 @@ function composite(router: ApiRouter, state: EmulatorState, req: ApiRequest): Ap
   const subs = body.compositeRequest;
   if (!Array.isArray(subs) || subs.length === 0) throw new SfApiError(400, 'JSON_PARSER_ERROR', 'compositeRequest: a non-empty JSON array is required');
   if (subs.length > MAX_SUBREQUESTS) throw new SfApiError(400, 'INVALID_INPUT', `Composite API: maximum number of subrequests (${MAX_SUBREQUESTS}) exceeded`);
-  const queries = (subs as SubRequest[]).filter((s) => /\/query(All)?([/?]|$)/.test(s.url ?? '')).length;
-  if (queries > MAX_QUERIES) throw new SfApiError(400, 'INVALID_INPUT', `Composite API: maximum number of query subrequests (${MAX_QUERIES}) exceeded`);
+  const queries = (subs as SubRequest[]).filter((s) => /\/query(All)?([/?]|$)|\/composite\/sobjects([/?]|$)/.test(s.url ?? '')).length;
+  if (queries > MAX_QUERIES_AND_COLLECTIONS) {
+    throw new SfApiError(400, 'INVALID_INPUT', `Composite API: maximum number of query and sObject Collections subrequests (${MAX_QUERIES_AND_COLLECTIONS}) exceeded`);
+  }
   const allOrNone = body.allOrNone === true;
   const bodies = new Map<string, unknown>();
   const out: SubResponse[] = [];

@@ -56,7 +56,8 @@ export const LINE_ITEM_READ_FIELDS = [
 /** `CurrencyIsoCode` exists only in orgs with multiple currencies enabled. */
 export function opportunitySoql(ids: string[], options: { multiCurrency: boolean }): string {
   const fields: string[] = [...OPPORTUNITY_READ_FIELDS];
-  if (options.multiCurrency) fields.push('CurrencyIsoCode');
+  // The Account's currency: the roll-up of a new invoice, computed without reading it back, is in that currency.
+  if (options.multiCurrency) fields.push('CurrencyIsoCode', 'Account.CurrencyIsoCode');
   const lines = `(SELECT ${LINE_ITEM_READ_FIELDS.join(', ')} FROM OpportunityLineItems ORDER BY SortOrder, Id)`;
   return `SELECT ${fields.join(', ')}, ${lines} FROM Opportunity WHERE Id IN (${soqlIdList(ids)})`;
 }

@@ -31,6 +31,8 @@ export interface SfAccount {
   Id: string;
   Name: string;
   QuickBooks_Customer_Id__c: string | null;
+  /** The Account's currency (read in orgs with multiple currencies only). */
+  CurrencyIsoCode?: string | null;
   Billing_Email__c: string | null;
   Payment_Terms__c: string | null;
   Tax_Exempt__c: boolean | null;

@@ -101,6 +101,11 @@ export class CustomerResolver {
         return { customer: toResolved(linked), how: 'linked', created: false };
       }
     }
+    // The look-alike check right before a create sees QuickBooks as it is now: it is asked at the same time as the
+    // look-up (both answer before the create), not after it, so a new Account's chain is one call shorter. When the
+    // look-up finds the customer its answer is not used (a catch-up query shared with concurrent creates).
+    const lookingAlike = this.lookalike(company, account, email, false, true);
+    lookingAlike.catch(() => undefined);
     const found = await this.search(company, account, email);
     if (found.kind === 'match') {
       await this.links.saveCustomer(company.realmId, account.Id, toResolved(found.customer), found.reason);
@@ -111,8 +116,8 @@ export class CustomerResolver {
         fix: 'Set QuickBooks Customer Id on the Account to the right customer, then retry.',
       });
     }
-    // About to create: the look-alike check must see QuickBooks as it is now, not as the index last saw it.
-    const lookalike = await this.lookalike(company, account, email, false, true);
+    // About to create: the look-alike check (asked with the look-up) saw QuickBooks as it is now, not as the index last saw it.
+    const lookalike = await lookingAlike;
     if (lookalike.kind === 'probable') throw lookalike.error;
     if (lookalike.kind === 'exact') {
       await this.links.saveCustomer(company.realmId, account.Id, toResolved(lookalike.customer), 'matched');

@@ -5,7 +5,7 @@ import type { InvoiceSnapshot } from '../../sync/payment-status';
 import type { DraftSummary } from '../../sync/invoice-draft';
 import type { SfOpportunity } from '../../sync/source';
 import type { BillingEntity } from '../billing-entities';
-import type { PaymentRollups } from '../payments';
+import type { PaymentRollups, Prefetched } from '../payments';
 import type { SalesforceWriteBack } from '../write-back';
 
 /** The part of a QBO invoice the middleware reads (the same shape payment status works on). */
@@ -47,7 +47,7 @@ export class InvoiceRecorder {
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
     /** Account and Opportunity roll-ups, run once a new invoice's mirror record is written. */
-    private readonly rollups?: Pick<PaymentRollups, 'request'>,
+    private readonly rollups?: Pick<PaymentRollups, 'request'> & Partial<Pick<PaymentRollups, 'prefetch' | 'combines'>>,
     /** The mirror row's own CurrencyIsoCode in a multi-currency org (null elsewhere). */
     private readonly recordCurrency?: (currency: string | null) => Promise<string | null>,
     /** Told of each invoice this middleware created (or adopted after a lost answer), once it is recorded. */
@@ -63,11 +63,20 @@ export class InvoiceRecorder {
     return this.links.invoiceForPeriod(realmId, opportunityId, periodDate);
   }
 
+  /**
+   * Starts reading what the roll-ups of the deal's new invoice need (its and its Account's mirror rows), to run while
+   * QuickBooks creates the invoice; pass the answer to `record`. Undefined when the roll-ups would not use it.
+   */
+  prefetch(opp: SfOpportunity): Promise<Prefetched | undefined> | undefined {
+    if (!this.rollups?.prefetch || !this.rollups.combines) return undefined;
+    return this.rollups.prefetch([opp.Id], opp.AccountId ? [opp.AccountId] : []);
+  }
+
   async record(
     opp: SfOpportunity,
     entity: BillingEntity,
     invoice: QboInvoice,
-    info: { action: 'created' | 'adopted' | 'refreshed'; jobId?: string | undefined; customerId?: string; summary?: DraftSummary; period?: InvoicePeriod },
+    info: { action: 'created' | 'adopted' | 'refreshed'; jobId?: string | undefined; customerId?: string; summary?: DraftSummary; period?: InvoicePeriod; prefetched?: Promise<Prefetched | undefined> | undefined },
   ): Promise<void> {
     if (info.action !== 'refreshed') {
       // A create's answer is the invoice as QBO stored it: keeping its SyncToken lets the webhook of that
@@ -87,30 +96,30 @@ export class InvoiceRecorder {
     // The Opportunity's invoice fields describe the first (or only) invoice; later periods of a schedule
     // only mark the sync, and the payment roll-ups keep the totals over all of the deal's invoices.
     const first = !info.period || info.period.index === 0;
-    // In this order, so that a deal showing Synced always has its invoice record, its Account link and
-    // roll-ups in place: the invoice record, then the roll-ups (which read the invoice records) with the
-    // Account's customer id, then the Opportunity itself.
+    // A deal showing Synced always has its invoice record, its Account link and roll-ups in place. With roll-ups that
+    // combine writes, the invoice record, the Account (roll-up and customer id) and the Opportunity (roll-up and
+    // Synced) go in one call, in that order; otherwise the invoice record is written first, then the roll-ups.
     const rowCurrency = (await this.recordCurrency?.(invoice.CurrencyRef?.value ?? null)) ?? null;
     const delivery = deliveryOf(invoice);
-    const records: Array<Promise<true>> = [
-      this.writeBack.upsert('QuickBooks_Invoice__c', 'QuickBooks_Key__c', {
-        ...(rowCurrency ? { CurrencyIsoCode: rowCurrency } : {}),
-        QuickBooks_Key__c: invoiceKey(entity.realmId, invoice.Id),
-        Opportunity__c: opp.Id,
-        Account__c: opp.AccountId,
-        Doc_Number__c: invoice.DocNumber ?? null,
-        Txn_Date__c: invoice.TxnDate ?? null,
-        Due_Date__c: invoice.DueDate ?? null,
-        Total__c: invoice.TotalAmt,
-        Balance__c: invoice.Balance,
-        Currency__c: invoice.CurrencyRef?.value ?? null,
-        ...(opp.Billing_Entity__c ? { Billing_Entity__c: opp.Billing_Entity__c } : {}),
-        Voided__c: false,
-        Email_Status__c: delivery.emailStatus,
-        Sent_At__c: delivery.sentAt,
-      }),
-    ];
-    await Promise.all(records);
+    const key = invoiceKey(entity.realmId, invoice.Id);
+    const invoiceRecord = {
+      ...(rowCurrency ? { CurrencyIsoCode: rowCurrency } : {}),
+      QuickBooks_Key__c: key,
+      Opportunity__c: opp.Id,
+      Account__c: opp.AccountId,
+      Doc_Number__c: invoice.DocNumber ?? null,
+      Txn_Date__c: invoice.TxnDate ?? null,
+      Due_Date__c: invoice.DueDate ?? null,
+      Total__c: invoice.TotalAmt,
+      Balance__c: invoice.Balance,
+      Currency__c: invoice.CurrencyRef?.value ?? null,
+      ...(opp.Billing_Entity__c ? { Billing_Entity__c: opp.Billing_Entity__c } : {}),
+      Voided__c: false,
+      Email_Status__c: delivery.emailStatus,
+      Sent_At__c: delivery.sentAt,
+    };
+    const combined = this.rollups?.combines === true;
+    if (!combined) await this.writeBack.upsert('QuickBooks_Invoice__c', 'QuickBooks_Key__c', invoiceRecord);
     const accountLink = entity.isDefault && info.customerId && opp.Account && opp.Account.QuickBooks_Customer_Id__c !== info.customerId ? { Id: opp.Account.Id, QuickBooks_Customer_Id__c: info.customerId } : null;
     const synced = {
       Id: opp.Id,
@@ -127,20 +136,46 @@ export class InvoiceRecorder {
           }
         : {}),
     };
+    const row = {
+      key,
+      realmId: entity.realmId,
+      invoiceId: invoice.Id,
+      opportunityId: opp.Id,
+      accountId: opp.AccountId ?? null,
+      docNumber: invoice.DocNumber ?? null,
+      total: invoice.TotalAmt,
+      balance: invoice.Balance,
+      dueDate: invoice.DueDate ?? null,
+      lastPaymentDate: null,
+      voided: false,
+      currency: invoice.CurrencyRef?.value ?? null,
+      txnDate: invoice.TxnDate ?? null,
+      type: null,
+      accountCurrency: opp.Account?.CurrencyIsoCode ?? null,
+    };
+    const prefetched = combined ? await info.prefetched : undefined;
     // The Account's customer id and the deal's Synced go with the roll-ups' writes of the same records (the run
     // writes Accounts before Opportunities): a burst's deals cost one Account and one Opportunity collection call.
     const rolledUp = this.rollups
-      ? await this.rollups.request([opp.Id], opp.AccountId ? [opp.AccountId] : [], { with: [...(accountLink ? [{ sobject: 'Account' as const, record: accountLink }] : []), { sobject: 'Opportunity', record: synced }] }).then(
-          () => true,
-          (error: unknown) => {
-            // A failed roll-up does not fail the job: the invoice exists and is recorded; the next payment event or
-            // a Retry of the deal rolls up again. The Account's link and the deal's Synced are written on their own.
-            this.logger.warn({ err: error, opportunityId: opp.Id }, 'roll-ups after a new invoice failed; the next payment event or sweep redoes them');
-            return false;
-          },
-        )
+      ? await this.rollups
+          .request([opp.Id], opp.AccountId ? [opp.AccountId] : [], {
+            with: [...(accountLink ? [{ sobject: 'Account' as const, record: accountLink }] : []), { sobject: 'Opportunity', record: synced }],
+            ...(combined ? { upserts: [{ record: invoiceRecord, row }] } : {}),
+            ...(prefetched ? { prefetched } : {}),
+          })
+          .then(
+            () => true,
+            (error: unknown) => {
+              // A failed roll-up does not fail the job: the invoice exists and is recorded; the next payment event or
+              // a Retry of the deal rolls up again. The invoice record, the Account's link and the deal's Synced are
+              // then written on their own.
+              this.logger.warn({ err: error, opportunityId: opp.Id }, 'roll-ups after a new invoice failed; the next payment event or sweep redoes them');
+              return false;
+            },
+          )
       : false;
     if (!rolledUp) {
+      if (combined) await this.writeBack.upsert('QuickBooks_Invoice__c', 'QuickBooks_Key__c', invoiceRecord);
       if (accountLink) await this.writeBack.update('Account', accountLink);
       await this.writeBack.update('Opportunity', synced);
     }

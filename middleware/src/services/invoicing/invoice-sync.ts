@@ -102,27 +102,32 @@ export class InvoiceSync {
       return planner.plan(opp, entity, options);
     }
     if (linked) {
+      // What the roll-ups need beside the invoice is read while QuickBooks answers, not after.
+      const prefetched = this.deps.recorder.prefetch(opp);
       const invoice = await company.read<QboInvoice>('Invoice', linked);
-      await this.deps.recorder.record(opp, entity, invoice, { action: 'refreshed', jobId: options.jobId });
+      await this.deps.recorder.record(opp, entity, invoice, { action: 'refreshed', jobId: options.jobId, prefetched });
       return outcome(opp.Id, entity.realmId, invoice, 'refreshed');
     }
 
     const { context, customer, items, opp: seen } = await this.prepare(company, opp);
     const draft = buildInvoiceDraft(seen, context, customer, items);
     if (!draft.ok) throw problemsError(opp.Id, draft.problems);
+    // What the roll-ups need beside the invoice is read while QuickBooks creates it, not after (a deal that cannot be
+    // invoiced costs no read).
+    const prefetched = this.deps.recorder.prefetch(opp);
 
     if (options.attempt > 1 || options.claimedBefore === true) {
       const earlier = await this.findCreatedEarlier(company, opp, customer.id);
       if (earlier) {
         this.deps.logger.warn({ opportunityId: opp.Id, invoiceId: earlier.Id, jobId: options.jobId }, 'adopting the invoice an earlier attempt created');
-        await this.deps.recorder.record(opp, entity, earlier, { action: 'adopted', jobId: options.jobId, customerId: customer.id });
+        await this.deps.recorder.record(opp, entity, earlier, { action: 'adopted', jobId: options.jobId, customerId: customer.id, prefetched });
         return outcome(opp.Id, entity.realmId, earlier, 'adopted');
       }
     }
     const created = await (this.deps.creator ?? directCreator).create<QboInvoice>(company, 'Invoice', draft.invoice, requestIdFor('inv', opp.Id)).catch(async (error: unknown) => {
       throw await this.explainInactive(company, opp, { items, customer, termId: draft.invoice.SalesTermRef?.value }, error);
     });
-    await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: customer.id, summary: draft.summary });
+    await this.deps.recorder.record(opp, entity, created, { action: 'created', jobId: options.jobId, customerId: customer.id, summary: draft.summary, prefetched });
     return outcome(opp.Id, entity.realmId, created, 'created');
   }
 

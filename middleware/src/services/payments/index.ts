@@ -18,7 +18,7 @@ export { OrgCurrencies } from './org-currencies';
 export { PaymentEventProcessor, QBO_EVENT_JOB, type QboEventJobPayload } from './payment-events';
 export { PaymentMirror, soqlKeyList } from './payment-mirror';
 export { InvoiceRefresher } from './payment-refresher';
-export { PaymentRollups } from './payment-rollups';
+export { PaymentRollups, type Prefetched, type RollupUpsert } from './payment-rollups';
 export { ReceivablesMonths } from './receivables-months';
 export { refreshNewlyOverdue } from './receivables-overdue';
 export { PAYMENT_ENTITIES, WebhookIntake, type IntakeResult } from './webhook-intake';

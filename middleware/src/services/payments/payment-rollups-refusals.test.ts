@@ -63,12 +63,7 @@ describe('PaymentRollups when Salesforce refuses some writes', () => {
 
   it('sends a run\u2019s writes at once instead of holding them while another job is busy elsewhere', async () => {
     const gathering = new Gathering({ maxWaitMs: 60_000 });
-    const calls: string[] = [];
-    const conn = {
-      sobject: (name: string) => ({
-        update: async (records: Array<{ Id: string }>) => (calls.push(name), records.map((r) => ({ id: r.Id, success: true, errors: [] }))),
-      }),
-    } as unknown as Connection;
+    const { conn, calls } = compositeConnection(() => true);
     const stageOf = (sobject: string) => (sobject === 'Account' ? GATHERING_STAGES.accounts : GATHERING_STAGES.opportunities);
     const writeBack = new SalesforceWriteBack(async () => conn, 25, undefined, undefined, gathering, stageOf);
     const rollups = new PaymentRollups({ invoicesOf: async () => mirror }, writeBack, createLogger({ level: 'silent' }), () => '2026-11-26', usdOrg, gathering);
@@ -80,8 +75,55 @@ describe('PaymentRollups when Salesforce refuses some writes', () => {
     rollups.flush();
     const deadline = new Promise<string>((resolve) => setTimeout(() => resolve('writes still held after 5 s'), 5_000).unref());
     await expect(Promise.race([done.then(() => 'written'), deadline])).resolves.toBe('written');
-    expect(calls).toEqual(['Account', 'Opportunity']);
+    // One combined request: the Account, then the Opportunity.
+    expect(calls.map((c) => c.map((r) => `${r.type} ${r.id}`))).toEqual([[`Account ${ACC}`, `Opportunity ${OPP}`]]);
     open();
     await busy;
   });
+
+  it('in one combined request, marks Error a deal whose Account was refused and tells only its caller', async () => {
+    const gathering = new Gathering({ maxWaitMs: 60_000 });
+    const { conn, calls } = compositeConnection((type, id) => !(type === 'Account' && id === ACC));
+    const writeBack = new SalesforceWriteBack(async () => conn, 25, undefined, undefined, gathering);
+    const rollups = new PaymentRollups({ invoicesOf: async () => mirror }, writeBack, createLogger({ level: 'silent' }), () => '2026-11-26', usdOrg, gathering);
+    const [first, second] = await Promise.allSettled([
+      gathering.job('j1', () => rollups.request([OPP], [ACC], { with: [link(ACC), synced(OPP)] })),
+      gathering.job('j2', () => rollups.request([OPP2], [ACC2], { with: [link(ACC2), synced(OPP2)] })),
+    ]);
+    expect(rollups.runs).toBe(1);
+    expect(first.status).toBe('rejected');
+    expect(String((first as PromiseRejectedResult).reason)).toContain(`Account ${ACC}`);
+    expect(second.status).toBe('fulfilled');
+    expect(calls).toHaveLength(2);
+    // The refused deal's Synced went with the combined request; the next one shows the refusal instead.
+    expect(calls[1]).toEqual([{ type: 'Opportunity', id: OPP, record: expect.objectContaining({ Billing_Sync_Status__c: 'Error', Billing_Sync_Error__c: expect.stringContaining(`Account ${ACC}`) }) }]);
+  });
 });
+
+/** A connection answering /composite requests of collection updates; `accept` says which records succeed. */
+function compositeConnection(accept: (type: string, id: string) => boolean) {
+  const calls: Array<Array<{ type: string; id: string; record: Record<string, unknown> }>> = [];
+  const conn = {
+    version: '59.0',
+    requestPost: async (url: string, body: { allOrNone: boolean; compositeRequest: Array<{ method: string; url: string; body: { records: Array<Record<string, unknown> & { attributes: { type: string }; Id: string }> } }> }) => {
+      expect(url).toBe('/services/data/v59.0/composite');
+      expect(body.allOrNone).toBe(false);
+      const call: Array<{ type: string; id: string; record: Record<string, unknown> }> = [];
+      const compositeResponse = body.compositeRequest.map((sub, n) => {
+        expect(sub).toMatchObject({ method: 'PATCH', url: '/services/data/v59.0/composite/sobjects', body: { allOrNone: false } });
+        return {
+          referenceId: `w${n}`,
+          httpStatusCode: 200,
+          httpHeaders: {},
+          body: sub.body.records.map(({ attributes, ...record }) => {
+            call.push({ type: attributes.type, id: record.Id, record });
+            return accept(attributes.type, record.Id) ? { id: record.Id, success: true, errors: [] } : { success: false, errors: [{ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'refused', fields: [] }] };
+          }),
+        };
+      });
+      calls.push(call);
+      return { compositeResponse };
+    },
+  } as unknown as Connection;
+  return { conn, calls };
+}

@@ -1,25 +1,43 @@
 /**
  * Opportunity and Account roll-ups, recomputed from the Salesforce invoice mirror after invoices change.
  * Runs are serial and coalesced: requests that arrive while a run is in progress are merged into the next
- * run, which starts after the current one ends. So a roll-up always reads mirror rows written before it
- * was asked for, and an older run can never overwrite a newer one (within this process).
+ * run, which starts after the current one ends. So a roll-up always sees mirror rows written before it
+ * was asked for, and an older run can never overwrite a newer one (within this process). A new invoice's
+ * record is written by the run itself, with the roll-ups, in one combined call; its rows may come from a read
+ * made ahead (while QuickBooks created the invoice), used only while nothing it covers changed since (`prefetch`).
  * Account figures (receivables.ts: totals invoiced, paid and credited, open and overdue balance, last payment
  * date, average days to pay) come from the mirror rows of every document type and are in the Account's
  * currency; a document that cannot be converted is left out with a warning that says how to fix it. A deal's
  * figures count its invoices only (credit memos and receipts are not the deal's invoice).
  */
+import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
-import { ACCOUNT_FIELDS, OPPORTUNITY_FIELDS, SOBJECTS } from '../../salesforce/fields';
+import { ACCOUNT_FIELDS, INVOICE_FIELDS, OPPORTUNITY_FIELDS, SOBJECTS } from '../../salesforce/fields';
 import type { CurrencyRates } from '../../sync/currency';
 import { rollupOpportunity } from '../../sync/payment-status';
 import { accountReceivables, documentKind } from '../../sync/receivables';
 import type { OrgCurrencies } from './org-currencies';
 import type { MirrorInvoice, PaymentMirror, RollupInvoice } from './payment-mirror';
-import type { SalesforceWriteBack } from '../write-back';
+import type { CombinedWrite, SalesforceWriteBack } from '../write-back';
 import { GATHERING_STAGES, type Gatherer, type Gathering } from '../../util/gathering';
 
 /** Opportunities and Accounts per roll-up query (up to 400 ids keep the query well within Salesforce's URI limit). */
 const CHUNK = 200;
+
+/** An invoice mirror record (QuickBooks_Invoice__c, by QuickBooks_Key__c) that a run writes itself, with its roll-up row. */
+export interface RollupUpsert {
+  record: Record<string, unknown>;
+  row: RollupInvoice;
+}
+
+/** The mirror rows of some deals and Accounts, read ahead of a run (see `prefetch`). */
+export interface Prefetched {
+  opportunityIds: string[];
+  accountIds: string[];
+  rows: RollupInvoice[];
+  /** The change count when the read began: a record changed after it makes the read stale. */
+  seq: number;
+}
 
 interface Waiter {
   resolve: () => void;
@@ -31,6 +49,8 @@ interface Waiter {
   release?: () => void;
   /** The records this caller asked for, as `sobject|Id`: it learns their fate only, not other callers'. */
   records: string[];
+  upserts?: RollupUpsert[];
+  prefetched?: Prefetched;
 }
 
 export class PaymentRollups implements Gatherer {
@@ -42,11 +62,14 @@ export class PaymentRollups implements Gatherer {
   private waiters: Waiter[] = [];
   /** Roll-up runs made (for tests and benchmarks). */
   runs = 0;
+  /** Mirror changes seen (see `prefetch`): a counter, and when each Account and Opportunity last changed. */
+  private changes = 0;
+  private readonly changedAt = new Map<string, number>();
 
   constructor(
     private readonly mirror: Pick<PaymentMirror, 'invoicesOf'>,
     /** `send`, when there: a run's writes go out at once, not held for other jobs (see `run`). */
-    private readonly writeBack: Pick<SalesforceWriteBack, 'update'> & Partial<Pick<SalesforceWriteBack, 'send'>>,
+    private readonly writeBack: Pick<SalesforceWriteBack, 'update'> & Partial<Pick<SalesforceWriteBack, 'send' | 'together'>>,
     private readonly logger: Logger,
     private readonly today: () => string,
     private readonly currencies: Pick<OrgCurrencies, 'rates' | 'isMultiCurrency'>,
@@ -79,9 +102,20 @@ export class PaymentRollups implements Gatherer {
    * asked for with it was refused. Rejects with the error of one of the caller's own records when any failed (or
    * when the whole run failed); the caller cannot then tell whether its fields were written.
    */
-  request(opportunityIds: Iterable<string>, accountIds: Iterable<string>, options: { with?: Array<{ sobject: 'Account' | 'Opportunity'; record: Record<string, unknown> & { Id: string } }> } = {}): Promise<void> {
+  request(
+    opportunityIds: Iterable<string>,
+    accountIds: Iterable<string>,
+    options: { with?: Array<{ sobject: 'Account' | 'Opportunity'; record: Record<string, unknown> & { Id: string } }>; upserts?: RollupUpsert[]; prefetched?: Prefetched } = {},
+  ): Promise<void> {
     const opps = [...opportunityIds];
     const accounts = [...accountIds];
+    // A request without rows of its own says the mirror of these records changed: reads taken before are stale.
+    if (!options.upserts?.length) for (const key of [...opps.map((id) => `Opportunity|${id}`), ...accounts.map((id) => `Account|${id}`)]) this.touch(key);
+    const upserts = this.combines ? (options.upserts ?? []) : [];
+    for (const { row } of upserts) {
+      if (row.opportunityId) this.nextOpps.add(row.opportunityId);
+      if (row.accountId) this.nextAccounts.add(row.accountId);
+    }
     for (const id of opps) this.nextOpps.add(id);
     for (const id of accounts) this.nextAccounts.add(id);
     for (const { sobject, record } of options.with ?? []) {
@@ -90,12 +124,55 @@ export class PaymentRollups implements Gatherer {
       (sobject === 'Account' ? this.nextAccounts : this.nextOpps).add(record.Id);
     }
     if (this.nextOpps.size === 0 && this.nextAccounts.size === 0) return Promise.resolve();
-    const records = [...opps.map((id) => `Opportunity|${id}`), ...accounts.map((id) => `Account|${id}`), ...(options.with ?? []).map(({ sobject, record }) => `${sobject}|${record.Id}`)];
-    const waiter: Partial<Waiter> & Pick<Waiter, 'records'> = { records };
+    const records = [
+      ...opps.map((id) => `Opportunity|${id}`),
+      ...accounts.map((id) => `Account|${id}`),
+      ...(options.with ?? []).map(({ sobject, record }) => `${sobject}|${record.Id}`),
+      ...upserts.map(({ row }) => `${SOBJECTS.invoice}|${row.key}`),
+    ];
+    const waiter: Partial<Waiter> & Pick<Waiter, 'records'> = { records, ...(upserts.length ? { upserts } : {}), ...(options.prefetched ? { prefetched: options.prefetched } : {}) };
     const done = new Promise<void>((resolve, reject) => this.waiters.push(Object.assign(waiter, { resolve, reject })));
     if (this.gathering) waiter.release = this.gathering.hold();
     if (!this.gathering && !this.running) this.startNext();
     return done;
+  }
+
+  /**
+   * True when a run can write invoice records itself, with the roll-ups, in one call (`request`'s `upserts`); the
+   * caller otherwise writes them before asking for the roll-ups.
+   */
+  get combines(): boolean {
+    return typeof this.writeBack.together === 'function';
+  }
+
+  /**
+   * Reads the mirror rows of a deal and its Account ahead of its run (e.g. while QuickBooks creates the invoice), so
+   * that the run needs no read of its own: a run whose every deal and Account comes with a read that is still fresh
+   * uses those rows, with the rows it writes itself laid over them. A read is stale once a record it covers changed
+   * after it began (a roll-up was asked for it, or a run wrote one of its invoice records); the run then reads again.
+   * Undefined when a read ahead would not help: other jobs are running (a burst's run reads once for all of them),
+   * or the read failed.
+   */
+  prefetch(opportunityIds: string[], accountIds: string[]): Promise<Prefetched | undefined> {
+    if (!this.combines || (this.gathering?.state.running ?? 0) > 1) return Promise.resolve(undefined);
+    const seq = this.changes;
+    return (async () => {
+      const rows = await this.mirror.invoicesOf(opportunityIds, accountIds);
+      return { opportunityIds, accountIds, rows, seq };
+    })().catch((error: unknown) => {
+      this.logger.debug({ err: error }, 'reading the roll-up rows ahead failed; the run reads them');
+      return undefined;
+    });
+  }
+
+  private touch(key: string): void {
+    this.changes += 1;
+    this.changedAt.set(key, this.changes);
+  }
+
+  private fresh(read: Prefetched): boolean {
+    const keys = [...read.opportunityIds.map((id) => `Opportunity|${id}`), ...read.accountIds.map((id) => `Account|${id}`)];
+    return keys.every((key) => (this.changedAt.get(key) ?? -1) <= read.seq);
   }
 
   private startNext(): void {
@@ -132,6 +209,8 @@ export class PaymentRollups implements Gatherer {
     const today = this.today();
     const org = accountIds.length > 0 ? await this.currencies.rates() : null;
     const multiCurrency = accountIds.length > 0 && (await this.currencies.isMultiCurrency());
+    const together = this.writeBack.together?.bind(this.writeBack);
+    if (together) return this.runTogether(together, { opportunityIds, accountIds, fields, waiters, today, org, multiCurrency });
     // Accounts first, then Opportunities: a deal that shows Synced (written with its roll-up) has its Account's.
     const accountWrites: Array<[string, Promise<true>]> = [];
     const opportunityRows: Array<[string, MirrorInvoice[]]> = [];
@@ -156,7 +235,87 @@ export class PaymentRollups implements Gatherer {
     return failures;
   }
 
+  /**
+   * A run whose writes go in one combined call: the invoice records asked for, the Accounts, then the Opportunities
+   * (one `/composite` request, each record with its own result). The rows come from the reads ahead when all are
+   * fresh, else from one read; the invoice records written by the run are laid over them. A deal whose invoice
+   * record or Account was refused while its added fields (its Synced) were written is marked Error at once with the
+   * refusal, since the call cannot make its Opportunity's write wait on the others.
+   */
+  private async runTogether(
+    together: NonNullable<SalesforceWriteBack['together']>,
+    run: { opportunityIds: string[]; accountIds: string[]; fields: Map<string, Record<string, unknown>>; waiters: Waiter[]; today: string; org: CurrencyRates | null; multiCurrency: boolean },
+  ): Promise<Map<string, unknown>> {
+    const { opportunityIds, accountIds, fields, waiters } = run;
+    const failures = new Map<string, unknown>();
+    const invoiceKey = (u: RollupUpsert) => `${SOBJECTS.invoice}|${u.row.key}`;
+    const asWrite = (u: RollupUpsert): CombinedWrite => ({ sobject: SOBJECTS.invoice, keyField: INVOICE_FIELDS.quickBooksKey, record: u.record });
+    let upserts = waiters.flatMap((w) => w.upserts ?? []);
+    if (run.multiCurrency && upserts.some(({ row }) => row.accountId !== null && row.accountCurrency === null)) {
+      // Several currencies and a new row without its Account's currency: it comes with the rows read, so the new
+      // rows are written first and read back.
+      (await together(upserts.map(asWrite))).forEach((r, i) => r !== true && failures.set(invoiceKey(upserts[i]!), r));
+      this.touchRows(upserts);
+      upserts = [];
+    }
+    const reads = waiters.map((w) => w.prefetched).filter((p): p is Prefetched => p !== undefined && this.fresh(p));
+    const covered = (ids: string[], of: (p: Prefetched) => string[]) => ids.every((id) => reads.some((p) => of(p).includes(id)));
+    const rows = new Map<string, RollupInvoice>();
+    if (reads.length > 0 && covered(opportunityIds, (p) => p.opportunityIds) && covered(accountIds, (p) => p.accountIds)) {
+      for (const read of reads) for (const row of read.rows) rows.set(row.key, row);
+    } else {
+      for (let i = 0; i < Math.max(opportunityIds.length, accountIds.length); i += CHUNK) {
+        for (const row of await this.mirror.invoicesOf(opportunityIds.slice(i, i + CHUNK), accountIds.slice(i, i + CHUNK))) rows.set(row.key, row);
+      }
+    }
+    for (const { row } of upserts) rows.set(row.key, { ...row, accountCurrency: rows.get(row.key)?.accountCurrency ?? row.accountCurrency });
+    const invoices = [...rows.values()];
+    const writes: CombinedWrite[] = upserts.map(asWrite);
+    const keys: string[] = upserts.map(invoiceKey);
+    for (const id of accountIds) {
+      writes.push({ sobject: SOBJECTS.account, keyField: 'Id', record: this.accountRecord(id, invoices.filter((inv) => sameId(inv.accountId, id)), run.today, run.org!, run.multiCurrency, fields.get(`Account|${id}`)) });
+      keys.push(`Account|${id}`);
+    }
+    for (const id of opportunityIds) {
+      writes.push({ sobject: SOBJECTS.opportunity, keyField: 'Id', record: this.opportunityRecord(id, invoices.filter((inv) => sameId(inv.opportunityId, id) && documentKind(inv.type) === 'invoice'), fields.get(`Opportunity|${id}`)) });
+      keys.push(`Opportunity|${id}`);
+    }
+    const results = await together(writes);
+    this.touchRows(upserts);
+    results.forEach((r, i) => r !== true && failures.set(keys[i]!, r));
+    // Deals marked Synced although a record asked for with them was refused: shown as an error instead.
+    const corrections = new Map<string, CombinedWrite>();
+    for (const w of waiters) {
+      const refused = w.records.find((key) => failures.has(key) && !key.startsWith('Opportunity|'));
+      if (refused === undefined) continue;
+      for (const key of w.records.filter((k) => k.startsWith('Opportunity|') && !failures.has(k))) {
+        if (corrections.has(key) || fields.get(key)?.[OPPORTUNITY_FIELDS.billingSyncStatus] === undefined) continue;
+        corrections.set(key, { sobject: SOBJECTS.opportunity, keyField: 'Id', record: { Id: key.slice('Opportunity|'.length), [OPPORTUNITY_FIELDS.billingSyncStatus]: 'Error', [OPPORTUNITY_FIELDS.billingSyncError]: refusalText(failures.get(refused)) } });
+      }
+    }
+    if (corrections.size > 0) {
+      const writes = [...corrections.values()];
+      (await together(writes).catch((error: unknown) => writes.map(() => error))).forEach((r, i) => {
+        if (r !== true) this.logger.warn({ err: r, opportunityId: writes[i]!.record.Id }, 'could not mark a deal whose records were refused as an error');
+      });
+    }
+    if (failures.size > 0) this.logger.warn({ refused: [...failures.keys()] }, 'Salesforce refused some roll-up writes; only their callers fail');
+    else this.logger.debug({ opportunities: opportunityIds.length, accounts: accountIds.length, invoices: upserts.length }, 'payment roll-ups written in one call');
+    return failures;
+  }
+
+  private touchRows(upserts: RollupUpsert[]): void {
+    for (const { row } of upserts) {
+      if (row.accountId) this.touch(`Account|${row.accountId}`);
+      if (row.opportunityId) this.touch(`Opportunity|${row.opportunityId}`);
+    }
+  }
+
   private writeAccount(id: string, invoices: RollupInvoice[], today: string, org: CurrencyRates, multiCurrency: boolean, extra?: Record<string, unknown>): Promise<true> {
+    return this.writeBack.update(SOBJECTS.account, this.accountRecord(id, invoices, today, org, multiCurrency, extra));
+  }
+
+  private accountRecord(id: string, invoices: RollupInvoice[], today: string, org: CurrencyRates, multiCurrency: boolean, extra?: Record<string, unknown>): Record<string, unknown> & { Id: string } {
     // A single-currency org has one currency for all; a multi-currency org converts into the Account's.
     const accountCurrency = (multiCurrency ? invoices[0]?.accountCurrency : null) ?? org.corporate;
     const totals = accountReceivables(invoices, today, org, accountCurrency);
@@ -167,7 +326,7 @@ export class PaymentRollups implements Gatherer {
         `${invoice.type || 'Invoice'} ${invoice.key} in ${currency} is left out of the Open and Overdue Balance and the totals of Account ${id} (${accountCurrency}): ${reason}. Fix: ${fix}`,
       );
     }
-    return this.writeBack.update(SOBJECTS.account, {
+    return {
       Id: id,
       [ACCOUNT_FIELDS.openBalance]: totals.openBalance,
       [ACCOUNT_FIELDS.overdueBalance]: totals.overdueBalance,
@@ -177,7 +336,7 @@ export class PaymentRollups implements Gatherer {
       [ACCOUNT_FIELDS.lastPaymentDate]: totals.lastPaymentDate,
       [ACCOUNT_FIELDS.averageDaysToPay]: totals.averageDaysToPay,
       ...extra,
-    });
+    };
   }
 
   /** Why Salesforce cannot convert `missing`, and what an admin does about it. */
@@ -194,8 +353,12 @@ export class PaymentRollups implements Gatherer {
   }
 
   private writeOpportunity(id: string, invoices: MirrorInvoice[], extra?: Record<string, unknown>): Promise<true> {
+    return this.writeBack.update(SOBJECTS.opportunity, this.opportunityRecord(id, invoices, extra));
+  }
+
+  private opportunityRecord(id: string, invoices: MirrorInvoice[], extra?: Record<string, unknown>): Record<string, unknown> & { Id: string } {
     const r = rollupOpportunity(invoices);
-    return this.writeBack.update(SOBJECTS.opportunity, {
+    return {
       Id: id,
       [OPPORTUNITY_FIELDS.quickBooksInvoiceId]: r.invoiceId,
       [OPPORTUNITY_FIELDS.invoiceNumber]: r.docNumber,
@@ -204,8 +367,13 @@ export class PaymentRollups implements Gatherer {
       [OPPORTUNITY_FIELDS.invoiceDueDate]: r.dueDate,
       [OPPORTUNITY_FIELDS.lastPaymentDate]: r.lastPaymentDate,
       ...extra,
-    });
+    };
   }
+}
+
+/** A refusal as `Billing_Sync_Error__c` shows it: what was refused, and the fix when known. */
+function refusalText(reason: unknown): string {
+  return (reason instanceof AppError ? reason.readable : reason instanceof Error ? reason.message : String(reason)).slice(0, 32000);
 }
 
 /** Salesforce answers 18-character ids; callers may hold 15-character ones. */
