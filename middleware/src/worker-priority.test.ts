@@ -78,7 +78,8 @@ describe('WORKER_NICE', () => {
   });
 
   it('starts anyway when the system refuses, and says so once', () => {
-    const refused = Object.assign(new Error('setpriority EACCES'), { code: 'EACCES' });
+    // The shape of Node's error (seen as an unprivileged user raising its priority back).
+    const refused = Object.assign(new Error('A system error occurred: uv_os_setpriority returned EACCES (permission denied)'), { code: 'ERR_SYSTEM_ERROR', info: { code: 'EACCES', syscall: 'uv_os_setpriority' } });
     const { calls } = recorder(0, refused);
     const { lines, logger } = logs();
     expect(() => lowerWorkerPriority(config({ LEDGERLINE_ROLE: 'worker' }), logger, calls)).not.toThrow();

@@ -26,7 +26,9 @@ export function lowerWorkerPriority(config: Pick<Config, 'LEDGERLINE_ROLE' | 'WO
     calls.setPriority(0, nice);
     logger.info({ role: 'worker', nice, was: current }, 'worker role: CPU priority lowered (WORKER_NICE) so a web role on this host answers first');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    // Node raises ERR_SYSTEM_ERROR with the system's own code (EACCES, EPERM) in `info`.
+    const failure = error as NodeJS.ErrnoException & { info?: { code?: string } };
+    const code = failure.info?.code ?? failure.code;
     logger.warn({ role: 'worker', nice, code }, 'worker role: could not lower the CPU priority (WORKER_NICE); running at the current priority');
   }
 }
