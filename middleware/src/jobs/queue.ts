@@ -5,6 +5,7 @@ import { iso, systemClock, type Clock } from '../store/clock';
 import type { JobsRow } from '../store/schema';
 import { isUniqueViolation, type SqlExecutor, type SqlPort } from '../store/sql-port';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { enqueueOnce } from './enqueue-once';
 import * as sql from './job-sql';
 import {
   JOB_STATES,
@@ -62,74 +63,17 @@ export class JobQueue {
     if (inputs.length === 0) return [];
     const once = inputs.every((input) => typeof input.idempotencyKey === 'string' && input.dedupe === 'forever');
     return this.db.transaction(async (tx) => {
-      if (once) return this.enqueueOnce(tx, inputs);
+      if (once) {
+        const results = await enqueueOnce(tx, inputs, { now: this.now(), defaultMaxAttempts: this.defaultMaxAttempts, oneByOne: (input) => this.enqueueOn(tx, input), toJob: (row) => toJob<Payload>(row) });
+        if (this.logger?.isLevelEnabled('debug')) {
+          for (const r of results) if (r.created) this.jobLogger(r.job)?.debug({ idempotencyKey: r.job.idempotencyKey }, 'job enqueued');
+        }
+        return results;
+      }
       const results: Array<EnqueueResult<Payload>> = [];
       for (const input of inputs) results.push(await this.enqueueOn(tx, input));
       return results;
     });
-  }
-
-  /**
-   * enqueueMany when every job is keyed once and for all (`dedupe: 'forever'`, e.g. one per webhook event):
-   * the same results as enqueueOn one after the other, in a few statements per 100 jobs instead of two per job
-   * (a web role queues each burst of webhook events this way, on the CPU that answers the next webhooks).
-   */
-  private async enqueueOnce<Payload>(tx: SqlExecutor, inputs: ReadonlyArray<EnqueueInput<Payload>>): Promise<Array<EnqueueResult<Payload>>> {
-    const now = this.now();
-    const rows = inputs.map((input) => {
-      const maxAttempts = input.maxAttempts ?? this.defaultMaxAttempts;
-      if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-        throw new AppError('BAD_REQUEST', `maxAttempts must be a whole number ≥ 1 (got ${maxAttempts}).`);
-      }
-      return {
-        id: randomUUID(),
-        type: input.type,
-        payload: JSON.stringify(input.payload ?? null),
-        idempotencyKey: input.idempotencyKey as string,
-        priority: Math.trunc(input.priority ?? 0),
-        maxAttempts,
-        runAt: iso(input.runAt ?? now),
-        now: iso(now),
-      };
-    });
-    // The job each key already has (the newest, as selectNewestByKey picks it), then one insert for the first
-    // input of every other key; a later input with the same key gets that job back, as it would one by one.
-    const holder = new Map<string, { job: Job<Payload>; created: boolean }>();
-    const keys = [...new Set(rows.map((row) => row.idempotencyKey))];
-    for (let at = 0; at < keys.length; at += ONCE_CHUNK) {
-      for (const row of await sql.selectByKeys(tx, keys.slice(at, at + ONCE_CHUNK))) {
-        const key = row.idempotency_key as string;
-        const seen = holder.get(key);
-        if (!seen || newer(row, seen.job)) holder.set(key, { job: toJob<Payload>(row), created: false });
-      }
-    }
-    const first = new Map<string, (typeof rows)[number]>();
-    for (const row of rows) if (!first.has(row.idempotencyKey)) first.set(row.idempotencyKey, row);
-    const fresh = [...first.values()].filter((row) => !holder.has(row.idempotencyKey));
-    for (let at = 0; at < fresh.length; at += ONCE_CHUNK) {
-      const chunk = fresh.slice(at, at + ONCE_CHUNK);
-      const inserted = new Map((await sql.insertJobs(tx, chunk)).map((row) => [row.id, row]));
-      for (const row of chunk) {
-        const stored = inserted.get(row.id);
-        if (stored) holder.set(row.idempotencyKey, { job: toJob<Payload>(stored), created: true });
-      }
-    }
-    const results: Array<EnqueueResult<Payload>> = [];
-    for (const [i, row] of rows.entries()) {
-      const held = holder.get(row.idempotencyKey);
-      if (held) {
-        results.push({ job: held.job, created: held.created && row === first.get(row.idempotencyKey) });
-        continue;
-      }
-      // A live job took the key between the look-up and the insert (another process): settle it as enqueue does.
-      const result = await this.enqueueOn(tx, inputs[i]!);
-      holder.set(row.idempotencyKey, { job: result.job, created: false });
-      results.push(result);
-    }
-    if (this.logger?.isLevelEnabled('debug')) {
-      for (const r of results) if (r.created) this.jobLogger(r.job)?.debug({ idempotencyKey: r.job.idempotencyKey }, 'job enqueued');
-    }
-    return results;
   }
 
   private async enqueueOn<Payload>(db: SqlExecutor, input: EnqueueInput<Payload>): Promise<EnqueueResult<Payload>> {
@@ -345,16 +289,6 @@ export class JobQueue {
   private jobLogger(job: { id: string; type: string }): Logger | undefined {
     return this.logger?.child({ jobId: job.id, jobType: job.type });
   }
-}
-
-/** Jobs per statement in enqueueMany's keyed path (8 parameters each). */
-const ONCE_CHUNK = 100;
-
-/** Whether a job row is newer than a job, by the order selectNewestByKey uses (created_at, then id). */
-function newer(row: JobsRow, than: Job<unknown>): boolean {
-  const created = new Date(row.created_at).getTime();
-  const other = than.createdAt.getTime();
-  return created > other || (created === other && row.id > than.id);
 }
 
 /** Intuit's rate window is a minute long. */
