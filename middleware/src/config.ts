@@ -87,6 +87,8 @@ export const configSchema = z
     METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     LEDGERLINE_ROLE: z.enum(['web', 'worker', 'all'], { error: 'must be web, worker or all' }).default('all'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(200),
+    /** Nice value a worker-role process lowers itself to at start (0 = unchanged); web and all roles never change theirs. */
+    WORKER_NICE: z.coerce.number().int().min(0, 'must be 0 (unchanged) to 19 (lowest priority)').max(19, 'must be 0 (unchanged) to 19 (lowest priority)').default(10),
     WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     JOB_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),

@@ -4,6 +4,7 @@ import { ALL_GROUPS, loadSettingsFor } from './config-groups';
 import { createLedgerline } from './container';
 import { isAppError } from './errors';
 import { createLogger } from './logger';
+import { lowerWorkerPriority } from './worker-priority';
 
 /** Production entry point: settings from the environment, no emulators. */
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     logger.fatal(isAppError(error) ? { code: error.code, fix: error.fix } : {}, (error as Error).message);
     process.exit(1);
   }
+  // Before anything runs: a worker yields the CPU to a web role sharing its host (WORKER_NICE).
+  lowerWorkerPriority(config, logger);
   const ledgerline = await createLedgerline(config, { logger }).catch((error: unknown) => {
     // The cause's message too (e.g. the database's answer to a failed migration), which the fix may point to.
     const cause = isAppError(error) && error.cause !== undefined ? { cause: error.cause instanceof Error ? error.cause.message : String(error.cause) } : {};

@@ -31,6 +31,35 @@ export async function insertJob(db: SqlExecutor, job: InsertJob): Promise<JobsRo
   return rows[0];
 }
 
+const JOB_COLUMNS = 8;
+
+/**
+ * `insertJob` for many jobs in one statement: each is inserted unless a live job holds its key. The rows
+ * come back in no particular order, only those inserted: callers match them by id.
+ */
+export async function insertJobs(db: SqlExecutor, jobs: readonly InsertJob[]): Promise<JobsRow[]> {
+  if (jobs.length === 0) return [];
+  const values = jobs.map((_, i) => {
+    const at = i * JOB_COLUMNS + 1;
+    return `($${at}, $${at + 1}, $${at + 2}, 'queued', $${at + 3}, $${at + 4}, 0, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 7})`;
+  });
+  const { rows } = await db.query<JobsRow>(
+    `insert into jobs (id, type, payload, state, idempotency_key, priority, attempts, max_attempts, run_at, created_at, updated_at)
+     values ${values.join(', ')}
+     on conflict (idempotency_key) where state in ('queued', 'running') do nothing
+     returning *`,
+    jobs.flatMap((job) => [job.id, job.type, job.payload, job.idempotencyKey, job.priority, job.maxAttempts, job.runAt, job.now]),
+  );
+  return rows;
+}
+
+/** Every job holding one of these keys, whatever its state (callers pick the newest per key). */
+export async function selectByKeys(db: SqlExecutor, keys: readonly string[]): Promise<JobsRow[]> {
+  if (keys.length === 0) return [];
+  const { rows } = await db.query<JobsRow>(`select * from jobs where idempotency_key in (${placeholders(keys.length)})`, [...keys]);
+  return rows;
+}
+
 export async function selectLiveByKey(db: SqlExecutor, key: string): Promise<JobsRow | undefined> {
   const { rows } = await db.query<JobsRow>(
     "select * from jobs where idempotency_key = $1 and state in ('queued', 'running')",

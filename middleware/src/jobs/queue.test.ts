@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { manualClock, openStore, type Store } from '../store';
+import { manualClock, openStore, type SqlExecutor, type SqlPort, type Store } from '../store';
 import { createTestDatabase, testDialects, type TestDatabase } from '../store/test-databases';
 import { createJobQueue, failureEndsJob, type JobQueue } from './index';
 
@@ -91,6 +91,56 @@ describe.each(testDialects())('job queue on %s', (dialect) => {
     await expect(queue.enqueueMany([{ type: 't', payload: 5, idempotencyKey: 'evt:5' }, { type: 't', payload: 6, maxAttempts: 0 }])).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect((await queue.list({ state: 'queued' })).map((j) => j.payload).sort()).toEqual([2, 4]);
     expect(await queue.enqueueMany([])).toEqual([]);
+  });
+
+  it("enqueueMany of jobs keyed once and for all: the same results in a few statements, not two per job", async () => {
+    const done = await queue.enqueue({ type: 't', payload: 0, idempotencyKey: 'evt:0' });
+    const [claimed] = await queue.claim('w1', ['t'], LEASE, 1);
+    await queue.complete(done.job.id, null, claimed?.lease);
+    const live = await queue.enqueue({ type: 't', payload: 1, idempotencyKey: 'evt:1' });
+    // Counts the statements of the transaction; the first insert of jobs finds a job that another process
+    // stored meanwhile under one of the keys (evt:150), as a race between the look-up and the insert would.
+    const statements: string[] = [];
+    let raced = false;
+    const counting: SqlPort = {
+      ...store.db,
+      transaction: (fn) =>
+        store.db.transaction((tx) =>
+          fn({
+            query: async (text, params) => {
+              statements.push(text);
+              if (!raced && /^\s*insert into jobs/.test(text)) {
+                raced = true;
+                await tx.query("insert into jobs (id, type, payload, state, idempotency_key, priority, attempts, max_attempts, run_at, created_at, updated_at) values ('other-process', 't', '150', 'queued', 'evt:150', 0, 0, 8, $1, $1, $1)", [clock().toISOString()]);
+              }
+              return tx.query(text, params);
+            },
+          } as SqlExecutor),
+        ),
+    };
+    const batch = createJobQueue({ ...store, db: counting } as Store, { backoff: noJitter });
+    const inputs = [
+      ...[0, 1, 2].map((n) => ({ type: 't', payload: n, idempotencyKey: `evt:${n}`, dedupe: 'forever' as const })),
+      { type: 't', payload: 'again', idempotencyKey: 'evt:2', dedupe: 'forever' as const },
+      ...Array.from({ length: 247 }, (_, i) => ({ type: 't', payload: i + 3, idempotencyKey: `evt:${i + 3}`, dedupe: 'forever' as const, priority: 2 })),
+    ];
+    const results = await batch.enqueueMany<unknown>(inputs);
+
+    expect(results).toHaveLength(251);
+    expect(results[0]).toMatchObject({ created: false, job: { id: done.job.id, state: 'completed' } });
+    expect(results[1]).toMatchObject({ created: false, job: { id: live.job.id, state: 'queued' } });
+    expect(results[2]).toMatchObject({ created: true, job: { state: 'queued', payload: 2, idempotencyKey: 'evt:2' } });
+    expect(results[3]).toEqual({ created: false, job: results[2]!.job });
+    expect(results[151]).toMatchObject({ created: false, job: { id: 'other-process' } });
+    results.slice(4).forEach((r, i) => {
+      if (i + 3 === 150) return;
+      expect(r).toMatchObject({ created: true, job: { payload: i + 3, priority: 2, idempotencyKey: `evt:${i + 3}`, state: 'queued', attempts: 0, maxAttempts: 8 } });
+    });
+    expect(new Set(results.map((r) => r.job.id)).size).toBe(250);
+    expect((await queue.counts()).queued).toBe(249);
+    expect(await queue.get(results[200]!.job.id)).toEqual(results[200]!.job);
+    // 250 keys: 3 look-ups, 3 inserts (100 jobs each), and the raced key settled one by one (look-up, insert, live look-up).
+    expect(statements.length).toBeLessThanOrEqual(10);
   });
 
   it('claims only due jobs of the asked types, highest priority first, up to the limit', async () => {

@@ -5,6 +5,7 @@ import { iso, systemClock, type Clock } from '../store/clock';
 import type { JobsRow } from '../store/schema';
 import { isUniqueViolation, type SqlExecutor, type SqlPort } from '../store/sql-port';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { enqueueOnce } from './enqueue-once';
 import * as sql from './job-sql';
 import {
   JOB_STATES,
@@ -60,7 +61,15 @@ export class JobQueue {
    */
   async enqueueMany<Payload>(inputs: ReadonlyArray<EnqueueInput<Payload>>): Promise<Array<EnqueueResult<Payload>>> {
     if (inputs.length === 0) return [];
+    const once = inputs.every((input) => typeof input.idempotencyKey === 'string' && input.dedupe === 'forever');
     return this.db.transaction(async (tx) => {
+      if (once) {
+        const results = await enqueueOnce(tx, inputs, { now: this.now(), defaultMaxAttempts: this.defaultMaxAttempts, oneByOne: (input) => this.enqueueOn(tx, input), toJob: (row) => toJob<Payload>(row) });
+        if (this.logger?.isLevelEnabled('debug')) {
+          for (const r of results) if (r.created) this.jobLogger(r.job)?.debug({ idempotencyKey: r.job.idempotencyKey }, 'job enqueued');
+        }
+        return results;
+      }
       const results: Array<EnqueueResult<Payload>> = [];
       for (const input of inputs) results.push(await this.enqueueOn(tx, input));
       return results;
