@@ -19,7 +19,7 @@ const base = import.meta.dirname;
 const ADAPTERS = ['./src/quickbooks', './src/salesforce', './src/store'];
 const COMPOSITION = ['./src/container.ts', './src/governance.ts', './src/main.ts', './src/cli'];
 const IO_MODULES = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'tls'].flatMap((m) => [m, `node:${m}`]);
-const IO_PACKAGES = ['pg', 'better-sqlite3', 'jsforce', 'node-quickbooks', 'intuit-oauth', 'express'];
+const IO_PACKAGES = ['pg', 'better-sqlite3', 'jsforce', 'jsforce/lib/core', 'node-quickbooks', 'intuit-oauth', 'express'];
 
 const ROUTES = 'Routes never import adapters: declare a port in the service (services/<capability>/ports.ts) and import that.';
 const SERVICES = 'Services never import routes or the composition root: a route depends on a service, not the other way.';

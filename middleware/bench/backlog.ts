@@ -3,7 +3,8 @@
  * deals (bench/emulators-process.ts), the middleware compiled to JavaScript and run with plain `node` as in
  * production (bench/backlog-middleware.ts), and this one, which builds and starts them. The middleware queues
  * the 10,000 jobs at once, runs its workers for `seconds` and reports its own peak resident memory; the
- * emulators' process is reported beside it. The middleware runs with production's Node flags (bench/node-flags.ts).
+ * emulators' process is reported beside it. The middleware runs with production's Node flags and environment
+ * (MALLOC_ARENA_MAX), read from the Procfile (bench/node-flags.ts).
  */
 import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import type { Dialect } from '../src/store';
 import { createTestDatabase } from '../src/store/test-databases';
 import { startEmulatorsProcess } from './emulators-process';
 import type { BacklogMiddlewareInput, runBacklogMiddleware } from './backlog-middleware';
-import { PRODUCTION_NODE_FLAGS } from './node-flags';
+import { PRODUCTION_NODE_ENV, PRODUCTION_NODE_FLAGS } from './node-flags';
 import { report } from './result';
 
 const MIDDLEWARE = path.join(__dirname, '..');
@@ -42,14 +43,16 @@ export async function benchBacklog(options: { jobs?: number; seconds?: number; s
     const nodePath = [path.join(MIDDLEWARE, 'node_modules'), path.join(MIDDLEWARE, '..', 'node_modules')].join(path.delimiter);
     // With the Node flags production uses (Procfile, Dockerfile, npm start); BENCH_MIDDLEWARE_NODE_FLAGS overrides them ('' for none).
     const execArgv = process.env.BENCH_MIDDLEWARE_NODE_FLAGS !== undefined ? process.env.BENCH_MIDDLEWARE_NODE_FLAGS.split(' ').filter(Boolean) : PRODUCTION_NODE_FLAGS;
-    const child = fork(entry, [], { execArgv, env: { ...process.env, NODE_PATH: nodePath }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // And the environment production starts it with (MALLOC_ARENA_MAX); BENCH_MIDDLEWARE_NODE_ENV='' leaves it out.
+    const nodeEnv = process.env.BENCH_MIDDLEWARE_NODE_ENV === '' ? {} : PRODUCTION_NODE_ENV;
+    const child = fork(entry, [], { execArgv, env: { ...process.env, ...nodeEnv, NODE_PATH: nodePath }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const answer = await new Promise<{ result?: Awaited<ReturnType<typeof runBacklogMiddleware>>; error?: string }>((resolve, reject) => {
       child.once('message', resolve);
       child.once('exit', (code) => reject(new Error(`the middleware's process exited (${code}) without an answer`)));
       child.send(input);
     });
     if (!answer.result) throw new Error(`the middleware's process failed: ${answer.error}`);
-    return { store: options.store ?? 'sqlite', layout: 'middleware alone (compiled, plain node); emulators in another process', nodeFlags: execArgv.join(' '), seconds, ...answer.result, emulatorsRssMb: await emulators.rss() };
+    return { store: options.store ?? 'sqlite', layout: 'middleware alone (compiled, plain node); emulators in another process', nodeFlags: execArgv.join(' '), nodeEnv: Object.entries(nodeEnv).map(([k, v]) => `${k}=${v}`).join(' '), seconds, ...answer.result, emulatorsRssMb: await emulators.rss() };
   } finally {
     await emulators.close();
     await database.drop();

@@ -18,7 +18,7 @@ import { SyncPolicy } from './policy';
 import { BatchCreator, directCreator, type Creator } from './quickbooks/batch-creator';
 import { QboApi } from './quickbooks/api';
 import { LocalGate, type RequestGate } from './quickbooks/limiter';
-import { PostgresGate } from './quickbooks/shared-limiter';
+import type * as SharedLimiter from './quickbooks/shared-limiter';
 import { IntuitOAuth } from './quickbooks/oauth';
 import { TokenManager } from './quickbooks/tokens';
 import { connectSalesforce } from './salesforce/auth';
@@ -130,7 +130,7 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const gateLimits = { concurrency: config.QBO_MAX_CONCURRENT, requestsPerMinute: config.QBO_REQUESTS_PER_MINUTE, batchesPerMinute: config.QBO_BATCHES_PER_MINUTE };
   const gate: RequestGate =
     store.dialect === 'postgres'
-      ? new PostgresGate({ ...gateLimits, databaseUrl: config.DATABASE_URL, leaseMs: 10_000, logger })
+      ? postgresGate({ ...gateLimits, databaseUrl: config.DATABASE_URL, leaseMs: 10_000, logger })
       : new LocalGate(gateLimits);
   const qbo = new QboApi(
     {
@@ -365,4 +365,14 @@ async function checkCurrencyMode(currencies: OrgCurrencies, logger: Logger): Pro
     if (isAppError(error) && error.code === 'CONFIG_INVALID') throw error;
     logger.warn({ err: error }, 'could not read the Salesforce org\u2019s currency mode at start-up; it is checked again on first use');
   }
+}
+
+/**
+ * The gate every instance on one PostgreSQL database shares, loaded only then: a SQLite deployment never
+ * loads pg and rate-limiter-flexible (about 1 MB of heap).
+ */
+function postgresGate(options: ConstructorParameters<typeof SharedLimiter.PostgresGate>[0]): RequestGate {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PostgresGate } = require('./quickbooks/shared-limiter') as typeof SharedLimiter;
+  return new PostgresGate(options);
 }

@@ -79,8 +79,8 @@ describe('app.json and .env.example', () => {
     expect(Object.keys(appJson.formation).sort()).toEqual(['web', 'worker']);
     expect(appJson.addons.map((a) => a.plan)).toEqual([expect.stringMatching(/^heroku-postgresql:/)]);
     const procfile = readFileSync(path.join(ROOT, 'Procfile'), 'utf8');
-    expect(procfile).toMatch(/^web: LEDGERLINE_ROLE=web node --max-semi-space-size=2 middleware\/dist\/main\.js$/m);
-    expect(procfile).toMatch(/^worker: LEDGERLINE_ROLE=worker node --max-semi-space-size=2 middleware\/dist\/main\.js$/m);
+    expect(procfile).toMatch(/^web: MALLOC_ARENA_MAX=2 LEDGERLINE_ROLE=web node --max-semi-space-size=2 --heap-growing-percent=20 middleware\/dist\/main\.js$/m);
+    expect(procfile).toMatch(/^worker: MALLOC_ARENA_MAX=2 LEDGERLINE_ROLE=worker node --max-semi-space-size=2 --heap-growing-percent=20 middleware\/dist\/main\.js$/m);
   });
 });
 
