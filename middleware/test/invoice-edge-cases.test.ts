@@ -70,6 +70,32 @@ describe('invoice engine edge cases (real clients, emulators)', () => {
     expect(customersNamed('Initech')).toHaveLength(1);
   });
 
+  it('matches an existing QBO customer of another name by its e-mail instead of creating another', async () => {
+    // QuickBooks filters PrimaryEmailAddr on its address (`where PrimaryEmailAddr in ('…')`): the Account's
+    // billing e-mail finds the customer the bookkeeper created under another name.
+    const existing = stack.qbo.control.create(stack.realmId, 'Customer', { DisplayName: 'Vandelay Imports (AP)', PrimaryEmailAddr: { Address: 'AP@Vandelay.example' } }) as Rec;
+    const { id, accountId } = deal({ Name: 'Vandelay Industries', Billing_Email__c: 'ap@vandelay.example' });
+    closeWon(stack.sf, id);
+    expect((await settled(id)).Billing_Sync_Status__c).toBe('Synced');
+    expect(invoicesFor(id)[0]!.CustomerRef.value).toBe(existing.Id);
+    expect(customersNamed('Vandelay')).toHaveLength(1);
+    expect((stack.sf.control.record('Account', accountId) as Rec).QuickBooks_Customer_Id__c).toBe(existing.Id);
+  });
+
+  it('does not invoice an Account under a customer another Account holds when only their shared e-mail matches', async () => {
+    const first = deal({ Name: 'Kramerica Industries', Billing_Email__c: 'payables@shared-bookkeeper.example' });
+    closeWon(stack.sf, first.id);
+    expect((await settled(first.id)).Billing_Sync_Status__c).toBe('Synced');
+    const second = deal({ Name: 'Pendant Publishing', Billing_Email__c: 'payables@shared-bookkeeper.example' });
+    closeWon(stack.sf, second.id);
+    expect((await settled(second.id)).Billing_Sync_Status__c).toBe('Synced');
+    const [kramerica] = customersNamed('Kramerica Industries');
+    const [pendant] = customersNamed('Pendant Publishing');
+    expect(invoicesFor(first.id)[0]!.CustomerRef.value).toBe(kramerica!.Id);
+    expect(invoicesFor(second.id)[0]!.CustomerRef.value).toBe(pendant!.Id);
+    expect(pendant!.Id).not.toBe(kramerica!.Id);
+  });
+
   it('resolves a name taken by a vendor (6240) with the deterministic disambiguated name, once', async () => {
     stack.qbo.control.create(stack.realmId, 'Vendor', { DisplayName: 'Globex Corporation' });
     const { id, accountId } = deal({ Name: 'Globex Corporation' });

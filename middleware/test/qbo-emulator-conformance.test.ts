@@ -78,6 +78,11 @@ describe('JSON samples', () => {
     const byName = await r.query("SELECT * FROM Customer WHERE DisplayName = 'Amy\\'s Bird Sanctuary'");
     expectShape(fixture('query-customer-by-displayname.response.json'), byName.json);
     expect(byName.json).toMatchObject({ QueryResponse: { startPosition: 1, maxResults: 1 } });
+    // An e-mail field is filtered on its address (the record keeps `{"Address": …}`), with = and IN alike.
+    for (const where of ["PrimaryEmailAddr = 'Birds@Intuit.com'", "PrimaryEmailAddr IN ('nobody@example.com', 'Birds@Intuit.com')"]) {
+      const byEmail = await r.query(`SELECT * FROM Customer WHERE ${where}`);
+      expect({ where, names: ((byEmail.json as { QueryResponse: { Customer?: Array<{ DisplayName: string }> } }).QueryResponse.Customer ?? []).map((c) => c.DisplayName) }).toEqual({ where, names: ["Amy's Bird Sanctuary"] });
+    }
 
     const count = await r.query('SELECT COUNT(*) FROM Customer');
     expectShape(fixture('query-count.response.json'), count.json);

@@ -40,5 +40,7 @@ export function readPath(entity: Entity, path: string): unknown {
   }
   const ref = asObject(current);
   if (ref && 'value' in ref) return ref.value;
+  // An e-mail field (`PrimaryEmailAddr`, `BillEmail`) is filtered on its address: `where PrimaryEmailAddr = 'a@b.example'`.
+  if (ref && 'Address' in ref) return ref.Address;
   return current;
 }

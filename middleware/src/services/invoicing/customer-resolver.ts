@@ -191,7 +191,14 @@ export class CustomerResolver {
       candidates = (await Promise.all(queries)).flat();
     }
     const unique = [...new Map(candidates.map((c) => [c.Id, c])).values()];
-    return matchCustomer(account, email, unique, this.rules);
+    // An e-mail is often shared (an accounts-payable mailbox, a bookkeeping firm): a customer that only the
+    // e-mail finds and that another Account already holds is that Account's, never this one's.
+    const names = new Set([name, disambiguatedNameFor(account, this.rules)].map((n) => n.toLowerCase()));
+    const mine: QboCustomer[] = [];
+    for (const customer of unique) {
+      if (names.has(String(customer.DisplayName).toLowerCase()) || !(await this.heldByAnother(company.realmId, account.Id, customer.Id))) mine.push(customer);
+    }
+    return matchCustomer(account, email, mine, this.rules);
   }
 
   private async create(company: QboCompany, account: SfAccount, email: string | null, currency: string | null): Promise<CustomerResolution> {
