@@ -190,6 +190,49 @@ describe.each(testDialects())('workers on %s', (dialect) => {
     expect(sent).toHaveLength(1);
   });
 
+  it('stop() releases no job whose create is still unanswered at the drain deadline: its lease runs out instead, and a late answer still completes it', async () => {
+    const { logger, lines } = captureLogger();
+    const creator = new BatchCreator({ batchesPerMinute: 1, logger });
+    let answer: (() => void) | undefined;
+    const company = {
+      realmId: 'realm-slow',
+      batchSlotInMs: () => 60_000,
+      batch: (items: Array<Record<string, unknown>>) =>
+        new Promise((resolve) => {
+          answer = () => resolve({ BatchItemResponse: items.map((i) => ({ bId: i.bId, Invoice: { Id: `inv-${String(i.bId)}` } })) });
+        }),
+    } as unknown as QboCompany;
+    let handed = 0;
+    pool = startWorkers({
+      queue,
+      logger,
+      pollIntervalMs: 20,
+      concurrency: 2,
+      drainer: creator,
+      handlers: {
+        invoice: async (job: { id: string }) => {
+          const made = creator.create<{ Id: string }>(company, 'Invoice', { PrivateNote: job.id }, `ll-inv-${job.id}-0`);
+          handed += 1;
+          return (await made).Id;
+        },
+      },
+    });
+    const jobs = await Promise.all([1, 2].map(() => queue.enqueue({ type: 'invoice', payload: null })));
+    pool.wake();
+    await until(() => handed === 2, 30_000);
+    const report = await pool.stop({ graceMs: 0, drainMs: 50 });
+    pool = undefined;
+    expect(report.released).toEqual([]);
+    expect([...report.kept].sort()).toEqual(jobs.map(({ job }) => job.id).sort());
+    // Still leased to this worker: no other worker can claim them until the lease runs out.
+    for (const { job } of jobs) expect(await queue.get(job.id)).toMatchObject({ state: 'running' });
+    expect(await queue.claim('another', ['invoice'], 60_000, 10)).toEqual([]);
+    expect(lines.some((l) => /not released/.test(String(l.msg)))).toBe(true);
+    // QuickBooks answers after all, while the process still lives: the jobs complete, once.
+    answer!();
+    for (const { job } of jobs) await until(async () => (await queue.get(job.id))?.state === 'completed', 30_000);
+  });
+
   it('renews the lease while a handler runs, and aborts the handler when the lease is lost', async () => {
     const { logger, lines } = captureLogger();
     let sawLeaseExtended = false;

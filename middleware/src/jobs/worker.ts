@@ -53,6 +53,8 @@ export interface Drainer {
 export interface StopReport {
   /** Jobs that were still running at the end of the grace period and went back to the queue. */
   released: string[];
+  /** Jobs left leased because a create they handed over was still unanswered at the drain deadline (see stop). */
+  kept: string[];
 }
 
 export interface WorkerPool {
@@ -205,7 +207,16 @@ export function startWorkers(options: WorkerOptions): WorkerPool {
       await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
       const drained = await options.drainer?.drain(drainMs);
-      if (drained === false) poolLogger.warn({ drainMs, running: running.size }, 'requests handed over by running jobs were still unanswered at the drain deadline; releasing the jobs anyway');
+      if (drained === false) {
+        // A create still unanswered may yet commit in QuickBooks: a job released now could be claimed by another
+        // worker before it does, and its look-up would find nothing and create again. These jobs keep their leases
+        // instead (renewed while this process lives, so an answer that comes still completes them); once the
+        // process is gone the leases expire within leaseMs, longer than QuickBooks takes to commit what it received,
+        // and the next worker looks QuickBooks up before creating.
+        const kept = [...running.keys()];
+        poolLogger.warn({ drainMs, leaseMs, kept }, 'requests handed over by running jobs were still unanswered at the drain deadline; their jobs are not released: their leases expire and another worker takes them, looking QuickBooks up first');
+        return { released: [], kept };
+      }
       const released: string[] = [];
       for (const entry of [...running.values()]) {
         entry.released = true;
@@ -213,7 +224,7 @@ export function startWorkers(options: WorkerOptions): WorkerPool {
         if (await queue.release(entry.job.id, entry.job.lease).catch(() => false)) released.push(entry.job.id);
       }
       poolLogger.info({ released }, 'workers stopped');
-      return { released };
+      return { released, kept: [] };
     },
   };
 }
