@@ -55,7 +55,9 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Node runs as PID 1 (exec form, no shell or npm in between), so SIGTERM reaches the middleware: it stops
-# taking requests, lets running jobs finish for up to 10 s and releases the rest to other workers.
+# taking requests, lets running jobs finish for up to 10 s, waits up to 5 s more for QuickBooks to answer the
+# creates they sent, and releases the rest to other workers (a job whose create is still unanswered keeps its
+# lease until it expires, so no other worker can create it again before QuickBooks commits it).
 # --max-semi-space-size=2: V8's young generation otherwise reserves up to 3 × 16 MB. --heap-growing-percent=20:
 # the old generation may grow 20 % past what the last full collection kept, not up to 4×; with 2 MB semi-spaces
 # a backlog's short-lived objects reach it, and V8 otherwise let it fill to about 70 MB for 45 MB live. With

@@ -345,7 +345,9 @@ export async function createLedgerline(config: Config, options: ContainerOptions
     async stop(graceMs = 10_000) {
       for (const sweeper of sweepers) await sweeper.stop();
       await payments.intake.idle();
-      if (pool) await pool.stop({ graceMs });
+      // Up to 10 s for the server, graceMs for running jobs and 5 s for the creates they handed over: within the 30 s
+      // that Heroku and compose.yaml give before SIGKILL. A job whose create is still unanswered then keeps its lease.
+      if (pool) await pool.stop({ graceMs, drainMs: 5_000 });
       await billingUpdates.flush();
       await gate.close();
       await store.close();
