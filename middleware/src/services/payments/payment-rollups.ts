@@ -28,6 +28,11 @@ const CHUNK = 200;
 export interface RollupUpsert {
   record: Record<string, unknown>;
   row: RollupInvoice;
+  /**
+   * The record refreshes an invoice already mirrored (it does not write Last_Payment_Date__c): the run keeps the
+   * last payment date of the row it read instead of the one in `row`.
+   */
+  refresh?: boolean;
 }
 
 /** The mirror rows of some deals and Accounts, read ahead of a run (see `prefetch`). */
@@ -268,7 +273,10 @@ export class PaymentRollups implements Gatherer {
         for (const row of await this.mirror.invoicesOf(opportunityIds.slice(i, i + CHUNK), accountIds.slice(i, i + CHUNK))) rows.set(row.key, row);
       }
     }
-    for (const { row } of upserts) rows.set(row.key, { ...row, accountCurrency: rows.get(row.key)?.accountCurrency ?? row.accountCurrency });
+    for (const { row, refresh } of upserts) {
+      const read = rows.get(row.key);
+      rows.set(row.key, { ...row, accountCurrency: read?.accountCurrency ?? row.accountCurrency, ...(refresh ? { lastPaymentDate: read?.lastPaymentDate ?? row.lastPaymentDate } : {}) });
+    }
     const invoices = [...rows.values()];
     const writes: CombinedWrite[] = upserts.map(asWrite);
     const keys: string[] = upserts.map(invoiceKey);
