@@ -4,17 +4,21 @@
  * Accounts already linked to a QBO customer (known), half for new Accounts. Each deal is timed from the
  * close (the Named Credential callout) to the Opportunity showing `Synced`, and the QBO and Salesforce calls
  * it cost are counted: with nothing else running, calls × latency is the serial chain's floor.
+ * SQLite by default; `npx tsx bench/invoice-single.ts 20 250 postgres` runs it on a fresh PostgreSQL database
+ * (LEDGERLINE_TEST_POSTGRES_URL, see scripts/postgres-probe.sh), where roll-ups take cross-process locks and read
+ * no rows ahead.
  */
+import type { Dialect } from '../src/store';
 import { createTestDatabase } from '../src/store/test-databases';
 import { startStack } from '../src/demo/stack';
 import { closeWon, seedAccount, seedCatalog, seedOpportunity, billingSettled } from '../src/demo/deals';
 import { percentile } from './invoices';
 import { report } from './result';
 
-export async function benchInvoiceSingle(options: { deals?: number; latencyMs?: number } = {}) {
+export async function benchInvoiceSingle(options: { deals?: number; latencyMs?: number; dialect?: Dialect } = {}) {
   const deals = options.deals ?? 20;
   const latencyMs = options.latencyMs ?? 250;
-  const database = await createTestDatabase('sqlite');
+  const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const stack = await startStack({
     env: { DATABASE_URL: database.url, CDC_INTERVAL_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '0' },
     qbo: { latencyMs },
@@ -50,6 +54,7 @@ export async function benchInvoiceSingle(options: { deals?: number; latencyMs?: 
     const of = (kind: 'known' | 'new') => rows.filter((r) => r.customer === kind);
     const mean = (values: number[]) => Math.round((values.reduce((t, v) => t + v, 0) / Math.max(1, values.length)) * 10) / 10;
     return {
+      dialect: database.dialect,
       latencyMs,
       deals,
       synced: rows.filter((r) => r.status === 'Synced').length,
@@ -66,7 +71,7 @@ export async function benchInvoiceSingle(options: { deals?: number; latencyMs?: 
 }
 
 if (require.main === module) {
-  benchInvoiceSingle({ deals: Number(process.argv[2] ?? 20), latencyMs: Number(process.argv[3] ?? 250) })
+  benchInvoiceSingle({ deals: Number(process.argv[2] ?? 20), latencyMs: Number(process.argv[3] ?? 250), dialect: process.argv[4] === 'postgres' ? 'postgres' : 'sqlite' })
     .then((r) => report(r))
     .catch((error: unknown) => {
       console.error(error);

@@ -80,6 +80,7 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
 
 export type { Dialect, SqlPort, SqlExecutor, SqlValue, SqlErrorKind } from './sql-port';
 export { SqlError, isUniqueViolation, placeholders } from './sql-port';
+export { withAdvisoryLocks } from './advisory-locks';
 export type { Clock } from './clock';
 export { systemClock, manualClock } from './clock';
 export type { ConnectionStatus, QboConnection, QboConnectionSummary, QboTokens, ConnectInput } from './qbo-connections';

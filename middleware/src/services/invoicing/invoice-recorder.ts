@@ -1,7 +1,7 @@
 import { AppError, toAppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { deliveryOf } from '../../sync/delivery';
-import type { InvoiceSnapshot } from '../../sync/payment-status';
+import { isVoided, type InvoiceSnapshot } from '../../sync/payment-status';
 import type { DraftSummary } from '../../sync/invoice-draft';
 import type { SfOpportunity } from '../../sync/source';
 import type { BillingEntity } from '../billing-entities';
@@ -102,6 +102,10 @@ export class InvoiceRecorder {
     const rowCurrency = (await this.recordCurrency?.(invoice.CurrencyRef?.value ?? null)) ?? null;
     const delivery = deliveryOf(invoice);
     const key = invoiceKey(entity.realmId, invoice.Id);
+    // A refresh (a Retry of an invoiced deal) rewrites an invoice that may have been paid or voided since: it keeps
+    // the mirror's last payment date and says whether the invoice is voided now.
+    const refresh = info.action === 'refreshed';
+    const voided = refresh && isVoided(invoice);
     const invoiceRecord = {
       ...(rowCurrency ? { CurrencyIsoCode: rowCurrency } : {}),
       QuickBooks_Key__c: key,
@@ -114,7 +118,7 @@ export class InvoiceRecorder {
       Balance__c: invoice.Balance,
       Currency__c: invoice.CurrencyRef?.value ?? null,
       ...(opp.Billing_Entity__c ? { Billing_Entity__c: opp.Billing_Entity__c } : {}),
-      Voided__c: false,
+      Voided__c: voided,
       Email_Status__c: delivery.emailStatus,
       Sent_At__c: delivery.sentAt,
     };
@@ -147,7 +151,7 @@ export class InvoiceRecorder {
       balance: invoice.Balance,
       dueDate: invoice.DueDate ?? null,
       lastPaymentDate: null,
-      voided: false,
+      voided,
       currency: invoice.CurrencyRef?.value ?? null,
       txnDate: invoice.TxnDate ?? null,
       type: null,
@@ -160,7 +164,7 @@ export class InvoiceRecorder {
       ? await this.rollups
           .request([opp.Id], opp.AccountId ? [opp.AccountId] : [], {
             with: [...(accountLink ? [{ sobject: 'Account' as const, record: accountLink }] : []), { sobject: 'Opportunity', record: synced }],
-            ...(combined ? { upserts: [{ record: invoiceRecord, row }] } : {}),
+            ...(combined ? { upserts: [{ record: invoiceRecord, row, ...(refresh ? { refresh } : {}) }] } : {}),
             ...(prefetched ? { prefetched } : {}),
           })
           .then(

@@ -5,6 +5,9 @@
  * was asked for, and an older run can never overwrite a newer one (within this process). A new invoice's
  * record is written by the run itself, with the roll-ups, in one combined call; its rows may come from a read
  * made ahead (while QuickBooks created the invoice), used only while nothing it covers changed since (`prefetch`).
+ * Across processes (PostgreSQL: several instances on one database) a run holds locks on its Accounts and
+ * Opportunities from before its read until its write has answered (`RollupLocks`), and reads no rows ahead: the
+ * staleness check of a read ahead sees this process's changes only.
  * Account figures (receivables.ts: totals invoiced, paid and credited, open and overdue balance, last payment
  * date, average days to pay) come from the mirror rows of every document type and are in the Account's
  * currency; a document that cannot be converted is left out with a warning that says how to fix it. A deal's
@@ -28,6 +31,19 @@ const CHUNK = 200;
 export interface RollupUpsert {
   record: Record<string, unknown>;
   row: RollupInvoice;
+  /**
+   * The record refreshes an invoice already mirrored (it does not write Last_Payment_Date__c): the run keeps the
+   * last payment date of the row it read instead of the one in `row`.
+   */
+  refresh?: boolean;
+}
+
+/**
+ * Serialises roll-up runs across processes: `hold` runs `fn` while no other process runs one for any of these
+ * records, and rejects (retryably, without running `fn`) when the wait exceeds its bound.
+ */
+export interface RollupLocks {
+  hold<T>(records: { opportunityIds: string[]; accountIds: string[] }, fn: () => Promise<T>): Promise<T>;
 }
 
 /** The mirror rows of some deals and Accounts, read ahead of a run (see `prefetch`). */
@@ -78,6 +94,11 @@ export class PaymentRollups implements Gatherer {
      * roll-ups of a burst's deals go in one run: one query and one write collection per object.
      */
     private readonly gathering?: Gathering,
+    /**
+     * PostgreSQL (several processes on one database): each run's read and write happen under these locks, and
+     * reads ahead are not made (their staleness check would miss other processes' changes). SQLite: none.
+     */
+    private readonly locks?: RollupLocks,
   ) {
     gathering?.register(this);
   }
@@ -151,10 +172,10 @@ export class PaymentRollups implements Gatherer {
    * uses those rows, with the rows it writes itself laid over them. A read is stale once a record it covers changed
    * after it began (a roll-up was asked for it, or a run wrote one of its invoice records); the run then reads again.
    * Undefined when a read ahead would not help: other jobs are running (a burst's run reads once for all of them),
-   * or the read failed.
+   * or the read failed; and always across processes (with `locks`), where another process's change would go unseen.
    */
   prefetch(opportunityIds: string[], accountIds: string[]): Promise<Prefetched | undefined> {
-    if (!this.combines || (this.gathering?.state.running ?? 0) > 1) return Promise.resolve(undefined);
+    if (this.locks || !this.combines || (this.gathering?.state.running ?? 0) > 1) return Promise.resolve(undefined);
     const seq = this.changes;
     return (async () => {
       const rows = await this.mirror.invoicesOf(opportunityIds, accountIds);
@@ -171,6 +192,7 @@ export class PaymentRollups implements Gatherer {
   }
 
   private fresh(read: Prefetched): boolean {
+    if (this.locks) return false;
     const keys = [...read.opportunityIds.map((id) => `Opportunity|${id}`), ...read.accountIds.map((id) => `Account|${id}`)];
     return keys.every((key) => (this.changedAt.get(key) ?? -1) <= read.seq);
   }
@@ -209,6 +231,11 @@ export class PaymentRollups implements Gatherer {
     const today = this.today();
     const org = accountIds.length > 0 ? await this.currencies.rates() : null;
     const multiCurrency = accountIds.length > 0 && (await this.currencies.isMultiCurrency());
+    if (this.locks) return this.locks.hold({ opportunityIds, accountIds }, () => this.readAndWrite(opportunityIds, accountIds, fields, waiters, today, org, multiCurrency));
+    return this.readAndWrite(opportunityIds, accountIds, fields, waiters, today, org, multiCurrency);
+  }
+
+  private async readAndWrite(opportunityIds: string[], accountIds: string[], fields: Map<string, Record<string, unknown>>, waiters: Waiter[], today: string, org: CurrencyRates | null, multiCurrency: boolean): Promise<Map<string, unknown>> {
     const together = this.writeBack.together?.bind(this.writeBack);
     if (together) return this.runTogether(together, { opportunityIds, accountIds, fields, waiters, today, org, multiCurrency });
     // Accounts first, then Opportunities: a deal that shows Synced (written with its roll-up) has its Account's.
@@ -268,7 +295,10 @@ export class PaymentRollups implements Gatherer {
         for (const row of await this.mirror.invoicesOf(opportunityIds.slice(i, i + CHUNK), accountIds.slice(i, i + CHUNK))) rows.set(row.key, row);
       }
     }
-    for (const { row } of upserts) rows.set(row.key, { ...row, accountCurrency: rows.get(row.key)?.accountCurrency ?? row.accountCurrency });
+    for (const { row, refresh } of upserts) {
+      const read = rows.get(row.key);
+      rows.set(row.key, { ...row, accountCurrency: read?.accountCurrency ?? row.accountCurrency, ...(refresh ? { lastPaymentDate: read?.lastPaymentDate ?? row.lastPaymentDate } : {}) });
+    }
     const invoices = [...rows.values()];
     const writes: CombinedWrite[] = upserts.map(asWrite);
     const keys: string[] = upserts.map(invoiceKey);

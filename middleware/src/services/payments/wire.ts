@@ -19,6 +19,7 @@ import { PaymentEventProcessor, QBO_EVENT_JOB, type QboEventJobPayload } from '.
 import { PaymentMirror } from './payment-mirror';
 import { InvoiceRefresher } from './payment-refresher';
 import { PaymentRollups } from './payment-rollups';
+import { postgresRollupLocks } from './rollup-locks';
 import { ReceivablesMonths } from './receivables-months';
 import { refreshNewlyOverdue } from './receivables-overdue';
 import { PAYMENT_ENTITIES, WebhookIntake } from './webhook-intake';
@@ -65,7 +66,9 @@ export function wirePayments(deps: PaymentsDeps): Payments {
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
   const company = (realmId: string) => deps.qbo.company(realmId);
   const mirror = new PaymentMirror(salesforce, writeBack, { currencies });
-  const rollups = new PaymentRollups(mirror, writeBack, logger, today, currencies, deps.gathering);
+  // Only PostgreSQL deployments run several processes: their roll-up runs lock their records across them.
+  const locks = store.dialect === 'postgres' ? postgresRollupLocks(store.db) : undefined;
+  const rollups = new PaymentRollups(mirror, writeBack, logger, today, currencies, deps.gathering, locks);
   const refresher = new InvoiceRefresher({ company, links: store.links, mirror, rollups, audit: store.audit, logger });
   const documentMirror = new DocumentMirror(salesforce, writeBack, mirror);
   const documents = new DocumentRefresher({ company, links: store.links, mirror: documentMirror, audit: store.audit, rollups, logger });
