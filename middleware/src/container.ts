@@ -206,7 +206,14 @@ export async function createLedgerline(config: Config, options: ContainerOptions
   const catalog = new CompanyCatalog(new Map(), config.CATALOG_TTL_SECONDS * 1000, now);
   const itemMappings = new ItemMappings({ salesforce, audit: store.audit, guard: (sobject, record, keyField) => policy.assertSalesforceWrite(sobject, record, keyField) });
   // Invoice and customer creates, and the look-ups of new customers, gathered into batches that follow the batch budget.
-  const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({ batchesPerMinute: config.QBO_BATCHES_PER_MINUTE, logger }) : directCreator;
+  const creator: Creator = config.QBO_BATCH_WINDOW_MS > 0 ? new BatchCreator({
+    batchesPerMinute: config.QBO_BATCHES_PER_MINUTE,
+    logger,
+    // A burst's partial batch waits for the next wave of jobs only while the workers have more due, and meanwhile
+    // its jobs count as waiting in the Salesforce gathering (the other jobs' writes go, making room for the wave).
+    gathering,
+    moreComing: () => pool?.backlog === true,
+  }) : directCreator;
   const metrics = new LedgerlineMetrics({
     jobCounts: () => queue.counts(),
     oldestQueuedAgeMs: () => queue.oldestQueuedAge(),

@@ -61,6 +61,11 @@ export interface WorkerPool {
   readonly workerId: string;
   /** Number of jobs running now. */
   readonly active: number;
+  /**
+   * More jobs are due than this pool has room for: its last claim took as many as it asked for (it asks for
+   * its free room only), so others are probably still queued. False once a claim comes back short.
+   */
+  readonly backlog: boolean;
   /** Claim now instead of at the next poll (call after enqueue for low latency). */
   wake(): void;
   /**
@@ -90,6 +95,7 @@ export function startWorkers(options: WorkerOptions): WorkerPool {
   const poolLogger = logger.child({ workerId });
 
   let stopping = false;
+  let backlog = false;
   // A wake() that arrives while the loop is busy claiming is remembered, so the next pause is skipped.
   let woken = false;
   let nudge: (() => void) | undefined;
@@ -167,6 +173,7 @@ export function startWorkers(options: WorkerOptions): WorkerPool {
         try {
           const jobs = await queue.claim(workerId, types, leaseMs, free);
           claimed = jobs.length;
+          backlog = claimed === free;
           for (const job of jobs) {
             if (stopping) {
               await queue.release(job.id, job.lease);
@@ -194,6 +201,9 @@ export function startWorkers(options: WorkerOptions): WorkerPool {
     workerId,
     get active() {
       return running.size;
+    },
+    get backlog() {
+      return backlog && !stopping;
     },
     wake,
     async stop({ graceMs = 10_000, drainMs = 10_000 } = {}) {

@@ -1,5 +1,7 @@
 import { AppError } from '../errors';
 import { createLogger } from '../logger';
+import { Batcher } from '../util/batcher';
+import { Gathering } from '../util/gathering';
 import type { QboCompany } from './api';
 import { BatchCreator } from './batch-creator';
 
@@ -109,6 +111,60 @@ describe('BatchCreator: a customer create never waits for a batch slot', () => {
     expect(sent.map((s) => [s.kind, s.items.length])).toEqual([['batch', 30], ['create', 1]]);
     expect(await creator.drain(10_000)).toBe(true);
     expect(new Set((await Promise.all(invoices)).map((i) => i.Id)).size).toBe(31);
+  });
+});
+
+describe('BatchCreator: a burst\u2019s partial batch and the next wave', () => {
+  const invoices = (from: number, count: number) => Array.from({ length: count }, (_v, i) => from + i);
+  const setup = (moreComing: () => boolean) => {
+    const gathering = new Gathering({ maxWaitMs: 60_000 });
+    const reads = new Batcher<string, number>(async (keys) => new Map(keys.map((k) => [k, k.length] as [string, number])), { maxBatch: 200, windowMs: 1, gathering });
+    const { company, sent } = recordingCompany();
+    // Counts the holds the creator takes on the gathering (a caller's job marked as waiting).
+    const held = { count: 0 };
+    const counted = { holder: () => { const take = gathering.holder(); return () => { held.count += 1; return take(); }; } };
+    const creator = new BatchCreator({ logger, gathering: counted, moreComing });
+    const createAll = (jobId: string, numbers: number[]) =>
+      gathering.job(jobId, () => Promise.all(numbers.map((n) => creator.create<Rec>(company, 'Invoice', invoice(n), `ll-inv-w${n}-0`))));
+    return { gathering, reads, company, sent, creator, createAll, held };
+  };
+
+  it('while more jobs are due, the remainder waits for the next wave and its job counts as waiting, so another job\u2019s Salesforce read goes', async () => {
+    const { gathering, reads, sent, creator, createAll } = setup(() => true);
+    // A wave: one full batch leaves at once, two invoices are left over.
+    const full = createAll('j0', invoices(1, 30));
+    const remainder = createAll('j1', invoices(31, 2));
+    await full;
+    // Another job of the wave reads from Salesforce while the remainder is held back for the next wave.
+    await expect(within(gathering.job('j2', () => reads.load('abcd')))).resolves.toBe(4);
+    expect(gathering.flushes.maxWait).toBe(0);
+    expect(sent.map((s) => s.items.length)).toEqual([30]);
+    // The next wave's creates join the remainder: one full batch, not a partial one of its own, and it goes at once.
+    const next = createAll('j3', invoices(33, 28));
+    expect(await within(remainder, 3_000)).toHaveLength(2);
+    expect(await next).toHaveLength(28);
+    expect(sent.map((s) => [s.kind, s.items.length])).toEqual([['batch', 30], ['batch', 30]]);
+    expect(gathering.state).toEqual({ running: 0, waiting: 0 });
+    expect(await creator.drain(10_000)).toBe(true);
+  });
+
+  it('while the remainder waits for the next wave, a customer look-up does not: it goes at once as a plain query', async () => {
+    const { sent, creator, createAll, gathering, company } = setup(() => true);
+    await createAll('j0', invoices(1, 30));
+    const remainder = createAll('j1', invoices(31, 2));
+    const rows = await within(gathering.job('j2', () => creator.find<Rec>(company, 'Customer', 'DisplayName', ['Acme GmbH'])));
+    expect(rows).toEqual([]);
+    expect(sent.map((s) => [s.kind, s.items.length])).toEqual([['batch', 30], ['query', 1]]);
+    expect(await creator.drain(10_000)).toBe(true);
+    expect(await remainder).toHaveLength(2);
+  });
+
+  it('when no more jobs are due, the remainder goes on its own soon and its job never counted as waiting', async () => {
+    const { sent, createAll, held } = setup(() => false);
+    await createAll('j0', invoices(1, 30));
+    expect(await within(createAll('j1', invoices(31, 2)))).toHaveLength(2);
+    expect(sent.map((s) => s.items.length)).toEqual([30, 2]);
+    expect(held.count).toBe(0);
   });
 });
 

@@ -10,6 +10,13 @@
  * slot comes goes out as a plain request (a create with its own `requestid`), so a lone deal with nothing
  * to wait for is not held back; look-ups with no create to ride along with go as plain `in (…)` queries.
  *
+ * In a burst, a wave of jobs (the workers' concurrency) leaves full batches and a remainder. While the workers
+ * have more jobs due (`moreComing`), the remainder waits for the next wave's creates (up to BURST_WAVE_INTERVALS
+ * batch intervals) rather than spending a batch slot of its own, and meanwhile its jobs count as waiting in the
+ * Salesforce gathering, so the rest of the wave writes to Salesforce, ends, and makes room for the next wave; the
+ * held jobs' own writes then go with that wave's. A lone deal never waits for this (no batch went just before, and
+ * the workers' last claim was not full).
+ *
  * A customer create never waits for a batch slot: it is on the critical path of every invoice of its
  * Account, and in a burst the batch budget is the scarce one while the request budget has room. So a
  * Customer create joins a batch only when a batch of invoice creates (and look-ups) with room to spare
@@ -66,6 +73,19 @@ export interface BatchCreatorOptions {
   resendDelayMs?: number;
   logger: Logger;
   now?: () => number;
+  /**
+   * The Salesforce gathering (util/gathering.ts). While a burst's partial batch is held back for the next wave
+   * of jobs (see `moreComing`), its callers' jobs count there as waiting on a held request, so the other jobs'
+   * Salesforce writes go and those jobs end, making room for the next wave. A caller waiting for anything
+   * else (the gate's batch slot, the spacing) still counts as busy, as a job at QuickBooks does.
+   */
+  gathering?: { holder(): () => () => void };
+  /**
+   * More jobs that may add creates are due now (the workers' last claim took as many as they had room for).
+   * During a burst a partial batch then waits for the next wave, up to BURST_WAVE_INTERVALS batch intervals,
+   * instead of spending a batch slot of its own; without it (the queue is drained, a lone deal) nothing waits for it.
+   */
+  moreComing?: () => boolean;
 }
 
 interface Gathering {
@@ -91,6 +111,12 @@ interface Gathering {
  * waited two batch intervals: the budget a skipped slot leaves is not lost (a full batch goes at once).
  */
 const BURST_QUIET_MS = 200;
+/**
+ * While more jobs are due (BatchCreatorOptions.moreComing), a burst's partial batch waits for the next wave up
+ * to this many batch intervals (about 6.7 s at 36 a minute) from its oldest caller: a wave of 200 jobs makes 6 full
+ * batches and a remainder, and the remainder joins the next wave's creates instead of taking a slot of its own.
+ */
+const BURST_WAVE_INTERVALS = 4;
 
 interface BatchAnswer {
   BatchItemResponse?: Array<Record<string, unknown> & { bId?: string; Fault?: unknown }>;
@@ -100,6 +126,11 @@ interface BatchAnswer {
 export function batchRequestId(items: Array<{ requestId: string }>): string {
   const digest = createHash('sha256').update(items.map((i) => i.requestId).join('\n')).digest('hex');
   return `llb-${digest.slice(0, 32)}`;
+}
+
+function releaseHold(w: Waiting): void {
+  w.release?.();
+  w.release = undefined;
 }
 
 export class BatchCreator implements Creator {
@@ -183,6 +214,7 @@ export class BatchCreator implements Creator {
       return;
     }
     const now = this.now();
+    if (this.options.gathering) waiting.hold = this.options.gathering.holder();
     if (group.items.length === 0) group.firstArrivalAt = now;
     group.lastArrivalAt = now;
     group.items.push(waiting);
@@ -215,12 +247,29 @@ export class BatchCreator implements Creator {
     const { planned } = planBatch(group.items, this.maxItems);
     const asBatch = planned.length > 1 && planned.some((p) => p.creates);
     let wait = Math.max(group.lastBatchAt + this.intervalMs - now, asBatch ? group.company.batchSlotInMs() : 0);
-    if (wait <= 0 && now - group.lastBatchAt < 2 * this.intervalMs) {
+    let forNextWave = false;
+    if (wait <= 0 && asBatch && planned.length < this.maxItems && !this.hurrying && now - group.lastBatchAt < BURST_WAVE_INTERVALS * this.intervalMs && this.options.moreComing?.() === true) {
+      const oldest = group.firstArrivalAt + BURST_WAVE_INTERVALS * this.intervalMs - now;
+      if (oldest > 0) {
+        forNextWave = true;
+        // Looks again soon: the wave may stop coming (the queue drained), then the old rule below decides.
+        wait = Math.min(oldest, BURST_QUIET_MS);
+      }
+    }
+    if (!forNextWave && wait <= 0 && now - group.lastBatchAt < 2 * this.intervalMs) {
       const quiet = group.lastArrivalAt + BURST_QUIET_MS - now;
       const oldest = group.firstArrivalAt + 2 * this.intervalMs - now;
       if (quiet > 0 && oldest > 0) wait = Math.min(quiet, oldest);
     }
     if (this.hurrying) wait = 0;
+    // Held back for the next wave: these callers' jobs wait on the others, not the other way round.
+    for (const w of group.items) {
+      if (forNextWave && wait > 0) w.release ??= w.hold?.();
+      else releaseHold(w);
+    }
+    // A look-up does not wait for the next wave: the next wave's jobs look their customers up before they create
+    // their invoices, so it goes now as a plain `in (…)` query, and only creates are held.
+    if (forNextWave && wait > 0) this.sendFindsAlone(group);
     if (wait > 0) {
       this.sendUrgentAlone(group);
       this.schedule(group, Math.ceil(wait));
@@ -241,6 +290,7 @@ export class BatchCreator implements Creator {
     const ride = batching && group.urgent.length > 0 && group.company.batchSlotInMs() <= 0;
     const { planned, taken, riding } = planBatch(group.items, this.maxItems, ride ? group.urgent : []);
     group.items.splice(0, taken.length);
+    for (const w of taken) releaseHold(w);
     group.urgent.splice(0, riding.length);
     group.firstArrivalAt = this.now();
     const answers = new FindAnswers(planned);
@@ -259,6 +309,23 @@ export class BatchCreator implements Creator {
     if (group.items.length > 0) {
       if (this.hurrying || planBatch(group.items, this.maxItems).taken.length < group.items.length) this.flush(group);
       else this.schedule(group, Math.ceil(this.intervalMs));
+    }
+  }
+
+  /** The look-ups waiting in the group go now as plain queries (several callers' values in each). */
+  private sendFindsAlone(group: Gathering): void {
+    let finds = group.items.filter((w) => w.kind === 'find');
+    if (finds.length === 0) return;
+    group.items = group.items.filter((w) => w.kind !== 'find');
+    while (finds.length > 0) {
+      const { planned, taken } = planBatch(finds, this.maxItems);
+      finds = finds.slice(taken.length);
+      const answers = new FindAnswers(planned);
+      for (const p of planned) {
+        for (const w of p.finds?.waiting ?? []) releaseHold(w);
+        this.stats.single += 1;
+        this.track(this.sendAlone(group.company, p, answers));
+      }
     }
   }
 

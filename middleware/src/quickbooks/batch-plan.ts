@@ -20,6 +20,10 @@ export interface CreateWaiting {
   requestId: string;
   resolve: (record: unknown) => void;
   reject: (error: unknown) => void;
+  /** Marks the caller's job as waiting in the Salesforce gathering (see BatchCreatorOptions.gathering). */
+  hold?: () => () => void;
+  /** Ends that mark: when the caller leaves in a request, or stops being held back for the next wave. */
+  release?: () => void;
 }
 
 export interface FindWaiting {
@@ -29,6 +33,10 @@ export interface FindWaiting {
   values: string[];
   resolve: (rows: unknown[]) => void;
   reject: (error: unknown) => void;
+  /** Marks the caller's job as waiting in the Salesforce gathering (see BatchCreatorOptions.gathering). */
+  hold?: () => () => void;
+  /** Ends that mark: when the caller leaves in a request, or stops being held back for the next wave. */
+  release?: () => void;
 }
 
 export type Waiting = CreateWaiting | FindWaiting;

@@ -83,7 +83,20 @@ export class Gathering {
    * Has the gatherers checked soon, after the requests made in the same turn of the event loop have joined.
    */
   hold(): () => void {
+    return this.holdFor(this.context.getStore());
+  }
+
+  /**
+   * The calling job, to be marked as waiting later, from outside its context (e.g. by the QuickBooks batch
+   * creator, which decides on a timer whether a job's create is held back for others): calling the returned
+   * function marks it as waiting until the release it returns is called.
+   */
+  holder(): () => () => void {
     const jobId = this.context.getStore();
+    return () => this.holdFor(jobId);
+  }
+
+  private holdFor(jobId: string | undefined): () => void {
     let release = (): void => {};
     if (jobId !== undefined && this.jobs.has(jobId)) {
       this.jobs.set(jobId, this.jobs.get(jobId)! + 1);
