@@ -22,6 +22,39 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs = 5000):
   }
 }
 
+/**
+ * Two jobs whose handlers each hand an invoice create to a BatchCreator whose batch slot is a minute away;
+ * the batch request is recorded and answered only when the test calls `answer()`.
+ */
+function drainingWorkers(queue: JobQueue, logger: ReturnType<typeof createLogger>, realmId: string) {
+  const creator = new BatchCreator({ batchesPerMinute: 1, logger });
+  const state = { sent: [] as string[][], handed: 0, answer: undefined as (() => void) | undefined };
+  const company = {
+    realmId,
+    batchSlotInMs: () => 60_000,
+    batch: (items: Array<Record<string, unknown>>, requestId: string) =>
+      new Promise((resolve) => {
+        state.sent.push([requestId, ...items.map((i) => String(i.bId))]);
+        state.answer = () => resolve({ BatchItemResponse: items.map((i) => ({ bId: i.bId, Invoice: { Id: `inv-${String(i.bId)}` } })) });
+      }),
+  } as unknown as QboCompany;
+  const pool = startWorkers({
+    queue,
+    logger,
+    pollIntervalMs: 20,
+    concurrency: 2,
+    drainer: creator,
+    handlers: {
+      invoice: async (job: { id: string }) => {
+        const made = creator.create<{ Id: string }>(company, 'Invoice', { PrivateNote: job.id }, `ll-inv-${job.id}-0`);
+        state.handed += 1;
+        return (await made).Id;
+      },
+    },
+  });
+  return { pool, state };
+}
+
 describe.each(testDialects())('workers on %s', (dialect) => {
   let database: TestDatabase;
   let store: Store;
@@ -139,37 +172,14 @@ describe.each(testDialects())('workers on %s', (dialect) => {
   it('stop() sends the creates its jobs handed over at once and waits for their answers before releasing any job', async () => {
     const { logger } = captureLogger();
     // Creates gathered for a batch whose slot is a minute away (the gate says so).
-    const creator = new BatchCreator({ batchesPerMinute: 1, logger });
-    const sent: string[][] = [];
+    const started = drainingWorkers(queue, logger, 'realm-drain');
+    pool = started.pool;
+    const { state } = started;
+    const sent = state.sent;
     const stateAtAnswer: Array<string | undefined> = [];
-    let answer: (() => void) | undefined;
-    const company = {
-      realmId: 'realm-drain',
-      batchSlotInMs: () => 60_000,
-      batch: (items: Array<Record<string, unknown>>, requestId: string) =>
-        new Promise((resolve) => {
-          sent.push([requestId, ...items.map((i) => String(i.bId))]);
-          answer = () => resolve({ BatchItemResponse: items.map((i) => ({ bId: i.bId, Invoice: { Id: `inv-${String(i.bId)}` } })) });
-        }),
-    } as unknown as QboCompany;
-    let handed = 0;
-    pool = startWorkers({
-      queue,
-      logger,
-      pollIntervalMs: 20,
-      concurrency: 2,
-      drainer: creator,
-      handlers: {
-        invoice: async (job: { id: string }) => {
-          const made = creator.create<{ Id: string }>(company, 'Invoice', { PrivateNote: job.id }, `ll-inv-${job.id}-0`);
-          handed += 1;
-          return (await made).Id;
-        },
-      },
-    });
     const jobs = await Promise.all([1, 2].map(() => queue.enqueue({ type: 'invoice', payload: null })));
     pool.wake();
-    await until(() => handed === 2);
+    await until(() => state.handed === 2);
     expect(sent).toEqual([]);
     let stopped = false;
     const stopping = pool.stop({ graceMs: 0, drainMs: 10_000 }).then((report) => {
@@ -182,7 +192,7 @@ describe.each(testDialects())('workers on %s', (dialect) => {
     expect(sent[0]!.slice(1)).toEqual(['0', '1']);
     for (const { job } of jobs) stateAtAnswer.push((await queue.get(job.id))?.state);
     expect(stopped).toBe(false);
-    answer!();
+    state.answer!();
     const report = await stopping;
     // Neither job went back to the queue while its create was in flight.
     expect(stateAtAnswer).toEqual(['running', 'running']);
@@ -192,34 +202,12 @@ describe.each(testDialects())('workers on %s', (dialect) => {
 
   it('stop() releases no job whose create is still unanswered at the drain deadline: its lease runs out instead, and a late answer still completes it', async () => {
     const { logger, lines } = captureLogger();
-    const creator = new BatchCreator({ batchesPerMinute: 1, logger });
-    let answer: (() => void) | undefined;
-    const company = {
-      realmId: 'realm-slow',
-      batchSlotInMs: () => 60_000,
-      batch: (items: Array<Record<string, unknown>>) =>
-        new Promise((resolve) => {
-          answer = () => resolve({ BatchItemResponse: items.map((i) => ({ bId: i.bId, Invoice: { Id: `inv-${String(i.bId)}` } })) });
-        }),
-    } as unknown as QboCompany;
-    let handed = 0;
-    pool = startWorkers({
-      queue,
-      logger,
-      pollIntervalMs: 20,
-      concurrency: 2,
-      drainer: creator,
-      handlers: {
-        invoice: async (job: { id: string }) => {
-          const made = creator.create<{ Id: string }>(company, 'Invoice', { PrivateNote: job.id }, `ll-inv-${job.id}-0`);
-          handed += 1;
-          return (await made).Id;
-        },
-      },
-    });
+    const started = drainingWorkers(queue, logger, 'realm-slow');
+    pool = started.pool;
+    const { state } = started;
     const jobs = await Promise.all([1, 2].map(() => queue.enqueue({ type: 'invoice', payload: null })));
     pool.wake();
-    await until(() => handed === 2, 30_000);
+    await until(() => state.handed === 2, 30_000);
     const report = await pool.stop({ graceMs: 0, drainMs: 50 });
     pool = undefined;
     expect(report.released).toEqual([]);
@@ -229,7 +217,7 @@ describe.each(testDialects())('workers on %s', (dialect) => {
     expect(await queue.claim('another', ['invoice'], 60_000, 10)).toEqual([]);
     expect(lines.some((l) => /not released/.test(String(l.msg)))).toBe(true);
     // QuickBooks answers after all, while the process still lives: the jobs complete, once.
-    answer!();
+    state.answer!();
     for (const { job } of jobs) await until(async () => (await queue.get(job.id))?.state === 'completed', 30_000);
   });
 
