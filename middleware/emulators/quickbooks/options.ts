@@ -72,6 +72,11 @@ export interface EmulatorOptions {
   firstDocNumber: number;
   defaultMaxResults: number;
   caseInsensitiveStringMatch: boolean;
+  /**
+   * Fields on which `IN (…)` is refused as an invalid query (4001). Intuit documents IN, but not for which
+   * fields ([U]); empty by default. Lets tests show what a client does where QuickBooks refuses it.
+   */
+  inRefusedOn: string[];
   cdcMaxLookbackDays: number;
   /** What CDC does with a changedSince older than the look-back: fault, or clamp silently. */
   cdcTooOld: 'fault' | 'clamp';
@@ -120,6 +125,7 @@ export function resolveOptions(input: EmulatorOptionsInput = {}): EmulatorOption
     firstDocNumber: 1001,
     defaultMaxResults: 100,
     caseInsensitiveStringMatch: true,
+    inRefusedOn: [],
     cdcMaxLookbackDays: 30,
     cdcTooOld: 'fault',
     lostResponseMode: 'hang-up',

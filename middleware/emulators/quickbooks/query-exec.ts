@@ -65,6 +65,8 @@ export function executeQuery(ctx: EntityContext, text: string): Entity {
   const def = findEntity(query.entity);
   if (!def) throw faults.invalidQuery(`invalid context declaration: ${query.entity}`);
   const where = query.where.map((c) => ({ ...c, field: resolveField(def, c.field) }));
+  const refusedIn = where.find((c) => c.op === 'IN' && ctx.options.inRefusedOn.some((f) => f.toLowerCase() === c.field.toLowerCase()));
+  if (refusedIn) throw faults.invalidQuery(`operator IN is not supported for property '${refusedIn.field}'`);
   const ci = ctx.options.caseInsensitiveStringMatch;
   let rows: Entity[] = ctx.store.scan(def.name).filter((r) => where.every((c) => matches(r, c, ci)));
   const mentionsActive = where.some((c) => c.field.toLowerCase() === 'active');

@@ -183,7 +183,16 @@ export class CustomerResolver {
     if (this.creator?.find) {
       const names = [name, disambiguatedNameFor(account, this.rules)];
       const lookups = [this.creator.find<QboCustomer>(company, 'Customer', 'DisplayName', names)];
-      if (email) lookups.push(this.creator.find<QboCustomer>(company, 'Customer', 'PrimaryEmailAddr', [email]));
+      if (email) {
+        lookups.push(
+          this.creator.find<QboCustomer>(company, 'Customer', 'PrimaryEmailAddr', [email]).catch((error: unknown) => {
+            // Intuit documents `IN` but not on which fields; where QuickBooks refuses it on the e-mail as an invalid
+            // query (4001), the look-up asks with `=` instead of failing every new Account's deal.
+            if (!isQboFaultCode(error, '4001')) throw error;
+            return company.query<QboCustomer>('Customer', `where PrimaryEmailAddr = ${qboQuoted(email)}`);
+          }),
+        );
+      }
       candidates = (await Promise.all(lookups)).flat();
     } else {
       const queries = [company.query<QboCustomer>('Customer', `where DisplayName = ${qboQuoted(name)}`)];
