@@ -2,6 +2,7 @@
  * What goes in one QBO batch request (see BatchCreator): the waiting creates and look-ups it takes, the
  * look-ups merged into `in (…)` Query items, and the hand-out of each look-up's rows to its callers.
  */
+import { qboQuoted } from '../sync/customer-match';
 import type { QboEntity } from './api';
 
 /** Fields a gathered look-up can ask for, and where a row keeps the value. */
@@ -13,30 +14,30 @@ const FIELD_VALUE: Record<FindField, (row: Record<string, unknown>) => unknown> 
 /** Values in one `in (…)` look-up item. */
 export const FIND_VALUES_PER_QUERY = 30;
 
-export interface CreateWaiting {
-  kind: 'create';
-  entity: QboEntity;
-  body: object;
-  requestId: string;
-  resolve: (record: unknown) => void;
-  reject: (error: unknown) => void;
+/** A caller that may be held back for the next wave of a burst (see BatchCreatorOptions.gathering). */
+interface HeldBack {
   /** Marks the caller's job as waiting in the Salesforce gathering (see BatchCreatorOptions.gathering). */
   hold?: () => () => void;
   /** Ends that mark: when the caller leaves in a request, or stops being held back for the next wave. */
   release?: () => void;
 }
 
-export interface FindWaiting {
+export interface CreateWaiting extends HeldBack {
+  kind: 'create';
+  entity: QboEntity;
+  body: object;
+  requestId: string;
+  resolve: (record: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface FindWaiting extends HeldBack {
   kind: 'find';
   entity: QboEntity;
   field: FindField;
   values: string[];
   resolve: (rows: unknown[]) => void;
   reject: (error: unknown) => void;
-  /** Marks the caller's job as waiting in the Salesforce gathering (see BatchCreatorOptions.gathering). */
-  hold?: () => () => void;
-  /** Ends that mark: when the caller leaves in a request, or stops being held back for the next wave. */
-  release?: () => void;
 }
 
 export type Waiting = CreateWaiting | FindWaiting;
@@ -47,10 +48,6 @@ export interface Planned {
   key: string;
   creates?: CreateWaiting;
   finds?: { entity: QboEntity; field: FindField; where: string; query: string; waiting: FindWaiting[] };
-}
-
-function quoted(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /**
@@ -83,7 +80,7 @@ export function planBatch(waiting: Waiting[], max: number, riders: CreateWaiting
     for (let i = 0; i < values.length; i += FIND_VALUES_PER_QUERY) {
       const chunk = values.slice(i, i + FIND_VALUES_PER_QUERY);
       const lower = new Set(chunk.map((v) => v.toLowerCase()));
-      const where = `where ${group.field} in (${chunk.map(quoted).join(', ')})`;
+      const where = `where ${group.field} in (${chunk.map(qboQuoted).join(', ')})`;
       const query = `select * from ${group.entity} ${where} maxresults 1000`;
       const mine = group.waiting.filter((w) => w.values.some((v) => lower.has(v.toLowerCase())));
       planned.push({ item: { Query: query }, key: `q:${query}`, finds: { entity: group.entity, field: group.field, where, query, waiting: mine } });
